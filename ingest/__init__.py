@@ -1,0 +1,1 @@
+"""Strategigraf ingestion: corpora → parsed document trees → validated RDF graph → embeddings and indexes."""

@@ -1,0 +1,161 @@
+"""The corpus manifest (corpora/manifest.toml) and reading source texts from disk."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ingest.errors import ManifestError, SourceError
+
+DOCUMENT_KINDS = ("strategy", "political-bearings", "strategy-proposal", "follow-up-report")
+RELATIONS = ("follows_up", "carries_forward", "revises")
+REQUIRED = ("id", "file", "municipality", "title", "kind", "year", "committee", "layout")
+_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+
+
+@dataclass(frozen=True)
+class Municipality:
+    key: str
+    name: str
+    code: str | None = None
+
+
+@dataclass(frozen=True)
+class DocumentEntry:
+    """One manifest entry: a source text and what is known about it."""
+
+    id: str
+    file: str
+    municipality: str
+    title: str
+    kind: str
+    year: int
+    committee: str
+    layout: str
+    period: str | None = None
+    date: str | None = None
+    source: str | None = None
+    relations: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    line: int | None = None
+    """Line of the entry in the manifest, for error messages."""
+
+
+@dataclass(frozen=True)
+class Manifest:
+    path: Path
+    municipalities: dict[str, Municipality]
+    documents: list[DocumentEntry]
+
+    @property
+    def root(self) -> Path:
+        return self.path.parent
+
+    def document(self, doc_id: str) -> DocumentEntry:
+        for doc in self.documents:
+            if doc.id == doc_id:
+                return doc
+        raise KeyError(doc_id)
+
+
+def _entry_lines(text: str) -> list[int]:
+    return [i + 1 for i, line in enumerate(text.splitlines()) if line.strip() == "[[document]]"]
+
+
+def load_manifest(path: Path, layouts: frozenset[str] | None = None) -> Manifest:
+    """Read and check the manifest; every problem names the manifest file and the entry's line."""
+    if path.is_dir():
+        path = path / "manifest.toml"
+    if not path.is_file():
+        raise ManifestError("manifest not found", file=path)
+    raw_text = path.read_text(encoding="utf-8")
+    try:
+        data = tomllib.loads(raw_text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ManifestError(f"not valid TOML: {exc}", file=path) from exc
+    munis = {
+        key: Municipality(key=key, name=str(v.get("name", key)), code=v.get("code"))
+        for key, v in (data.get("municipality") or {}).items()
+    }
+    lines = _entry_lines(raw_text)
+    docs: list[DocumentEntry] = []
+    seen: set[str] = set()
+    for i, raw in enumerate(data.get("document") or []):
+        line = lines[i] if i < len(lines) else None
+        missing = [f for f in REQUIRED if f not in raw or raw[f] in ("", None)]
+        if missing:
+            raise ManifestError(f"document entry {raw.get('id', i + 1)!s} lacks field(s): {', '.join(missing)}",
+                                file=path, line=line)
+        doc_id = str(raw["id"])
+        if not _ID.match(doc_id):
+            raise ManifestError(f"id {doc_id!r} must be lower-case letters, digits and '-'", file=path, line=line)
+        if doc_id in seen:
+            raise ManifestError(f"duplicate id {doc_id!r}", file=path, line=line)
+        seen.add(doc_id)
+        if raw["municipality"] not in munis:
+            raise ManifestError(f"document {doc_id}: unknown municipality {raw['municipality']!r} "
+                                f"(known: {', '.join(sorted(munis))})", file=path, line=line)
+        if raw["kind"] not in DOCUMENT_KINDS:
+            raise ManifestError(f"document {doc_id}: unknown kind {raw['kind']!r} "
+                                f"(known: {', '.join(DOCUMENT_KINDS)})", file=path, line=line)
+        if layouts is not None and raw["layout"] not in layouts:
+            raise ManifestError(f"document {doc_id}: unknown layout {raw['layout']!r} "
+                                f"(known: {', '.join(sorted(layouts))})", file=path, line=line)
+        try:
+            year = int(raw["year"])
+        except (TypeError, ValueError) as exc:
+            raise ManifestError(f"document {doc_id}: year {raw['year']!r} is not a number",
+                                file=path, line=line) from exc
+        relations = {r: tuple(str(x) for x in raw.get(r, [])) for r in RELATIONS if raw.get(r)}
+        docs.append(DocumentEntry(
+            id=doc_id, file=str(raw["file"]), municipality=str(raw["municipality"]), title=str(raw["title"]),
+            kind=str(raw["kind"]), year=year, committee=str(raw["committee"]), layout=str(raw["layout"]),
+            period=raw.get("period"), date=str(raw["date"]) if raw.get("date") else None,
+            source=raw.get("source"), relations=relations, line=line,
+        ))
+    if not docs:
+        raise ManifestError("no [[document]] entries", file=path)
+    for doc in docs:
+        for rel, targets in doc.relations.items():
+            for target in targets:
+                if target not in seen:
+                    raise ManifestError(f"document {doc.id}: {rel} names unknown document {target!r}",
+                                        file=path, line=doc.line)
+    return Manifest(path=path, municipalities=munis, documents=docs)
+
+
+@dataclass(frozen=True)
+class SourceText:
+    path: Path
+    text: str
+    encoding: str
+    sha256: str
+
+
+def read_source(path: Path) -> SourceText:
+    """Read a source text: UTF-8, else Windows-1252; refuse missing, empty and binary files by name."""
+    if not path.is_file():
+        raise SourceError("source file not found", file=path)
+    data = path.read_bytes()
+    if not data.strip():
+        raise SourceError("source file is empty", file=path)
+    if b"\x00" in data[:65536]:
+        raise SourceError("source file is binary (contains NUL bytes), not text", file=path)
+    digest = hashlib.sha256(data).hexdigest()
+    try:
+        text, encoding = data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError as exc:
+        try:
+            text, encoding = data.decode("cp1252"), "cp1252"
+        except UnicodeDecodeError:
+            line = data[: exc.start].count(b"\n") + 1
+            raise SourceError(f"not UTF-8 or Windows-1252 text (bad byte at offset {exc.start})",
+                              file=path, line=line) from exc
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    controls = sum(1 for ch in text[:65536] if ord(ch) < 32 and ch not in "\t\n\r\f")
+    if controls > max(8, len(text[:65536]) // 100):
+        raise SourceError("source file looks binary (too many control characters)", file=path)
+    return SourceText(path=path, text=text, encoding=encoding, sha256=digest)
