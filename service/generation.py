@@ -1,0 +1,146 @@
+"""One loaded build generation: records, vectors, indexes and the embedder that must match them.
+
+Everything here is read-only once loaded, so requests on different threads share it without locks;
+a rebuild loads a new Generation and swaps the reference.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pyoxigraph
+
+from ingest.build import current_generation, load_records, read_build_manifest
+from ingest.embed.base import Embedder
+from ingest.errors import BuildError
+from ingest.records import DocumentRecord, NodeRecord
+from ingest.searchindex import Indexes, load_indexes
+
+CONTAINER_TYPES = frozenset({"Track", "Bearing", "Principle", "FocusArea", "Goal", "Vision", "Section",
+                             "Activity", "Document"})
+
+
+class ModelMismatchError(BuildError):
+    """The build was embedded with another model than the service is configured to use."""
+
+
+class LRU:
+    """A small thread-safe LRU cache."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._data: OrderedDict[Any, Any] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: Any) -> Any:
+        with self._lock:
+            if key in self._data:
+                self._data.move_to_end(key)
+                return self._data[key]
+        return None
+
+    def put(self, key: Any, value: Any) -> None:
+        with self._lock:
+            self._data[key] = value
+            self._data.move_to_end(key)
+            while len(self._data) > self.size:
+                self._data.popitem(last=False)
+
+
+@dataclass
+class Generation:
+    path: Path
+    manifest: dict[str, Any]
+    documents: dict[str, DocumentRecord]
+    nodes: list[NodeRecord]
+    vectors: np.ndarray
+    indexes: Indexes
+    embedder: Embedder
+    store: pyoxigraph.Store
+    """Read-only Oxigraph store of the generation's graph, answering SPARQL."""
+    position: dict[str, int] = field(init=False)
+    descendants: list[list[int]] = field(init=False)
+    doc_of: np.ndarray = field(init=False)
+    analysis: dict[str, Any] = field(default_factory=dict)
+    """Topics and overlaps computed at build time (analysis.json), when the build has them."""
+    query_cache: LRU = field(default_factory=lambda: LRU(2048))
+    result_cache: LRU = field(default_factory=lambda: LRU(2048))
+
+    def __post_init__(self) -> None:
+        self.position = {n.id: i for i, n in enumerate(self.nodes)}
+        self.descendants = [[] for _ in self.nodes]
+        for i, node in enumerate(self.nodes):
+            for anc in node.ancestors[1:]:
+                self.descendants[self.position[anc.id]].append(i)
+        doc_ids = list(self.documents)
+        self.doc_of = np.array([doc_ids.index(n.doc) for n in self.nodes], dtype=np.int32)
+
+    @property
+    def build_id(self) -> str:
+        return str(self.manifest["build_id"])
+
+    @property
+    def model(self) -> str:
+        return str(self.manifest["embedder"]["name"])
+
+    def node(self, iri: str) -> NodeRecord | None:
+        pos = self.position.get(iri)
+        return None if pos is None else self.nodes[pos]
+
+    def topics_of(self, iri: str) -> list[dict[str, Any]]:
+        return list(self.analysis.get("topics_by_node", {}).get(iri, []))
+
+    def overlaps_of(self, iri: str) -> list[dict[str, Any]]:
+        return list(self.analysis.get("overlaps_by_node", {}).get(iri, []))
+
+    def embed_query(self, text: str) -> np.ndarray:
+        """The query's vector, from the per-generation cache when it was asked before."""
+        cached = self.query_cache.get(text)
+        if cached is None:
+            cached = self.embedder.embed_queries([text])[0]
+            self.query_cache.put(text, cached)
+        return cached  # type: ignore[no-any-return]
+
+
+def load_generation(path: Path, embedder: Embedder, verify: bool = True) -> Generation:
+    """Load a generation folder; refuse corrupt files and a build embedded with a different model."""
+    manifest = read_build_manifest(path, verify=verify)
+    built_with = manifest["embedder"]["name"]
+    if built_with != embedder.name:
+        raise ModelMismatchError(
+            f"the index was built with embedder {built_with!r} but the service is configured with "
+            f"{embedder.name!r}; rebuild with `strategigraf ingest --embedder ...` or change "
+            "STRATEGIGRAF_EMBEDDER", file=path / "manifest.json")
+    documents, nodes = load_records(path)
+    try:
+        vectors = np.load(path / "vectors.npy")
+    except (OSError, ValueError) as exc:
+        raise BuildError(f"vectors unreadable: {exc}", file=path / "vectors.npy") from exc
+    indexes = load_indexes(path, dim=int(manifest["embedder"]["dim"]))
+    if indexes.vector.ntotal != len(nodes) or vectors.shape[0] != len(nodes):
+        raise BuildError(f"index holds {indexes.vector.ntotal} vectors for {len(nodes)} nodes",
+                         file=path / "index.faiss")
+    analysis: dict[str, Any] = {}
+    if (path / "analysis.json").is_file():
+        analysis = json.loads((path / "analysis.json").read_text(encoding="utf-8"))
+    store = pyoxigraph.Store()
+    try:
+        store.bulk_load(path=str(path / "graph.nt"), format=pyoxigraph.RdfFormat.N_TRIPLES)
+    except (OSError, SyntaxError, ValueError) as exc:
+        raise BuildError(f"graph unreadable: {exc}", file=path / "graph.nt") from exc
+    return Generation(path=path, manifest=manifest, documents={d.id: d for d in documents}, nodes=nodes,
+                      vectors=vectors, indexes=indexes, embedder=embedder, store=store,
+                      analysis=analysis)
+
+
+def load_current(build_dir: Path, embedder: Embedder, verify: bool = True) -> Generation:
+    gen = current_generation(build_dir)
+    if gen is None:
+        raise BuildError("no build found: run `strategigraf ingest`", file=build_dir)
+    return load_generation(gen, embedder, verify=verify)

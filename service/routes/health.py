@@ -1,0 +1,33 @@
+"""GET /health: ready only when graph, index and embedder are loaded."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
+
+from service.deps import StateDep
+
+router = APIRouter(tags=["health"])
+
+
+class Health(BaseModel):
+    status: str = Field(description="'ready' or 'loading'")
+    build_id: str | None = Field(description="Id of the live build generation")
+    model: str | None = Field(description="Embedding model of the live build")
+    counts: dict[str, object] = Field(description="Documents, nodes and triples of the live build")
+    index: dict[str, object] = Field(description="Vector index kind and size")
+
+
+@router.get("/health", response_model=Health, responses={503: {"model": Health}})
+def health(state: StateDep) -> JSONResponse:
+    if not state.ready:
+        body = Health(status="loading", build_id=None, model=None, counts={}, index={})
+        return JSONResponse(body.model_dump(), status_code=503)
+    gen = state.generation
+    counts = gen.manifest["counts"]
+    body = Health(status="ready", build_id=gen.build_id, model=gen.model,
+                  counts={"documents": counts["documents"], "nodes": counts["nodes"], "triples": len(gen.store),
+                          "per_class": counts["per_class"]},
+                  index=gen.manifest["index"])
+    return JSONResponse(body.model_dump())

@@ -1,0 +1,37 @@
+"""GET /search."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+from starlette.concurrency import run_in_threadpool
+
+from service.deps import GenerationDep, SettingsDep
+from service.problems import Problem
+from service.schemas import Mode, SearchResponse
+from service.search import SearchError, SearchParams, search
+
+router = APIRouter(tags=["search"])
+
+
+@router.get("/search", response_model=SearchResponse, summary="Semantic + keyword search with roll-up")
+async def search_route(
+    gen: GenerationDep,
+    settings: SettingsDep,
+    q: Annotated[str, Query(description="Query in Danish or English, e.g. netværk", max_length=10_000)],
+    k: Annotated[int, Query(ge=1, le=100, description="How many results")] = 10,
+    type: Annotated[list[str] | None, Query(description="Node type(s), e.g. Principle; repeatable")] = None,
+    municipality: Annotated[str | None, Query(description="Municipality key, e.g. faxe")] = None,
+    document: Annotated[str | None, Query(description="Document id, e.g. slagelse-2024-2030")] = None,
+    year_from: Annotated[int | None, Query(ge=1900, le=2200, description="Earliest document year")] = None,
+    year_to: Annotated[int | None, Query(ge=1900, le=2200, description="Latest document year")] = None,
+    mode: Annotated[Mode, Query(description="hybrid (default), semantic or keyword")] = Mode.hybrid,
+) -> SearchResponse:
+    params = SearchParams(q=q, k=k, types=tuple(type or ()), municipality=municipality, document=document,
+                          year_from=year_from, year_to=year_to, mode=mode,
+                          max_query_chars=settings.max_query_chars)
+    try:
+        return await run_in_threadpool(search, gen, params)
+    except SearchError as exc:
+        raise Problem(422, "Invalid parameters", str(exc), kind="invalid-parameters") from exc

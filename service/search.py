@@ -1,0 +1,206 @@
+"""Hybrid search over one generation: semantic (FAISS) + keyword (BM25) fused, with filters and roll-up.
+
+Roll-up: when the type filter asks for containers (Track, Bearing, Principle, FocusArea, Goal, Document …),
+each container is ranked by its own match plus its best-matching descendants, and those descendants are
+returned as ``evidence``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from ingest.lexical import highlight_spans
+from ingest.model import NodeKind
+from ingest.records import NodeRecord
+from service.generation import CONTAINER_TYPES, Generation
+from service.schemas import AncestorRef, DocumentRef, Evidence, Mode, SearchResponse, SearchResult, SourceRef
+
+NODE_TYPES = frozenset(k.value for k in NodeKind) | {"Document"}
+RRF_K = 60
+MAX_K = 100
+MAX_EVIDENCE = 5
+
+
+class SearchError(ValueError):
+    """A search request that cannot be answered as asked; the message says why (HTTP 422)."""
+
+
+@dataclass(frozen=True)
+class SearchParams:
+    q: str
+    k: int = 10
+    types: tuple[str, ...] = ()
+    municipality: str | None = None
+    document: str | None = None
+    year_from: int | None = None
+    year_to: int | None = None
+    mode: Mode = Mode.hybrid
+    topic: str | None = None
+    max_query_chars: int = field(default=1000, compare=False)
+
+
+def check_params(gen: Generation, p: SearchParams) -> None:
+    """Refuse bad parameters with a reason a user can act on."""
+    if not p.q or not p.q.strip():
+        raise SearchError("q must not be empty or only whitespace")
+    if len(p.q) > p.max_query_chars:
+        raise SearchError(f"q is {len(p.q)} characters; at most {p.max_query_chars} are accepted")
+    if not 1 <= p.k <= MAX_K:
+        raise SearchError(f"k must be between 1 and {MAX_K}")
+    unknown = [t for t in p.types if t not in NODE_TYPES]
+    if unknown:
+        raise SearchError(f"unknown type(s) {', '.join(unknown)}; known: {', '.join(sorted(NODE_TYPES))}")
+    munis = {d.municipality for d in gen.documents.values()}
+    if p.municipality is not None and p.municipality.lower() not in munis:
+        raise SearchError(f"unknown municipality {p.municipality!r}; known: {', '.join(sorted(munis))}")
+    if p.document is not None and p.document not in gen.documents:
+        raise SearchError(f"unknown document {p.document!r}; known: {', '.join(sorted(gen.documents))}")
+    if p.year_from is not None and p.year_to is not None and p.year_from > p.year_to:
+        raise SearchError("year_from must not be after year_to")
+
+
+def _doc_mask(gen: Generation, p: SearchParams) -> np.ndarray:
+    """Boolean mask over nodes for the document-level filters."""
+    keep_docs = np.array([
+        (p.municipality is None or d.municipality == p.municipality.lower())
+        and (p.document is None or d.id == p.document)
+        and (p.year_from is None or d.year >= p.year_from)
+        and (p.year_to is None or d.year <= p.year_to)
+        for d in gen.documents.values()
+    ], dtype=bool)
+    return keep_docs[gen.doc_of]
+
+
+def _fetch_size(n: int, k: int) -> int:
+    return n if n <= 5000 else min(n, max(1000, 50 * k))
+
+
+def semantic_ranking(gen: Generation, q: str, mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Node positions by cosine similarity (best first) and their similarities, within ``mask``."""
+    qv = gen.embed_query(q).reshape(1, -1).astype(np.float32)
+    n = len(gen.nodes)
+    scores, ids = gen.indexes.vector.search(qv, _fetch_size(n, 10))
+    ids, scores = ids[0], scores[0]
+    keep = (ids >= 0)
+    ids, scores = ids[keep], scores[keep]
+    keep = mask[ids]
+    return ids[keep], scores[keep]
+
+
+def keyword_ranking(gen: Generation, q: str, mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    hits = gen.indexes.lexical.search(q, _fetch_size(len(gen.nodes), 10))
+    if not hits:
+        return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.float32)
+    ids = np.array([h[0] for h in hits], dtype=np.int64)
+    scores = np.array([h[1] for h in hits], dtype=np.float32)
+    keep = mask[ids]
+    return ids[keep], scores[keep]
+
+
+def fused_scores(gen: Generation, p: SearchParams, mask: np.ndarray) -> tuple[np.ndarray, set[int]]:
+    """Per-node scores (0 where not retrieved) and the set of nodes that matched strongly enough for evidence."""
+    n = len(gen.nodes)
+    scores = np.zeros(n, dtype=np.float64)
+    matched: set[int] = set()
+    if p.mode in (Mode.semantic, Mode.hybrid):
+        ids, sims = semantic_ranking(gen, p.q, mask)
+        if p.mode is Mode.semantic:
+            scores[ids] = sims
+        else:
+            scores[ids] += 1.0 / (RRF_K + np.arange(1, len(ids) + 1))
+        matched.update(int(i) for i in ids[:30])
+    if p.mode in (Mode.keyword, Mode.hybrid):
+        ids, bm = keyword_ranking(gen, p.q, mask)
+        if p.mode is Mode.keyword:
+            scores[ids] = bm
+        else:
+            scores[ids] += 1.0 / (RRF_K + np.arange(1, len(ids) + 1))
+        matched.update(int(i) for i in ids)
+    return scores, matched
+
+
+Ranked = list[tuple[int, float, list[tuple[int, float]]]]
+
+
+def rank(gen: Generation, p: SearchParams) -> Ranked:
+    """(node position, score, evidence positions) best first; documents use position -1 - doc index."""
+    mask = _doc_mask(gen, p)
+    scores, matched = fused_scores(gen, p, mask)
+    types = set(p.types)
+    rollup = bool(types) and types <= CONTAINER_TYPES
+    if not rollup:
+        order = np.argsort(-scores, kind="stable")
+        out = []
+        for i in order:
+            if scores[i] <= 0:
+                break
+            if not mask[i] or (types and gen.nodes[i].type not in types):
+                continue
+            out.append((int(i), float(scores[i]), []))
+            if len(out) >= p.k:
+                break
+        return out
+    ranked: Ranked = []
+    for i, node in enumerate(gen.nodes):
+        if node.type not in types or not mask[i]:
+            continue
+        ranked.append(_rollup(i, scores, gen.descendants[i], matched))
+    if "Document" in types:
+        for d, _doc in enumerate(gen.documents.values()):
+            members = [int(i) for i in np.flatnonzero(gen.doc_of == d) if mask[i]]
+            if members:
+                ranked.append(_rollup(-1 - d, scores, members, matched, own=0.0))
+    ranked = [r for r in ranked if r[1] > 0]
+    ranked.sort(key=lambda r: -r[1])
+    return ranked[: p.k]
+
+
+def _rollup(pos: int, scores: np.ndarray, desc: list[int], matched: set[int],
+            own: float | None = None) -> tuple[int, float, list[tuple[int, float]]]:
+    """A container's score: its own match plus its best descendant and a damped share of the next two."""
+    own_score = float(scores[pos]) if own is None else own
+    hits = sorted((i for i in desc if i in matched and scores[i] > 0), key=lambda i: -scores[i])
+    top = [float(scores[i]) for i in hits[:3]]
+    score = own_score + (top[0] if top else 0.0) + 0.3 * sum(top[1:])
+    return pos, score, [(i, float(scores[i])) for i in hits[:MAX_EVIDENCE]]
+
+
+def _node_ref(gen: Generation, node: NodeRecord) -> tuple[DocumentRef, list[AncestorRef], SourceRef]:
+    doc = gen.documents[node.doc]
+    return (DocumentRef(id=doc.id, title=doc.title, municipality=doc.municipality, year=doc.year),
+            [AncestorRef(**a.model_dump()) for a in node.ancestors],
+            SourceRef(file=node.source.file, start=node.source.start, end=node.source.end))
+
+
+def search(gen: Generation, p: SearchParams) -> SearchResponse:
+    """Answer one search; results cached per generation, keyed by the parameters."""
+    check_params(gen, p)
+    cached = gen.result_cache.get(p)
+    if cached is not None:
+        return cached  # type: ignore[no-any-return]
+    results: list[SearchResult] = []
+    for pos, score, ev in rank(gen, p):
+        evidence = [
+            Evidence(id=gen.nodes[i].id, type=gen.nodes[i].type, label=gen.nodes[i].label, text=gen.nodes[i].text,
+                     score=round(float(s), 6), highlights=highlight_spans(p.q, gen.nodes[i].text))
+            for i, s in ev
+        ]
+        if pos < 0:
+            doc = list(gen.documents.values())[-1 - pos]
+            results.append(SearchResult(
+                id=doc.iri, type="StrategyDocument", label=doc.title, text=doc.title, score=round(score, 6),
+                document=DocumentRef(id=doc.id, title=doc.title, municipality=doc.municipality, year=doc.year),
+                ancestors=[], evidence=evidence, source=SourceRef(file=doc.file, start=0, end=0),
+                highlights=highlight_spans(p.q, doc.title)))
+            continue
+        node = gen.nodes[pos]
+        document, ancestors, source = _node_ref(gen, node)
+        results.append(SearchResult(
+            id=node.id, type=node.type, label=node.label, text=node.text, score=round(score, 6),
+            document=document, ancestors=ancestors, evidence=evidence, source=source,
+            highlights=highlight_spans(p.q, node.text)))
+    response = SearchResponse(query=p.q, mode=p.mode, results=results)
+    gen.result_cache.put(p, response)
+    return response

