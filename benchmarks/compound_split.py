@@ -1,8 +1,9 @@
 """Measure Danish compound handling in the keyword index on the real corpora.
 
 Compares the compound modes of :class:`ingest.lexical.LexicalIndex` ("none" = stems only, "split" =
-vocabulary splitting with and without the unknown-first-part fallback, "ngram" = character n-grams)
-on the paragraphs of ``corpora/*.txt``.
+vocabulary splitting with and without the unknown-first-part fallback and the query-time expansion to
+index terms containing the query word as a part, "ngram" = character n-grams) on the paragraphs of
+``corpora/*.txt``.
 
 Relevance (independent of every mode): a paragraph is relevant to a one-word query when one of its
 words contains the query's Snowball stem, or the query word itself when the stem is shorter than 5
@@ -43,8 +44,10 @@ QUERIES = [
 
 MODES: list[tuple[str, dict[str, Any]]] = [
     ("none (stems only)", {"mode": "none"}),
-    ("split, known parts only", {"mode": "split", "unknown_head": False}),
-    ("split + unknown first part (default)", {"mode": "split", "unknown_head": True}),
+    ("none + query-time part expansion", {"mode": "none", "expand": True}),
+    ("split, known parts only", {"mode": "split", "unknown_head": False, "expand": False}),
+    ("split + unknown first part", {"mode": "split", "unknown_head": True, "expand": False}),
+    ("split + unknown first part + expansion (default)", {"mode": "split"}),
     ("ngram n=3", {"mode": "ngram", "ngram_n": 3}),
     ("ngram n=4", {"mode": "ngram", "ngram_n": 4}),
     ("ngram n=5", {"mode": "ngram", "ngram_n": 5}),
@@ -168,6 +171,10 @@ def main() -> None:
     print()
     for line in compound_checks(docs):
         print(line)
+    print("\nQuery terms of the default mode (whole stem first, then index terms containing it as a part):")
+    default = LexicalIndex.build(docs)
+    for q in QUERIES:
+        print(f"  {q}: {' '.join(default.query_terms(q))}")
     if args.json:
         args.json.write_text(json.dumps([asdict(r) for r in rows], indent=2), encoding="utf-8")
 

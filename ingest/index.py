@@ -200,6 +200,6 @@ class VectorIndex:
             raise BuildError("vector index does not use the inner-product metric", file=p)
         if expected_dim is not None and index.d != expected_dim:
             raise BuildError(f"vector index has dimension {index.d}, expected {expected_dim}", file=p)
-        if kind == "hnsw":
+        if isinstance(index, faiss.IndexHNSWFlat):
             index.hnsw.efSearch = ef_search
         return cls(index, kind)

@@ -294,12 +294,19 @@ class LexicalIndex:
         mode: CompoundMode = DEFAULT_MODE,
         splitter: CompoundSplitter | None = None,
         ngram_n: int = DEFAULT_NGRAM,
+        expand: bool | None = None,
     ) -> None:
         self._bm25 = retriever
         self.n_docs = n_docs
         self.mode: CompoundMode = mode
         self.splitter = splitter
         self.ngram_n = ngram_n
+        #: query-time expansion to index terms that contain a query word as a compound part
+        self.expand: bool = (mode == "split") if expand is None else expand
+        terms = [] if retriever is None else [t for t in retriever.vocab_dict if t and not t.startswith(_NGRAM_MARK)]
+        self._term_blob = "\n" + "\n".join(terms) + "\n"
+        self._expansions: dict[str, tuple[str, ...]] = {}
+        self._exp_lock = threading.Lock()
 
     # ------------------------------------------------------------------ analysis with compounds
     def _doc_terms(self, text: str) -> list[str]:
@@ -323,8 +330,38 @@ class LexicalIndex:
                 terms.extend(self.splitter.part_stems(w))
             elif self.mode == "ngram":
                 terms.extend(_ngrams(s, self.ngram_n))
+            if self.expand:
+                terms.extend(self._expand(w, s))
             out.extend(t for t in terms if t not in out)
         return out
+
+    def _expand(self, word: str, word_stem: str) -> tuple[str, ...]:
+        """Index terms having ``word`` as a compound part (same rule as :func:`highlight_spans`).
+
+        Catches compounds the splitter could not split because their other part never occurs alone
+        ("pårørendeinddragelse" in a corpus without "inddragelse"). Scans the vocabulary once per word
+        (a substring search over one joined string), then caches.
+        """
+        cached = self._expansions.get(word)
+        if cached is not None:
+            return cached
+        found: list[str] = []
+        blob = self._term_blob
+        for form in dict.fromkeys((word, word_stem)):
+            if len(form) < MIN_PART:
+                continue
+            for m in re.finditer(re.escape(form), blob):
+                a = blob.rfind("\n", 0, m.start()) + 1
+                b = blob.find("\n", m.end())
+                term = blob[a:b]
+                if term != word_stem and term not in found and _part_match(term, word, word_stem):
+                    found.append(term)
+        result = tuple(found)
+        with self._exp_lock:
+            if len(self._expansions) > 10_000:
+                self._expansions.clear()
+            self._expansions[word] = result
+        return result
 
     # ------------------------------------------------------------------ build / search
     @classmethod
@@ -336,6 +373,7 @@ class LexicalIndex:
         min_part: int = MIN_PART,
         unknown_head: bool = True,
         ngram_n: int = DEFAULT_NGRAM,
+        expand: bool | None = None,
         k1: float = 1.5,
         b: float = 0.75,
     ) -> LexicalIndex:
@@ -346,13 +384,13 @@ class LexicalIndex:
             raise ValueError(f"unknown compound mode {mode!r}; expected split, ngram or none")
         docs = list(texts)
         splitter = CompoundSplitter.from_texts(docs, min_part, unknown_head=unknown_head) if mode == "split" else None
-        index = cls(None, len(docs), mode=mode, splitter=splitter, ngram_n=ngram_n)
+        analyser = cls(None, len(docs), mode=mode, splitter=splitter, ngram_n=ngram_n)
+        retriever: bm25s.BM25 | None = None
         if docs:
-            corpus_terms = [index._doc_terms(t) for t in docs]
+            corpus_terms = [analyser._doc_terms(t) for t in docs]
             retriever = bm25s.BM25(k1=k1, b=b, backend="numpy")
             retriever.index(corpus_terms, show_progress=False)
-            index._bm25 = retriever
-        return index
+        return cls(retriever, len(docs), mode=mode, splitter=splitter, ngram_n=ngram_n, expand=expand)
 
     def scores(self, query: str) -> np.ndarray:
         """BM25 score of every document for ``query`` (float32, length ``n_docs``)."""
@@ -392,6 +430,7 @@ class LexicalIndex:
             "mode": self.mode,
             "n_docs": self.n_docs,
             "ngram_n": self.ngram_n,
+            "expand": self.expand,
             "min_part": self.splitter.min_part if self.splitter else MIN_PART,
             "unknown_head": self.splitter.unknown_head if self.splitter else True,
             "vocabulary": dict(sorted(self.splitter.counts.items())) if self.splitter else {},
@@ -418,6 +457,7 @@ class LexicalIndex:
             ngram_n = int(meta["ngram_n"])
             min_part = int(meta["min_part"])
             unknown_head = bool(meta.get("unknown_head", True))
+            expand = bool(meta.get("expand", mode == "split"))
             vocabulary = meta["vocabulary"]
             if mode not in ("split", "ngram", "none") or not isinstance(vocabulary, dict):
                 raise ValueError("bad mode or vocabulary")
@@ -439,4 +479,4 @@ class LexicalIndex:
                     file=d,
                 )
         splitter = CompoundSplitter(vocabulary, min_part, unknown_head=unknown_head) if mode == "split" else None
-        return cls(retriever, n_docs, mode=mode, splitter=splitter, ngram_n=ngram_n)
+        return cls(retriever, n_docs, mode=mode, splitter=splitter, ngram_n=ngram_n, expand=expand)

@@ -14,7 +14,7 @@ from ingest.embed.factory import create_embedder
 from service.deps import ServiceState
 from service.generation import load_current
 from service.problems import install_handlers
-from service.routes import documents, graph, health, search
+from service.routes import documents, graph, health, search, sparql
 
 log = logging.getLogger("strategigraf")
 
@@ -45,6 +45,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     if settings.cors_origins:
         app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins, allow_methods=["GET", "POST"],
                            allow_headers=["*"])
-    for module in (health, search, documents, graph):
+    for module in (health, search, documents, graph, sparql):
         app.include_router(module.router)
     return app

@@ -18,6 +18,9 @@ from service.generation import CONTAINER_TYPES, Generation
 from service.schemas import AncestorRef, DocumentRef, Evidence, Mode, SearchResponse, SearchResult, SourceRef
 
 NODE_TYPES = frozenset(k.value for k in NodeKind) | {"Document"}
+# Titles a document merely lists (e.g. a web page's "related documents") are references, not strategy
+# content: they are searched only when the type filter asks for them.
+OPT_IN_TYPES = frozenset({"RelatedDocument"})
 RRF_K = 60
 MAX_K = 100
 MAX_EVIDENCE = 5
@@ -136,7 +139,8 @@ def rank(gen: Generation, p: SearchParams) -> Ranked:
         for i in order:
             if scores[i] <= 0:
                 break
-            if not mask[i] or (types and gen.nodes[i].type not in types):
+            node_type = gen.nodes[i].type
+            if not mask[i] or (types and node_type not in types) or (not types and node_type in OPT_IN_TYPES):
                 continue
             out.append((int(i), float(scores[i]), []))
             if len(out) >= p.k:

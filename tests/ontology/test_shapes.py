@@ -6,16 +6,27 @@ fault as the focus node."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import pyshacl
 import pytest
+import rdflib.namespace as rns  # XSD via the module: a global XSD makes pytest warn while collecting
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.collection import Collection
-import rdflib.namespace as rns  # XSD via the module: a global XSD makes pytest warn while collecting
 from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS
 
 from ontology import (
-    ID, OA, ONTOLOGY_FILE, ORG, SG, SG_NS, SH, SHAPES_FILE, TOPIC, TOPICS_FILE, resource_path,
+    ID,
+    OA,
+    ONTOLOGY_FILE,
+    ORG,
+    SG,
+    SG_NS,
+    SH,
+    SHAPES_FILE,
+    TOPIC,
+    TOPICS_FILE,
+    resource_path,
 )
 
 SGSH = Namespace("https://w3id.org/strategigraf/shapes#")
@@ -155,9 +166,9 @@ def validate(g: Graph, shapes: Graph) -> tuple[bool, Graph, str]:
     return bool(conforms), report, text
 
 
-def results(report: Graph) -> list[tuple[object, object, object]]:
+def results(report: Graph) -> list[tuple[Any, Any, Any]]:
     """(focus node, source shape, message) of every validation result."""
-    out = []
+    out: list[tuple[Any, Any, Any]] = []
     for r in report.subjects(RDF.type, SH.ValidationResult):
         out.append((report.value(r, SH.focusNode), report.value(r, SH.sourceShape), report.value(r, SH.resultMessage)))
     return out
@@ -168,7 +179,7 @@ def results(report: Graph) -> list[tuple[object, object, object]]:
 # --------------------------------------------------------------------------------------------------
 
 
-def all_shapes(shapes: Graph) -> set:
+def all_shapes(shapes: Graph) -> set[Any]:
     found = set(shapes.subjects(RDF.type, SH.NodeShape)) | set(shapes.subjects(RDF.type, SH.PropertyShape))
     found |= set(shapes.objects(None, SH.property)) | set(shapes.objects(None, SH.node))
     return found
@@ -183,7 +194,7 @@ def test_every_shape_has_an_english_name_and_message(shapes: Graph) -> None:
     missing = []
     for shape in all_shapes(shapes):
         for prop in (SH.name, SH.message):
-            langs = {lit.language for lit in shapes.objects(shape, prop)}
+            langs = {getattr(lit, "language", None) for lit in shapes.objects(shape, prop)}
             if "en" not in langs:
                 missing.append((str(shape), str(prop)))
     assert not missing, missing
@@ -216,6 +227,7 @@ def test_is_part_of_accepts_every_concrete_node_class(shapes: Graph, onto: Graph
     """Without inference, sh:class must list the concrete classes, not just sg:DocumentElement."""
     node_classes = set(onto.subjects(RDFS.subClassOf, SG.DocumentElement))
     or_list = shapes.value(SGSH["DocumentElement-isPartOf"], SH["or"])
+    assert or_list is not None
     classes = {shapes.value(member, SH["class"]) for member in Collection(shapes, or_list)}
     assert classes >= node_classes | {SG.StrategyDocument, SG.DocumentElement}
 
@@ -274,8 +286,14 @@ def test_blank_node_selectors_conform(shapes: Graph) -> None:
 # --------------------------------------------------------------------------------------------------
 
 
-def _span(g: Graph, node: URIRef) -> URIRef:
-    return g.value(node, SG.sourceSpan)
+def _one(g: Graph, node: Any, prop: URIRef) -> Any:
+    value = g.value(node, prop)
+    assert value is not None, (node, prop)
+    return value
+
+
+def _span(g: Graph, node: URIRef) -> Any:
+    return _one(g, node, SG.sourceSpan)
 
 
 def missing_text(g: Graph) -> None:
@@ -311,7 +329,7 @@ def missing_order(g: Graph) -> None:
 
 
 def span_start_equals_end(g: Graph) -> None:
-    g.set((_span(g, STATEMENT), OA.start, g.value(_span(g, STATEMENT), OA.end)))
+    g.set((_span(g, STATEMENT), OA.start, _one(g, _span(g, STATEMENT), OA.end)))
 
 
 def span_start_after_end(g: Graph) -> None:
@@ -320,7 +338,7 @@ def span_start_after_end(g: Graph) -> None:
 
 
 def segment_start_after_end(g: Graph) -> None:
-    seg = g.value(STATEMENT, SG.sourceSegment)
+    seg = _one(g, STATEMENT, SG.sourceSegment)
     g.set((seg, OA.start, nni(500)))
 
 
