@@ -171,7 +171,8 @@ def main() -> None:
     print()
     for line in compound_checks(docs):
         print(line)
-    print("\nQuery terms of the default mode (whole stem first, then index terms containing it as a part):")
+    print("\nQuery terms of the default mode: the stem, then the query-time expansions (index terms with the\n"
+          "word as a part that the splitter did not split; split compounds match through their parts):")
     default = LexicalIndex.build(docs)
     for q in QUERIES:
         print(f"  {q}: {' '.join(default.query_terms(q))}")

@@ -55,6 +55,8 @@ class BuildOptions:
     index_kind: str = "auto"
     index_threshold: int = 20_000
     keep_generations: int = 3
+    cache_dir: Path | None = None
+    """Embedding cache folder; default ``<build_dir>/cache``. Builds sharing it never embed a text twice."""
     fail_after_stage: str | None = None
     """Testing hook for fault injection: raise after the named stage (the build must leave no trace)."""
 
@@ -214,7 +216,7 @@ def run_build(options: BuildOptions, progress: Progress | None = None) -> BuildR
 
         t = time.perf_counter()
         say(f"embedding {len(nodes)} nodes with {options.embedder}")
-        embedded = searchindex.embed_nodes(nodes, options.embedder, options.build_dir / "cache")
+        embedded = searchindex.embed_nodes(nodes, options.embedder, options.cache_dir or options.build_dir / "cache")
         stage("embed", t)
 
         t = time.perf_counter()

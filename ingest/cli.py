@@ -49,7 +49,7 @@ def ingest(
     options = BuildOptions(
         corpora_dir=corpora or s.corpora_dir, build_dir=_build_dir(build), embedder=embedder or s.embedder,
         index_kind=index_kind or s.index_kind, index_threshold=s.index_threshold,
-        keep_generations=s.keep_generations,
+        keep_generations=s.keep_generations, cache_dir=s.cache_dir,
     )
     with err.status("building…", spinner="dots") as status:
         def progress(msg: str) -> None:

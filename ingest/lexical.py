@@ -16,7 +16,10 @@ figures in ``docs/compound-splitting.md``):
     ("…|inddragelsen"). Of the possible splits the one with fewest parts wins, ties going to the
     highest geometric mean of part frequencies (Koehn & Knight 2003). A document is indexed under the
     stem of each whole word *and* the stems of its parts. A query word is split the same way, but only
-    when the word is unknown to the corpus (a known compound is searched as itself).
+    when the word is unknown to the corpus (a known compound is searched as itself). Fallbacks: an
+    unknown first part before a known word ("ambassadør|netværk"), and at query time an expansion to
+    the index terms that contain the query word as a compound part but were not split into it
+    (``expand``; on by default in this mode, usable with the others).
 ``"ngram"``
     Each stem is indexed as itself plus its character n-grams (``ngram_n``, default 4); the query too.
     Finds every partial overlap, hence many weak, unrelated matches.
@@ -37,6 +40,7 @@ import json
 import math
 import re
 import threading
+import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from functools import lru_cache
@@ -83,7 +87,8 @@ _META = "lexical.json"
 _FORMAT = "strategigraf-lexical"
 _VERSION = 1
 _NGRAM_MARK = "#"  # prefix of n-gram terms, keeps them apart from whole stems
-_WORD = re.compile(r"[^\W_]+")
+# letters/digits, plus combining diacritics so that decomposed (NFD) "å" stays inside its word
+_WORD = re.compile(r"(?:[^\W_]|[\u0300-\u036f])+")
 _local = threading.local()
 
 
@@ -102,9 +107,14 @@ def stem(word: str) -> str:
     return str(_stemmer().stemWord(word))
 
 
+def _norm(word: str) -> str:
+    return unicodedata.normalize("NFC", word).lower()
+
+
 def word_spans(text: str) -> list[tuple[int, int, str]]:
-    """``(start, end, lower-cased word)`` for each word in ``text`` (stopwords included)."""
-    return [(m.start(), m.end(), m.group().lower()) for m in _WORD.finditer(text)]
+    """``(start, end, word)`` for each word in ``text``, the word NFC-normalised and lower-cased
+    (stopwords included; offsets index ``text`` itself)."""
+    return [(m.start(), m.end(), _norm(m.group())) for m in _WORD.finditer(text)]
 
 
 def _keep(word: str) -> bool:
@@ -112,7 +122,7 @@ def _keep(word: str) -> bool:
 
 
 def _words(text: str) -> list[str]:
-    return [w for w in (m.group().lower() for m in _WORD.finditer(text)) if _keep(w)]
+    return [w for w in (_norm(m.group()) for m in _WORD.finditer(text)) if _keep(w)]
 
 
 def analyze(text: str) -> list[str]:
@@ -307,6 +317,7 @@ class LexicalIndex:
         self._term_blob = "\n" + "\n".join(terms) + "\n"
         self._expansions: dict[str, tuple[str, ...]] = {}
         self._exp_lock = threading.Lock()
+        self._split_parts: dict[str, frozenset[str]] | None = None
 
     # ------------------------------------------------------------------ analysis with compounds
     def _doc_terms(self, text: str) -> list[str]:
@@ -339,12 +350,15 @@ class LexicalIndex:
         """Index terms having ``word`` as a compound part (same rule as :func:`highlight_spans`).
 
         Catches compounds the splitter could not split because their other part never occurs alone
-        ("pårørendeinddragelse" in a corpus without "inddragelse"). Scans the vocabulary once per word
-        (a substring search over one joined string), then caches.
+        ("pårørendeinddragelse" in a corpus without "inddragelse"). Compounds that the splitter did
+        split into a part with this stem are left out: their documents already match through the part,
+        and counting them twice would rank compounds above the plain word. Scans the vocabulary once per
+        word (a substring search over one joined string), then caches.
         """
         cached = self._expansions.get(word)
         if cached is not None:
             return cached
+        split_parts = self._compound_parts()
         found: list[str] = []
         blob = self._term_blob
         for form in dict.fromkeys((word, word_stem)):
@@ -354,14 +368,27 @@ class LexicalIndex:
                 a = blob.rfind("\n", 0, m.start()) + 1
                 b = blob.find("\n", m.end())
                 term = blob[a:b]
-                if term != word_stem and term not in found and _part_match(term, word, word_stem):
+                if (term != word_stem and term not in found and word_stem not in split_parts.get(term, ())
+                        and _part_match(term, word, word_stem)):
                     found.append(term)
-        result = tuple(found)
+        result = tuple(sorted(found))
         with self._exp_lock:
             if len(self._expansions) > 10_000:
                 self._expansions.clear()
             self._expansions[word] = result
         return result
+
+    def _compound_parts(self) -> dict[str, frozenset[str]]:
+        """Whole-word stem → stems of its parts, for the words the splitter splits (computed once)."""
+        if self._split_parts is None:
+            parts: dict[str, set[str]] = {}
+            if self.splitter is not None and self.mode == "split":
+                for w in self.splitter.counts:
+                    ps = self.splitter.part_stems(w)
+                    if ps:
+                        parts.setdefault(stem(w), set()).update(ps)
+            self._split_parts = {k: frozenset(v) for k, v in parts.items()}
+        return self._split_parts
 
     # ------------------------------------------------------------------ build / search
     @classmethod

@@ -23,7 +23,7 @@ def describe(store: pyoxigraph.Store, iri: str, media: str) -> bytes:
         }}"""
     result = store.query(query)
     assert isinstance(result, pyoxigraph.QueryTriples)
-    prefixes = {k: str(v) for k, v in PREFIXES.items()}
+    prefixes = {k: str(v) for k, v in PREFIXES.items() if k != "sgid"}
     data = pyoxigraph.serialize(result, format=_FORMATS[media], prefixes=prefixes)
     assert data is not None
     return data

@@ -18,9 +18,12 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import multiprocessing
+import os
 import queue
 import re
+import socket
+import subprocess
+import sys
 import threading
 import time
 import tomllib
@@ -29,8 +32,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from importlib import resources
 from multiprocessing.connection import Connection
-from multiprocessing.process import BaseProcess
-from typing import Any
+from pathlib import Path
+from typing import IO, Any, cast
 from urllib.parse import parse_qsl
 
 import pyoxigraph
@@ -47,9 +50,11 @@ UPDATE_TYPE = "application/sparql-update"
 class SparqlError(Exception):
     """A refused or failed SPARQL request, with the HTTP status and problem-details fields to answer with."""
 
-    def __init__(self, status: int, title: str, detail: str, kind: str) -> None:
+    def __init__(self, status: int, title: str, detail: str, kind: str,
+                 headers: dict[str, str] | None = None) -> None:
         super().__init__(detail)
         self.status, self.title, self.detail, self.kind = status, title, detail, kind
+        self.headers = headers
 
     def as_tuple(self) -> tuple[int, str, str, str]:
         return self.status, self.title, self.detail, self.kind
@@ -327,6 +332,8 @@ class QueryJob:
     max_rows: int
     prefixes: Mapping[str, str] = field(default_factory=dict)
     """Prefixes predeclared for the query (its own PREFIX declarations win) and used in Turtle output."""
+    base_iri: str | None = None
+    """Base for relative IRIs in the query (its own BASE wins); without one, relative IRIs are an error."""
 
 
 @dataclass(frozen=True)
@@ -379,7 +386,7 @@ def _too_many(max_rows: int, what: str) -> SparqlError:
 def _select(result: pyoxigraph.QuerySolutions, media: str, max_rows: int) -> tuple[bytes, int]:
     sink = _RowCountingSink(max_rows)
     try:
-        result.serialize(sink, format=pyoxigraph.QueryResultsFormat.TSV)
+        result.serialize(cast(IO[bytes], sink), format=pyoxigraph.QueryResultsFormat.TSV)
     except Exception:
         if sink.exceeded:  # our sink stopped the writer (pyoxigraph may re-wrap the exception)
             raise _too_many(max_rows, "rows") from None
@@ -395,6 +402,13 @@ def _select(result: pyoxigraph.QuerySolutions, media: str, max_rows: int) -> tup
     return body, rows
 
 
+def _used_prefixes(triples: Sequence[pyoxigraph.Triple], prefixes: Mapping[str, str]) -> dict[str, str]:
+    """The prefixes whose namespace some IRI of ``triples`` is in, so the Turtle declares only those."""
+    iris = {term.value for t in triples for term in (t.subject, t.predicate, t.object)
+            if isinstance(term, pyoxigraph.NamedNode)}
+    return {p: ns for p, ns in prefixes.items() if any(iri.startswith(ns) for iri in iris)}
+
+
 def _graph(result: pyoxigraph.QueryTriples, media: str, max_rows: int,
            prefixes: Mapping[str, str]) -> tuple[bytes, int]:
     triples: list[pyoxigraph.Triple] = []
@@ -403,7 +417,8 @@ def _graph(result: pyoxigraph.QueryTriples, media: str, max_rows: int,
             raise _too_many(max_rows, "triples")
         triples.append(triple)
     fmt = GRAPH_FORMATS[media]
-    pre = dict(prefixes) if fmt in (pyoxigraph.RdfFormat.TURTLE, pyoxigraph.RdfFormat.RDF_XML) else None
+    pre = _used_prefixes(triples, prefixes) if fmt in (pyoxigraph.RdfFormat.TURTLE,
+                                                       pyoxigraph.RdfFormat.RDF_XML) else None
     body = pyoxigraph.serialize(triples, format=fmt, prefixes=pre)
     assert body is not None
     return body, len(triples)
@@ -416,7 +431,7 @@ def execute(store: pyoxigraph.Store, job: QueryJob) -> QueryResult:
         kwargs["default_graph"] = [pyoxigraph.NamedNode(g) for g in job.dataset.default_graphs]
         kwargs["named_graphs"] = [pyoxigraph.NamedNode(g) for g in job.dataset.named_graphs]
     try:
-        result = store.query(job.query, prefixes=dict(job.prefixes), **kwargs)
+        result = store.query(job.query, prefixes=dict(job.prefixes), base_iri=job.base_iri, **kwargs)
         if isinstance(result, pyoxigraph.QueryBoolean):
             media = choose_format(QueryForm.ASK, job.accept)
             body = result.serialize(format=RESULT_FORMATS[media])
@@ -445,11 +460,29 @@ def dump_store(store: pyoxigraph.Store) -> bytes:
     return data
 
 
-def _worker_main(conn: Connection, source: bytes) -> None:
-    """A worker process: load the store, report ready, then answer jobs one at a time until told to stop."""
+def _exit_with_parent(parent: int) -> None:
+    """Watchdog thread of a worker: end the process when the service that started it is gone."""
+    while True:
+        time.sleep(1.0)
+        if os.getppid() != parent:
+            os._exit(0)
+
+
+def worker_main(fd: int, parent: int) -> None:
+    """Entry point of a worker process: receive the store, report ready, then answer jobs one at a time.
+
+    pyoxigraph releases the GIL while it evaluates, so the watchdog thread runs even during a long query.
+    """
+    threading.Thread(target=_exit_with_parent, args=(parent,), daemon=True).start()
+    conn = Connection(fd)
+    try:
+        source = conn.recv_bytes()
+    except (EOFError, OSError):
+        return
     store = pyoxigraph.Store()
     if source:
         store.bulk_load(source, format=pyoxigraph.RdfFormat.N_QUADS)
+    del source
     conn.send(("ready", len(store)))
     while True:
         try:
@@ -472,14 +505,36 @@ def _worker_main(conn: Connection, source: bytes) -> None:
 # ------------------------------------------------------------------------------------------------------
 
 DEFAULT_WORKERS = 2
+PENDING_PER_WORKER = 4
+"""Queries that may run or wait per worker before more are refused with 503 (keeps service threads free)."""
 START_GRACE_S = 60.0
 """How long a request may wait for a worker beyond the query time limit (covers a worker's start-up)."""
+
+_PACKAGE_ROOT = str(Path(__file__).resolve().parents[1])
 
 
 @dataclass(eq=False)
 class _Worker:
-    process: BaseProcess
+    process: subprocess.Popen[bytes]
     conn: Connection
+
+
+def _start_worker() -> _Worker:
+    """A fresh interpreter running :func:`worker_main`, connected by a socket pair.
+
+    A plain subprocess (not multiprocessing's spawn) so the service's ``__main__`` is never re-imported,
+    in its own session so a Ctrl-C at the terminal reaches the service, which then stops its workers.
+    """
+    ours, theirs = socket.socketpair()
+    code = f"from service.sparql import worker_main; worker_main({theirs.fileno()}, {os.getpid()})"
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in (_PACKAGE_ROOT, os.environ.get("PYTHONPATH"))
+                                                       if p)}
+    try:
+        process = subprocess.Popen([sys.executable, "-c", code], pass_fds=[theirs.fileno()], env=env,
+                                   stdin=subprocess.DEVNULL, start_new_session=True)
+    finally:
+        theirs.close()
+    return _Worker(process, Connection(ours.detach()))
 
 
 class SparqlPool:
@@ -491,11 +546,12 @@ class SparqlPool:
     """
 
     def __init__(self, source: bytes, expected_triples: int | None = None, size: int = DEFAULT_WORKERS,
-                 start_timeout_s: float = START_GRACE_S) -> None:
+                 start_timeout_s: float = START_GRACE_S, max_pending: int | None = None) -> None:
+        self._max_pending = max_pending if max_pending is not None else PENDING_PER_WORKER * max(1, size)
+        self._pending = 0
         self._source = source
         self._expected = expected_triples
         self._start_timeout = start_timeout_s
-        self._ctx = multiprocessing.get_context("spawn")
         self._idle: queue.Queue[_Worker] = queue.Queue()
         self._workers: set[_Worker] = set()
         self._lock = threading.Lock()
@@ -510,24 +566,24 @@ class SparqlPool:
         with self._lock:
             return len(self._workers)
 
+    @property
+    def pids(self) -> list[int]:
+        with self._lock:
+            return [w.process.pid for w in self._workers]
+
     def _spawn(self) -> None:
-        parent, child = self._ctx.Pipe()
-        process = self._ctx.Process(target=_worker_main, args=(child, self._source), daemon=True,
-                                    name="strategigraf-sparql")
-        process.start()
-        child.close()
-        worker = _Worker(process, parent)
+        worker = _start_worker()
         with self._lock:
             if self._closed:
                 self._stop(worker)
                 return
             self._workers.add(worker)
-        threading.Thread(target=self._await_ready, args=(worker,), daemon=True,
-                         name="sparql-worker-start").start()
+        threading.Thread(target=self._start, args=(worker,), daemon=True, name="sparql-worker-start").start()
 
-    def _await_ready(self, worker: _Worker) -> None:
+    def _start(self, worker: _Worker) -> None:
         message: Any = None
         try:
+            worker.conn.send_bytes(self._source)
             if worker.conn.poll(self._start_timeout):
                 message = worker.conn.recv()
         except (EOFError, OSError) as exc:
@@ -545,10 +601,11 @@ class SparqlPool:
 
     @staticmethod
     def _stop(worker: _Worker) -> None:
-        with contextlib.suppress(Exception):
+        with contextlib.suppress(OSError):
             worker.process.kill()
-        worker.process.join(timeout=5)
-        with contextlib.suppress(Exception):
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            worker.process.wait(timeout=5)
+        with contextlib.suppress(OSError):
             worker.conn.close()
 
     def _replace(self, worker: _Worker) -> None:
@@ -566,23 +623,38 @@ class SparqlPool:
                 raise SparqlError(503, "Service unavailable", "the SPARQL workers are shutting down",
                                   "sparql-unavailable")
             if self.size == 0 and self.start_error:
-                raise SparqlError(503, "Service unavailable", self.start_error or "no SPARQL worker is running",
-                                  "sparql-unavailable")
+                raise SparqlError(503, "Service unavailable", self.start_error, "sparql-unavailable")
             remaining = deadline - time.monotonic()
             if remaining <= 0:
                 raise SparqlError(503, "Service busy", "every SPARQL worker is busy; try again shortly",
-                                  "sparql-busy")
+                                  "sparql-busy", headers={"Retry-After": "2"})
             try:
                 worker = self._idle.get(timeout=min(remaining, 0.5))
             except queue.Empty:
                 continue
-            if worker.process.is_alive():
+            if worker.process.poll() is None:
                 return worker
             self._replace(worker)
 
     def run(self, job: QueryJob, timeout_s: float, wait_s: float | None = None) -> QueryResult:
-        """Run ``job`` on an idle worker: its result, or SparqlError (including 503 at the time limit)."""
-        worker = self._acquire(timeout_s + self._start_timeout if wait_s is None else wait_s)
+        """Run ``job`` on an idle worker: its result, or SparqlError (including 503 at the time limit).
+
+        At most ``max_pending`` calls run or wait at once (each holds a thread of the service's thread
+        pool); more are refused at once with 503, so queries can never tie up every thread of the service.
+        """
+        with self._lock:
+            if self._pending >= self._max_pending:
+                raise SparqlError(503, "Service busy", f"{self._pending} SPARQL queries are already running or "
+                                  "waiting; try again shortly", "sparql-busy", headers={"Retry-After": "2"})
+            self._pending += 1
+        try:
+            return self._run(job, timeout_s, timeout_s + self._start_timeout if wait_s is None else wait_s)
+        finally:
+            with self._lock:
+                self._pending -= 1
+
+    def _run(self, job: QueryJob, timeout_s: float, wait_s: float) -> QueryResult:
+        worker = self._acquire(wait_s)
         try:
             worker.conn.send(job)
             answered = worker.conn.poll(timeout_s)
@@ -593,6 +665,8 @@ class SparqlPool:
                               "query-failed") from None
         if reply is None:
             self.killed += 1
+            with contextlib.suppress(OSError):
+                worker.process.kill()  # at once; reaping and the replacement happen in the background
             threading.Thread(target=self._replace, args=(worker,), daemon=True).start()
             raise SparqlError(503, "Query timeout",
                               f"the query exceeded the time limit of {timeout_s:g} s and was stopped; "
@@ -611,8 +685,6 @@ class SparqlPool:
             workers = list(self._workers)
             self._workers.clear()
         for worker in workers:
-            with contextlib.suppress(Exception):
-                worker.conn.send(None)
             self._stop(worker)
 
 
@@ -646,5 +718,5 @@ __all__ = [
     "DEFAULT_WORKERS", "FORM_TYPE", "GRAPH_FORMATS", "QUERY_TYPE", "RESULT_FORMATS", "UPDATE_TYPE", "Dataset",
     "Example", "ProtocolRequest", "QueryForm", "QueryJob", "QueryResult", "SparqlError", "SparqlPool",
     "as_dicts", "choose_format", "code_view", "content_type", "dump_store", "execute", "inspect_query",
-    "is_federated", "leading_keyword", "load_catalogue", "parse_form", "parse_media_type", "parse_protocol_request",
+    "is_federated", "leading_keyword", "worker_main", "load_catalogue", "parse_form", "parse_media_type", "parse_protocol_request",
 ]

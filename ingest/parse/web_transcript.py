@@ -38,7 +38,6 @@ from ingest.parse.common import Line, lines_of
 
 UPPER = "A-ZÆØÅÄÖÜÉ"
 LOWER = "a-zæøåäöüé"
-WORD = rf"[{UPPER}{LOWER}0-9]"
 
 _RELATED_HEAD = re.compile(r"^\s*relaterede\s+dokumenter\s*:?\s*$", re.IGNORECASE)
 _TRANSCRIPT_HEAD = re.compile(r"^\s*(?:transkript|transcript|transskription)\s*:?\s*$", re.IGNORECASE)

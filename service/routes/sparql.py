@@ -15,7 +15,7 @@ from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 
-from ontology import PREFIXES
+from ontology import ID_NS, PREFIXES
 from service.deps import GenerationDep, SettingsDep
 from service.generation import Generation
 from service.problems import Problem
@@ -51,6 +51,14 @@ def _retire(key: int) -> None:
         pool = _pools.pop(key, None)
     if pool is not None:
         pool.close()
+
+
+def close_pools() -> None:
+    """Stop the workers of every generation (e.g. at application shutdown); pools restart on demand."""
+    with _pools_lock:
+        keys = list(_pools)
+    for key in keys:
+        _retire(key)
 
 
 def pool_for(gen: Generation) -> SparqlPool:
@@ -122,7 +130,8 @@ _RESPONSES: dict[int | str, dict[str, Any]] = {
                   description="W3C SPARQL 1.1 Protocol query operation: GET ?query=, POST form-encoded or POST "
                               "application/sparql-query. Results by Accept. Updates and SERVICE are refused; "
                               "queries have a time limit and a row limit. Predeclared prefixes: "
-                              + ", ".join(f"{p}:" for p in PREFIX_MAP) + ".",
+                              + ", ".join(f"{p}:" for p in PREFIX_MAP) + f"; relative IRIs resolve against "
+                              f"{ID_NS}.",
                   openapi_extra=_OPENAPI, responses=_RESPONSES, response_class=Response)
 @router.api_route("/sparql/", methods=["GET", "POST"], include_in_schema=False, response_class=Response)
 async def sparql(request: Request, gen: GenerationDep, settings: SettingsDep) -> Response:
@@ -135,10 +144,10 @@ async def sparql(request: Request, gen: GenerationDep, settings: SettingsDep) ->
         form = inspect_query(req.query)
         if form is not None:
             choose_format(form, accept)  # 406 before spending a worker on the query
-        job = QueryJob(req.query, req.dataset, accept, settings.sparql_max_rows, PREFIX_MAP)
+        job = QueryJob(req.query, req.dataset, accept, settings.sparql_max_rows, PREFIX_MAP, ID_NS)
         result = await run_in_threadpool(_run, gen, job, settings.sparql_timeout_s)
     except SparqlError as exc:
-        raise Problem(exc.status, exc.title, exc.detail, kind=exc.kind) from None
+        raise Problem(exc.status, exc.title, exc.detail, kind=exc.kind, headers=exc.headers) from None
     headers = {"Vary": "Accept"}
     if result.rows is not None:
         headers["X-SPARQL-Result-Count"] = str(result.rows)

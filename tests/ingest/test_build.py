@@ -116,20 +116,21 @@ def test_reingest_is_idempotent_and_embeds_nothing_again(build_dir: Path, genera
         os.replace(tmp, link)
 
 
-def test_failed_build_leaves_live_generation_untouched(scratch_corpus: Path, tmp_path: Path) -> None:
+def test_failed_build_leaves_live_generation_untouched(scratch_corpus: Path, tmp_path: Path, build_dir: Path) -> None:
     build = tmp_path / "build"
-    good = run_build(BuildOptions(corpora_dir=scratch_corpus, build_dir=build))
+    good = run_build(BuildOptions(corpora_dir=scratch_corpus, build_dir=build, cache_dir=build_dir / "cache"))
     for stage in ("parse", "shacl", "embed", "write"):
         with pytest.raises(IngestError, match="fault injected"):
-            run_build(BuildOptions(corpora_dir=scratch_corpus, build_dir=build, fail_after_stage=stage))
+            run_build(BuildOptions(corpora_dir=scratch_corpus, build_dir=build, cache_dir=build_dir / "cache",
+                                   fail_after_stage=stage))
         assert current_generation(build) == good.path
         assert not list(build.glob(".tmp-*"))
     read_build_manifest(good.path)
 
 
-def test_corrupt_file_is_refused_naming_it(scratch_corpus: Path, tmp_path: Path) -> None:
+def test_corrupt_file_is_refused_naming_it(scratch_corpus: Path, tmp_path: Path, build_dir: Path) -> None:
     build = tmp_path / "build"
-    result = run_build(BuildOptions(corpora_dir=scratch_corpus, build_dir=build))
+    result = run_build(BuildOptions(corpora_dir=scratch_corpus, build_dir=build, cache_dir=build_dir / "cache"))
     index = result.path / "index.faiss"
     index.write_bytes(index.read_bytes()[:100])
     with pytest.raises(BuildError, match="checksum") as info:
@@ -157,9 +158,9 @@ BAD_INPUTS = {
 
 @pytest.mark.parametrize("case", sorted(BAD_INPUTS))
 def test_bad_input_gives_one_clear_error_and_keeps_previous_build(case: str, scratch_corpus: Path,
-                                                                   tmp_path: Path) -> None:
+                                                                   tmp_path: Path, build_dir: Path) -> None:
     build = tmp_path / "build"
-    good = run_build(BuildOptions(corpora_dir=scratch_corpus, build_dir=build))
+    good = run_build(BuildOptions(corpora_dir=scratch_corpus, build_dir=build, cache_dir=build_dir / "cache"))
     before = (good.path / "manifest.json").read_bytes()
     BAD_INPUTS[case](scratch_corpus)
     proc = _cli("ingest", "--quiet", "--corpora", str(scratch_corpus), "--build", str(build), cwd=tmp_path)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -31,6 +32,9 @@ def test_analyze_lowercases_stems_and_drops_stopwords_and_punctuation() -> None:
     assert terms == ["netværk", "pårør", "æøå", "bogstav", "slag", "2024"]
     assert analyze("og i at det er") == []
     assert analyze("") == []
+    decomposed = unicodedata.normalize("NFD", "Pårørende")  # "å" as "a" + combining ring
+    assert analyze(decomposed) == ["pårør"]
+    assert highlight_spans("pårørende", f"om {decomposed}.") == [(3, 3 + len(decomposed))]
 
 
 def test_compound_query_words_find_the_compounds() -> None:
