@@ -126,13 +126,19 @@ _RESPONSES: dict[int | str, dict[str, Any]] = {
 }
 
 
-@router.api_route("/sparql", methods=["GET", "POST"], summary="SPARQL 1.1 query endpoint (read-only)",
-                  description="W3C SPARQL 1.1 Protocol query operation: GET ?query=, POST form-encoded or POST "
-                              "application/sparql-query. Results by Accept. Updates and SERVICE are refused; "
-                              "queries have a time limit and a row limit. Predeclared prefixes: "
-                              + ", ".join(f"{p}:" for p in PREFIX_MAP) + f"; relative IRIs resolve against "
-                              f"{ID_NS}.",
-                  openapi_extra=_OPENAPI, responses=_RESPONSES, response_class=Response)
+_SPARQL_DOC = dict(
+    summary="SPARQL 1.1 query endpoint (read-only)",
+    description="W3C SPARQL 1.1 Protocol query operation: GET ?query=, POST form-encoded or POST "
+                "application/sparql-query. Results by Accept. Updates and SERVICE are refused; "
+                "queries have a time limit and a row limit. Predeclared prefixes: "
+                + ", ".join(f"{p}:" for p in PREFIX_MAP) + f"; relative IRIs resolve against {ID_NS}.",
+    openapi_extra=_OPENAPI, responses=_RESPONSES, response_class=Response,
+)
+
+
+# One decorator per method: a multi-method api_route gives both methods one OpenAPI operation id.
+@router.get("/sparql", operation_id="sparql_get", **_SPARQL_DOC)  # type: ignore[arg-type]
+@router.post("/sparql", operation_id="sparql_post", **_SPARQL_DOC)  # type: ignore[arg-type]
 @router.api_route("/sparql/", methods=["GET", "POST"], include_in_schema=False, response_class=Response)
 async def sparql(request: Request, gen: GenerationDep, settings: SettingsDep) -> Response:
     body = await _read_body(request, settings.max_body_bytes) if request.method == "POST" else b""

@@ -137,12 +137,11 @@ def test_related_is_symmetric_and_disjoint_from_hierarchy(topics: Graph) -> None
         assert a != b
 
 
-@pytest.mark.skipif(not CORPORA.is_dir(), reason="no corpora folder")
 def test_every_concept_matches_the_corpus(topics: Graph, concepts: list[URIRef]) -> None:
     """The altLabels are the words the texts really use: each concept has labels found in the corpus."""
     texts = [p.read_text(encoding="utf-8", errors="replace") for p in CORPORA.glob("*.txt")]
     if not texts:
-        pytest.skip("empty corpora folder")
+        pytest.fail("empty corpora folder")
     corpus = re.sub(r"\s+", " ", " ".join(texts)).casefold()
     unmatched = []
     for c in concepts:

