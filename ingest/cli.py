@@ -153,17 +153,20 @@ def search(
 def evaluate_cmd(
     queries: Annotated[Path, typer.Option(help="Query set in the format of shared/eval/dev_queries.json")],
     output: Annotated[Path | None, typer.Option(help="Write the JSON report here")] = None,
+    markdown: Annotated[Path | None, typer.Option(help="Write the table and per-query rows as Markdown here")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the JSON report")] = False,
     build: BuildOpt = None,
 ) -> None:
     """Score a query set with its own relevance rule: nDCG@10, fragment recall@10, track top-1, per mode."""
-    from service.evaluation import evaluate, markdown_table
+    from service.evaluation import evaluate, markdown_report, markdown_table
 
     if not queries.is_file():
         raise IngestError("query file not found", file=queries)
     report = evaluate(_load_generation(build), queries)
     if output:
         output.write_text(json.dumps(report, ensure_ascii=False, indent=1), encoding="utf-8")
+    if markdown:
+        markdown.write_text(markdown_report(report), encoding="utf-8")
     if as_json:
         print(json.dumps(report, ensure_ascii=False, indent=1))
     else:

@@ -78,3 +78,33 @@ def markdown_table(report: dict[str, Any]) -> str:
     for mode, m in report["modes"].items():
         rows.append(f"| {mode} | {m['ndcg@10']:.3f} | {m['recall@10']:.3f} | {m['track_correct']} |")
     return "\n".join(rows)
+
+
+def markdown_report(report: dict[str, Any]) -> str:
+    """The whole report as Markdown: summary table, then each query's figures per mode."""
+    lines = [
+        "# Retrieval evaluation",
+        "",
+        f"Query set `{Path(report['queries']).name}`, build `{report['build_id']}`, model `{report['model']}`.",
+        "Regenerate with `strategigraf eval --queries ../shared/eval/dev_queries.json "
+        "--markdown docs/evaluation.md --output docs/evaluation.json`.",
+        "",
+        markdown_table(report),
+        "",
+        "## Topic queries (nDCG@10 / fragment recall@10)",
+        "",
+        "| id | query | " + " | ".join(report["modes"]) + " |",
+        "|---|---|" + "---|" * len(report["modes"]),
+    ]
+    modes = list(report["modes"].values())
+    for i, row in enumerate(modes[0]["topic_queries"]):
+        cells = [f"{m['topic_queries'][i]['ndcg@10']:.2f} / {m['topic_queries'][i]['recall@10']:.2f}" for m in modes]
+        lines.append(f"| {row['id']} | {row['q']} | " + " | ".join(cells) + " |")
+    lines += ["", "## Track queries (top-1 of type=Track)", "",
+              "| id | query | expected | " + " | ".join(report["modes"]) + " |",
+              "|---|---|---|" + "---|" * len(report["modes"])]
+    for i, row in enumerate(modes[0]["track_queries"]):
+        cells = [("✔ " if m["track_queries"][i]["correct"] else "✘ ") + str(m["track_queries"][i]["got"])
+                 for m in modes]
+        lines.append(f"| {row['id']} | {row['q']} | {row['expect']} | " + " | ".join(cells) + " |")
+    return "\n".join(lines) + "\n"

@@ -22,6 +22,10 @@ NODE_TYPES = frozenset(k.value for k in NodeKind) | {"Document"}
 # content: they are searched only when the type filter asks for them.
 OPT_IN_TYPES = frozenset({"RelatedDocument"})
 RRF_K = 60
+# e5 cosine similarities are compressed (most texts score 0.80-0.88 against any query), so a descendant
+# counts as semantic evidence only when it is within this margin of the query's best similarity.
+SEMANTIC_EVIDENCE_MARGIN = 0.025
+SEMANTIC_EVIDENCE_MAX = 30
 MAX_K = 100
 MAX_EVIDENCE = 5
 
@@ -113,7 +117,9 @@ def fused_scores(gen: Generation, p: SearchParams, mask: np.ndarray) -> tuple[np
             scores[ids] = sims
         else:
             scores[ids] += 1.0 / (RRF_K + np.arange(1, len(ids) + 1))
-        matched.update(int(i) for i in ids[:30])
+        if len(sims):
+            close = ids[:SEMANTIC_EVIDENCE_MAX][sims[:SEMANTIC_EVIDENCE_MAX] >= sims[0] - SEMANTIC_EVIDENCE_MARGIN]
+            matched.update(int(i) for i in close)
     if p.mode in (Mode.keyword, Mode.hybrid):
         ids, bm = keyword_ranking(gen, p.q, mask)
         if p.mode is Mode.keyword:
@@ -150,12 +156,17 @@ def rank(gen: Generation, p: SearchParams) -> Ranked:
     for i, node in enumerate(gen.nodes):
         if node.type not in types or not mask[i]:
             continue
-        ranked.append(_rollup(i, scores, gen.descendants[i], matched))
+        pos, score, evidence = _rollup(i, scores, gen.descendants[i], matched)
+        # A container is an answer when it matched itself or has matching descendants to show for it.
+        if evidence or i in matched:
+            ranked.append((pos, score, evidence))
     if "Document" in types:
         for d, _doc in enumerate(gen.documents.values()):
             members = [int(i) for i in np.flatnonzero(gen.doc_of == d) if mask[i]]
             if members:
-                ranked.append(_rollup(-1 - d, scores, members, matched, own=0.0))
+                pos, score, evidence = _rollup(-1 - d, scores, members, matched, own=0.0)
+                if evidence:
+                    ranked.append((pos, score, evidence))
     ranked = [r for r in ranked if r[1] > 0]
     ranked.sort(key=lambda r: -r[1])
     return ranked[: p.k]
