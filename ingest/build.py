@@ -185,6 +185,21 @@ def current_generation(build_dir: Path) -> Path | None:
     return link.resolve()
 
 
+FAULT_PAUSE_ENV = "STRATEGIGRAF_FAULT_PAUSE"
+
+
+def _fault_point(name: str) -> None:
+    """Fault-injection hook for the kill -9 tests: with STRATEGIGRAF_FAULT_PAUSE=<point>:<marker file>,
+    the build touches the marker when it reaches ``name`` and then waits to be killed."""
+    spec = os.environ.get(FAULT_PAUSE_ENV)
+    if not spec:
+        return
+    point, _, marker = spec.partition(":")
+    if point == name and marker:
+        Path(marker).write_text(str(os.getpid()))
+        time.sleep(120)
+
+
 def run_build(options: BuildOptions, progress: Progress | None = None) -> BuildResult:
     """Parse → graph → SHACL → embed → index → write, then swap the new generation in."""
     say = progress or (lambda _msg: None)
@@ -198,6 +213,7 @@ def run_build(options: BuildOptions, progress: Progress | None = None) -> BuildR
     with build_lock(options.build_dir):
         t = time.perf_counter()
         manifest = load_manifest(options.corpora_dir, layouts=frozenset(LAYOUTS))
+        _fault_point("parse")
         docs = parse_corpus(manifest, say)
         stage("parse", t)
 
@@ -216,6 +232,7 @@ def run_build(options: BuildOptions, progress: Progress | None = None) -> BuildR
 
         t = time.perf_counter()
         say(f"embedding {len(nodes)} nodes with {options.embedder}")
+        _fault_point("embed")
         embedded = searchindex.embed_nodes(nodes, options.embedder, options.cache_dir or options.build_dir / "cache")
         stage("embed", t)
 
@@ -232,6 +249,7 @@ def run_build(options: BuildOptions, progress: Progress | None = None) -> BuildR
             say("writing the build")
             for name, fmt in GRAPH_FILES.items():
                 graph.serialize(destination=tmp / name, format=fmt, encoding="utf-8")
+                _fault_point("write")
             _write_json(tmp / "records.json", records_payload(documents, nodes))
             np.save(tmp / "vectors.npy", embedded.vectors)
             indexes.save(tmp)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -13,8 +14,10 @@ from ingest.config import Settings, get_settings
 from ingest.embed.factory import create_embedder
 from service.deps import ServiceState
 from service.generation import load_current
+from service.limits import LimitsMiddleware
 from service.problems import install_handlers
-from service.routes import documents, graph, health, search, sparql
+from service.rebuild import watch_builds
+from service.routes import admin, documents, graph, health, search, sparql
 
 log = logging.getLogger("strategigraf")
 
@@ -25,7 +28,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        embedder = create_embedder(settings.embedder)
+        from ingest.embed.batching import BatchingEmbedder  # concurrent queries share one model call
+        embedder = BatchingEmbedder(create_embedder(settings.embedder))
         state = ServiceState(settings=settings, embedder=embedder)
         app.state.service = state
         gen = load_current(settings.build_dir, embedder)
@@ -33,7 +37,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         sparql.pool_for(gen)  # start the SPARQL workers now rather than on the first query
         state.swap(gen)
         log.info("loaded build %s (%d nodes, %d triples)", gen.build_id, len(gen.nodes), len(gen.store))
+        stop = threading.Event()
+        watcher = threading.Thread(target=watch_builds, args=(state, stop), name="strategigraf-watch", daemon=True)
+        watcher.start()
         yield
+        stop.set()
         sparql.close_pools()
 
     app = FastAPI(
@@ -44,9 +52,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     install_handlers(app)
+    app.add_middleware(LimitsMiddleware, max_body_bytes=settings.max_body_bytes)
     if settings.cors_origins:
         app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins, allow_methods=["GET", "POST"],
                            allow_headers=["*"])
-    for module in (health, search, documents, graph, sparql):
+    for module in (health, search, documents, graph, sparql, admin):
         app.include_router(module.router)
     return app

@@ -11,6 +11,7 @@ from fastapi import Depends, Request
 from ingest.config import Settings
 from ingest.embed.base import Embedder
 from service.generation import Generation
+from service.rebuild import RebuildStatus
 
 
 @dataclass
@@ -21,6 +22,9 @@ class ServiceState:
     embedder: Embedder
     _generation: Generation | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
+    rebuild_lock: threading.Lock = field(default_factory=threading.Lock)
+    """Held while a rebuild (or a swap to another process's build) runs."""
+    rebuild_status: RebuildStatus = field(default_factory=lambda: RebuildStatus(state="idle"))
 
     @property
     def generation(self) -> Generation:

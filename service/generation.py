@@ -67,6 +67,13 @@ class Generation:
     position: dict[str, int] = field(init=False)
     descendants: list[list[int]] = field(init=False)
     doc_of: np.ndarray = field(init=False)
+    ancestor_positions: list[list[int]] = field(init=False)
+    """Per node: positions of its ancestors below the document, root first (the inverse of ``descendants``)."""
+    doc_list: list[DocumentRecord] = field(init=False)
+    """The documents in order; document index ``d`` of ``doc_of`` is ``doc_list[d]``."""
+    municipality_keys: frozenset[str] = field(init=False)
+    mask_cache: LRU = field(default_factory=lambda: LRU(256))
+    """Document-filter masks over the nodes (read-only arrays), keyed by the filter values."""
     analysis: dict[str, Any] = field(default_factory=dict)
     """Topics and overlaps computed at build time (analysis.json), when the build has them."""
     query_cache: LRU = field(default_factory=lambda: LRU(2048))
@@ -75,11 +82,16 @@ class Generation:
     def __post_init__(self) -> None:
         self.position = {n.id: i for i, n in enumerate(self.nodes)}
         self.descendants = [[] for _ in self.nodes]
+        self.ancestor_positions = []
         for i, node in enumerate(self.nodes):
-            for anc in node.ancestors[1:]:
-                self.descendants[self.position[anc.id]].append(i)
-        doc_ids = list(self.documents)
-        self.doc_of = np.array([doc_ids.index(n.doc) for n in self.nodes], dtype=np.int32)
+            ups = [self.position[anc.id] for anc in node.ancestors[1:]]
+            self.ancestor_positions.append(ups)
+            for a in ups:
+                self.descendants[a].append(i)
+        self.doc_list = list(self.documents.values())
+        doc_index = {doc_id: d for d, doc_id in enumerate(self.documents)}
+        self.doc_of = np.array([doc_index[n.doc] for n in self.nodes], dtype=np.int32)
+        self.municipality_keys = frozenset(d.municipality for d in self.doc_list)
 
     @property
     def build_id(self) -> str:

@@ -7,11 +7,13 @@ returned as ``evidence``.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import numpy as np
 
-from ingest.lexical import highlight_spans
+from ingest.lexical import _keep, _part_match, _words, stem, word_spans
 from ingest.model import NodeKind
 from ingest.records import NodeRecord
 from service.generation import CONTAINER_TYPES, Generation
@@ -59,7 +61,7 @@ def check_params(gen: Generation, p: SearchParams) -> None:
     unknown = [t for t in p.types if t not in NODE_TYPES]
     if unknown:
         raise SearchError(f"unknown type(s) {', '.join(unknown)}; known: {', '.join(sorted(NODE_TYPES))}")
-    munis = {d.municipality for d in gen.documents.values()}
+    munis = gen.municipality_keys
     if p.municipality is not None and p.municipality.lower() not in munis:
         raise SearchError(f"unknown municipality {p.municipality!r}; known: {', '.join(sorted(munis))}")
     if p.document is not None and p.document not in gen.documents:
@@ -69,15 +71,21 @@ def check_params(gen: Generation, p: SearchParams) -> None:
 
 
 def _doc_mask(gen: Generation, p: SearchParams) -> np.ndarray:
-    """Boolean mask over nodes for the document-level filters."""
-    keep_docs = np.array([
-        (p.municipality is None or d.municipality == p.municipality.lower())
-        and (p.document is None or d.id == p.document)
-        and (p.year_from is None or d.year >= p.year_from)
-        and (p.year_to is None or d.year <= p.year_to)
-        for d in gen.documents.values()
-    ], dtype=bool)
-    return keep_docs[gen.doc_of]
+    """Boolean mask over nodes for the document-level filters (cached per generation; read-only)."""
+    key = (p.municipality, p.document, p.year_from, p.year_to)
+    mask = gen.mask_cache.get(key)
+    if mask is None:
+        keep_docs = np.array([
+            (p.municipality is None or d.municipality == p.municipality.lower())
+            and (p.document is None or d.id == p.document)
+            and (p.year_from is None or d.year >= p.year_from)
+            and (p.year_to is None or d.year <= p.year_to)
+            for d in gen.doc_list
+        ], dtype=bool)
+        mask = keep_docs[gen.doc_of]
+        mask.flags.writeable = False
+        gen.mask_cache.put(key, mask)
+    return mask  # type: ignore[no-any-return]
 
 
 def _fetch_size(n: int, k: int) -> int:
@@ -140,11 +148,12 @@ def rank(gen: Generation, p: SearchParams) -> Ranked:
     types = set(p.types)
     rollup = bool(types) and types <= CONTAINER_TYPES
     if not rollup:
-        order = np.argsort(-scores, kind="stable")
+        # Only positive scores can be answers: order those by score, ties by position (as a stable
+        # argsort over all nodes would), without sorting the whole array.
+        retrieved = np.flatnonzero(scores > 0)
+        order = retrieved[np.lexsort((retrieved, -scores[retrieved]))]
         out = []
         for i in order:
-            if scores[i] <= 0:
-                break
             node_type = gen.nodes[i].type
             if not mask[i] or (types and node_type not in types) or (not types and node_type in OPT_IN_TYPES):
                 continue
@@ -152,41 +161,85 @@ def rank(gen: Generation, p: SearchParams) -> Ranked:
             if len(out) >= p.k:
                 break
         return out
+    # Roll-up. A container can only be an answer when it matched itself or one of its descendants matched
+    # with a positive score, so the candidates are found from the matched nodes upwards instead of by
+    # visiting every node. Evidence lists are built in position order, which is the order in which
+    # ``descendants`` lists them, so ties are broken exactly as by :func:`_rollup`.
+    evidence_of: dict[int, list[int]] = {}
+    doc_hits: dict[int, list[int]] = {}
+    want_docs = "Document" in types
+    for j in sorted(matched):
+        if scores[j] <= 0:
+            continue
+        for a in gen.ancestor_positions[j]:
+            evidence_of.setdefault(a, []).append(j)
+        if want_docs and mask[j]:
+            doc_hits.setdefault(int(gen.doc_of[j]), []).append(j)
     ranked: Ranked = []
-    for i, node in enumerate(gen.nodes):
+    for i in sorted(matched.union(evidence_of)):
+        node = gen.nodes[i]
         if node.type not in types or not mask[i]:
             continue
-        pos, score, evidence = _rollup(i, scores, gen.descendants[i], matched)
-        # A container is an answer when it matched itself or has matching descendants to show for it.
+        hits = evidence_of.get(i, [])
+        pos, score, evidence = _rollup_hits(i, float(scores[i]), scores, hits)
         if evidence or i in matched:
             ranked.append((pos, score, evidence))
-    if "Document" in types:
-        for d, _doc in enumerate(gen.documents.values()):
-            members = [int(i) for i in np.flatnonzero(gen.doc_of == d) if mask[i]]
-            if members:
-                pos, score, evidence = _rollup(-1 - d, scores, members, matched, own=0.0)
-                if evidence:
-                    ranked.append((pos, score, evidence))
+    if want_docs:
+        for d in sorted(doc_hits):
+            pos, score, evidence = _rollup_hits(-1 - d, 0.0, scores, doc_hits[d])
+            ranked.append((pos, score, evidence))
     ranked = [r for r in ranked if r[1] > 0]
     ranked.sort(key=lambda r: -r[1])
     return ranked[: p.k]
+
+
+def _rollup_hits(pos: int, own_score: float, scores: np.ndarray,
+                 hits: list[int]) -> tuple[int, float, list[tuple[int, float]]]:
+    """As :func:`_rollup`, given the matching descendants (positive score) in position order."""
+    hits = sorted(hits, key=lambda i: -scores[i])
+    top = [float(scores[i]) for i in hits[:3]]
+    score = own_score + (top[0] if top else 0.0) + 0.3 * sum(top[1:])
+    return pos, score, [(i, float(scores[i])) for i in hits[:MAX_EVIDENCE]]
 
 
 def _rollup(pos: int, scores: np.ndarray, desc: list[int], matched: set[int],
             own: float | None = None) -> tuple[int, float, list[tuple[int, float]]]:
     """A container's score: its own match plus its best descendant and a damped share of the next two."""
     own_score = float(scores[pos]) if own is None else own
-    hits = sorted((i for i in desc if i in matched and scores[i] > 0), key=lambda i: -scores[i])
-    top = [float(scores[i]) for i in hits[:3]]
-    score = own_score + (top[0] if top else 0.0) + 0.3 * sum(top[1:])
-    return pos, score, [(i, float(scores[i])) for i in hits[:MAX_EVIDENCE]]
+    return _rollup_hits(pos, own_score, scores, [i for i in desc if i in matched and scores[i] > 0])
+
+
+# ------------------------------------------------------------------------------------------ highlighting
+# Same result as ingest.lexical.highlight_spans(query, text), computed with two caches: the words of a
+# text (node texts recur across queries) and whether a text word matches a query's words.
+
+@lru_cache(maxsize=65_536)
+def _kept_words(text: str) -> tuple[tuple[int, int, str], ...]:
+    return tuple(w for w in word_spans(text) if _keep(w[2]))
+
+
+@lru_cache(maxsize=262_144)
+def _word_matches(terms: frozenset[tuple[str, str]], word: str) -> bool:
+    return stem(word) in {s for _, s in terms} or any(_part_match(word, w, s) for w, s in terms)
+
+
+def highlighter(query: str) -> Callable[[str], list[tuple[int, int]]]:
+    """A function ``text → highlight_spans(query, text)`` for one query, with the query analysed once."""
+    terms = frozenset((w, stem(w)) for w in _words(query))
+
+    def spans(text: str) -> list[tuple[int, int]]:
+        if not terms:
+            return []
+        return [(start, end) for start, end, word in _kept_words(text) if _word_matches(terms, word)]
+
+    return spans
 
 
 def _node_ref(gen: Generation, node: NodeRecord) -> tuple[DocumentRef, list[AncestorRef], SourceRef]:
     doc = gen.documents[node.doc]
-    return (DocumentRef(id=doc.id, title=doc.title, municipality=doc.municipality, year=doc.year),
-            [AncestorRef(**a.model_dump()) for a in node.ancestors],
-            SourceRef(file=node.source.file, start=node.source.start, end=node.source.end))
+    return (DocumentRef.model_construct(id=doc.id, title=doc.title, municipality=doc.municipality, year=doc.year),
+            [AncestorRef.model_construct(id=a.id, type=a.type, label=a.label) for a in node.ancestors],
+            SourceRef.model_construct(file=node.source.file, start=node.source.start, end=node.source.end))
 
 
 def search(gen: Generation, p: SearchParams) -> SearchResponse:
@@ -195,27 +248,37 @@ def search(gen: Generation, p: SearchParams) -> SearchResponse:
     cached = gen.result_cache.get(p)
     if cached is not None:
         return cached  # type: ignore[no-any-return]
+    response = SearchResponse.model_construct(query=p.q, mode=Mode(p.mode), results=results_for(gen, p, rank(gen, p)))
+    gen.result_cache.put(p, response)
+    return response
+
+
+def results_for(gen: Generation, p: SearchParams, ranked: Ranked) -> list[SearchResult]:
+    """The response rows for ranked positions: the graph context (document, ancestors, source, evidence)
+    and highlights. The values are already of the schema's types, so the models are constructed without
+    re-validation (``SearchResponse`` equals what validating constructors give)."""
+    spans = highlighter(p.q)
     results: list[SearchResult] = []
-    for pos, score, ev in rank(gen, p):
-        evidence = [
-            Evidence(id=gen.nodes[i].id, type=gen.nodes[i].type, label=gen.nodes[i].label, text=gen.nodes[i].text,
-                     score=round(float(s), 6), highlights=highlight_spans(p.q, gen.nodes[i].text))
-            for i, s in ev
-        ]
+    for pos, score, ev in ranked:
+        evidence = []
+        for i, s in ev:
+            n = gen.nodes[i]
+            evidence.append(Evidence.model_construct(id=n.id, type=n.type, label=n.label, text=n.text,
+                                                     score=round(float(s), 6), highlights=spans(n.text)))
         if pos < 0:
-            doc = list(gen.documents.values())[-1 - pos]
-            results.append(SearchResult(
+            doc = gen.doc_list[-1 - pos]
+            results.append(SearchResult.model_construct(
                 id=doc.iri, type="StrategyDocument", label=doc.title, text=doc.title, score=round(score, 6),
-                document=DocumentRef(id=doc.id, title=doc.title, municipality=doc.municipality, year=doc.year),
-                ancestors=[], evidence=evidence, source=SourceRef(file=doc.file, start=0, end=0),
-                highlights=highlight_spans(p.q, doc.title)))
+                document=DocumentRef.model_construct(id=doc.id, title=doc.title, municipality=doc.municipality,
+                                                     year=doc.year),
+                ancestors=[], evidence=evidence, source=SourceRef.model_construct(file=doc.file, start=0, end=0),
+                highlights=spans(doc.title)))
             continue
         node = gen.nodes[pos]
         document, ancestors, source = _node_ref(gen, node)
-        results.append(SearchResult(
+        results.append(SearchResult.model_construct(
             id=node.id, type=node.type, label=node.label, text=node.text, score=round(score, 6),
             document=document, ancestors=ancestors, evidence=evidence, source=source,
-            highlights=highlight_spans(p.q, node.text)))
-    response = SearchResponse(query=p.q, mode=p.mode, results=results)
-    gen.result_cache.put(p, response)
-    return response
+            highlights=spans(node.text)))
+    return results
+

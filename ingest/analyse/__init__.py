@@ -1,0 +1,108 @@
+"""The analyse stage of a build: topics, overlaps and lineage computed from the nodes and their vectors,
+returned as extra triples for the graph and as the generation's analysis.json.
+
+* :mod:`ingest.analyse.topics`   every node tagged with the topics of ontology/topics.ttl
+* :mod:`ingest.analyse.overlaps` statements, principles, tracks … of different documents that say the same
+* :mod:`ingest.analyse.lineage`  themes carried over, new and dropped within a municipality; follow-ups
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from rdflib import Graph
+
+from ingest.analyse import lineage, overlaps, topics
+from ingest.lexical import CompoundSplitter
+from ingest.records import DocumentRecord, NodeRecord
+
+ANALYSIS_FILE = "analysis.json"
+ANALYSIS_FORMAT = 1
+
+__all__ = ["ANALYSIS_FILE", "AnalysisResult", "lineage", "overlaps", "run_analysis", "topics"]
+
+
+@dataclass
+class AnalysisResult:
+    graph: Graph
+    """The triples the analysis adds: the topic scheme, topic assignments, overlaps, carries-over links."""
+    payload: dict[str, Any]
+    """Content of analysis.json."""
+    manifest: dict[str, Any] = field(default_factory=dict)
+    """Parameters and counts for the build manifest's "analysis" entry."""
+
+
+def topic_parameters() -> dict[str, Any]:
+    return {"lexical_word": topics.LEXICAL_WORD, "lexical_part": topics.LEXICAL_PART, "embed_z": topics.EMBED_Z,
+            "embed_top": topics.EMBED_TOP, "min_confidence": topics.MIN_CONFIDENCE, "max_gap": topics.MAX_GAP,
+            "child_min": topics.CHILD_MIN, "child_share": round(topics.CHILD_SHARE, 4)}
+
+
+def run_analysis(documents: list[DocumentRecord], nodes: list[NodeRecord], vectors: np.ndarray, graph: Graph,
+                 embedder_spec: str, cache_dir: Path, splitter: CompoundSplitter | None = None,
+                 params: overlaps.OverlapParams = overlaps.DEFAULT_PARAMS) -> AnalysisResult:
+    """Tag topics, align documents, trace lineage. ``graph`` is only read (for sg:followsUp links)."""
+    from ingest.embed.cache import EmbeddingCache, embed_queries_cached
+    from ingest.embed.factory import create_embedder
+    from ingest.searchindex import lexical_text
+
+    embedder = create_embedder(embedder_spec)
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    splitter = splitter or CompoundSplitter.from_texts([lexical_text(n) for n in nodes])
+    scheme = topics.load_topics()
+    with EmbeddingCache(cache_dir / "embeddings.sqlite") as cache:
+        topic_vectors, computed_topics = embed_queries_cached(embedder, [t.embedding_text() for t in scheme], cache)
+        tags = topics.tag_nodes(nodes, vectors, scheme, topic_vectors, splitter)
+        tags_by_node = topics.by_node(tags)
+        units = overlaps.alignment_units(nodes)
+        unit_vectors, computed_units = overlaps.embed_units(units, vectors, embedder, cache)
+    result = overlaps.align(nodes, units, unit_vectors, tags_by_node, splitter, params)
+    listed, scores = overlaps.build_overlaps(nodes, result, tags_by_node, params)
+    partners = overlaps.partner_map((al.a, al.b, al.score) for al in result.alignments)
+    carries = lineage.carries_over_pairs(documents, nodes, partners, params.container_threshold)
+    follow_ups = []
+    for doc in documents:
+        for followed in doc.relations.get("follows_up", []):
+            if any(d.id == followed for d in documents):
+                items = lineage.follow_up(nodes, followed, doc.id, partners, params.container_threshold, graph)
+                follow_ups.append({"report": doc.id, "followed": followed,
+                                   "goals": lineage.follow_up_payload(nodes, items)})
+
+    added = Graph()
+    for triple in topics.topic_scheme_graph():
+        added.add(triple)
+    n_tags = topics.topic_triples(added, tags, scheme, embedder.name)
+    n_overlaps = overlaps.overlap_triples(added, listed, {t.id: t.iri for t in scheme}, embedder.name)
+    n_carries = lineage.carries_over_triples(added, nodes, carries)
+
+    by_node: dict[str, list[dict[str, Any]]] = {}
+    for o in listed:
+        for me, other in ((o.a, o.b), (o.b, o.a)):
+            by_node.setdefault(me, []).append({"node": other, "overlap": o.id, "score": o.score, "method": o.method,
+                                               "kind": o.kind})
+    payload: dict[str, Any] = {
+        "format": ANALYSIS_FORMAT,
+        "model": embedder.name,
+        "parameters": {"overlaps": params.as_dict(), "topics": topic_parameters()},
+        "topics": topics.topics_payload(scheme),
+        "topics_by_node": topics.tags_payload(tags, scheme),
+        "overlaps": [o.as_dict() for o in listed],
+        "overlaps_by_node": by_node,
+        "alignments": [[nodes[al.a].id, nodes[al.b].id, al.score] for al in result.alignments],
+        "container_scores": [[nodes[a].id, nodes[b].id, s] for a, b, s in scores],
+        "carries_over": [[nodes[later].id, nodes[earlier].id, s] for later, earlier, s in carries],
+        "follow_ups": follow_ups,
+    }
+    manifest = {
+        "parameters": payload["parameters"],
+        "threshold_calibrated_on": "shared/eval/dev_overlaps.json",
+        "embedded": {"topics": computed_topics, "sentences": computed_units},
+        "counts": {"topic_assignments": n_tags, "overlaps": n_overlaps,
+                   "alignments": len(result.alignments), "container_overlaps":
+                   sum(1 for o in listed if o.kind == overlaps.KIND_CONTAINER), "carries_over": n_carries,
+                   "units": len(units)},
+    }
+    return AnalysisResult(graph=added, payload=payload, manifest=manifest)

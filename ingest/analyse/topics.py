@@ -35,7 +35,7 @@ from rdflib.namespace import DCTERMS, RDF, SKOS, XSD
 
 from ingest.lexical import STOPWORDS, CompoundSplitter, stem, word_spans
 from ingest.records import NodeRecord
-from ontology import ID, SG, TOPICS_FILE, resource_path
+from ontology import SG, TOPICS_FILE, resource_path
 
 LEXICAL_WORD = 0.8
 LEXICAL_PART = 0.65
@@ -140,13 +140,30 @@ class Terms:
         return set(self.sequence)
 
 
-def analyse_text(text: str, splitter: CompoundSplitter | None = None) -> Terms:
-    """Stems of the non-stopwords of ``text`` in order, plus the stems of their compound parts."""
+_SENTENCE_START = frozenset(".!?:;\"”“'«»(–-•▶*#")
+
+
+def is_name_word(text: str, start: int, end: int) -> bool:
+    """Whether the word at ``text[start:end]`` looks like part of a proper name: capitalised, not all
+    capitals (headings are), and not the first word of a sentence or bullet ("Center for Handicap og
+    Psykiatri" is an organisation, not a statement about psychiatry)."""
+    word = text[start:end]
+    if not word[:1].isupper() or word.isupper():
+        return False
+    before = text[:start].rstrip()
+    return bool(before) and before[-1] not in _SENTENCE_START
+
+
+def analyse_text(text: str, splitter: CompoundSplitter | None = None, *, skip_names: bool = True) -> Terms:
+    """Stems of the non-stopwords of ``text`` in order, plus the stems of their compound parts.
+
+    With ``skip_names``, words of proper names (see :func:`is_name_word`) are left out.
+    """
     sequence: list[str] = []
     parts: set[str] = set()
     surface: dict[str, str] = {}
-    for _, _, word in word_spans(text):
-        if not _keep(word):
+    for start, end, word in word_spans(text):
+        if not _keep(word) or (skip_names and is_name_word(text, start, end)):
             continue
         s = stem(word)
         sequence.append(s)
@@ -344,6 +361,3 @@ def topics_payload(topics: Sequence[Topic]) -> list[dict[str, Any]]:
              "broader": list(t.broader), "narrower": list(t.narrower), "related": list(t.related)}
             for t in topics]
 
-
-def is_id_iri(iri: str) -> bool:
-    return iri.startswith(str(ID))

@@ -19,6 +19,7 @@ Requires the ``transformers`` extra: ``pip install 'strategigraf[transformers]'`
 
 from __future__ import annotations
 
+import importlib.util
 import re
 import threading
 from collections.abc import Sequence
@@ -41,14 +42,27 @@ def default_prompts(model: str) -> tuple[str, str]:
     return ("query: ", "passage: ") if _E5.search(model) else ("", "")
 
 
+_INSTALL_HINT = (
+    "the sentence-transformers backend needs the optional dependencies: "
+    "pip install 'strategigraf[transformers]' (sentence-transformers and torch==2.13.0)"
+)
+
+
+def _check_installed() -> None:
+    """Cheap check (no torch import) that the optional extra is installed."""
+    try:
+        missing = importlib.util.find_spec("sentence_transformers") is None
+    except (ImportError, ValueError):  # a None entry in sys.modules, a broken package
+        missing = True
+    if missing:
+        raise ImportError(_INSTALL_HINT)
+
+
 def _import_sentence_transformers() -> Any:
     try:
         import sentence_transformers
     except ImportError as exc:
-        raise ImportError(
-            "the sentence-transformers backend needs the optional dependencies: "
-            "pip install 'strategigraf[transformers]' (sentence-transformers and torch==2.13.0)"
-        ) from exc
+        raise ImportError(_INSTALL_HINT) from exc
     return sentence_transformers
 
 
@@ -67,7 +81,7 @@ class SentenceTransformerEmbedder(Embedder):
         model = model.strip()
         if not model:
             raise ValueError("sentence-transformers: empty model name or path")
-        _import_sentence_transformers()  # fail early with the install hint
+        _check_installed()  # fail early with the install hint; torch itself is imported on first use
         self.model_ref = model
         self.name = PREFIX + model
         self._query_prompt = query_prompt

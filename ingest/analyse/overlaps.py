@@ -1,0 +1,519 @@
+"""Overlaps across documents: which statements, principles, goals … of two documents say the same thing.
+
+Alignment units
+    Every Statement, Passage, Activity and every container (Track, Bearing, Principle, FocusArea, Goal,
+    Vision) whose own text has at least :data:`MIN_HEADING_TERMS` content words. A unit of one
+    sentence uses the node's build vector (embedded with its ancestors' headings); a node of several
+    sentences (a passage, a long bullet) is split into sentences, each embedded with the same heading
+    context, so one sentence of a paragraph can match a one-line bullet elsewhere.
+Pair score (0-1)
+    ``w_e * e + w_l * l + w_t * t`` over the best-matching sentences of the two nodes, where ``e`` is
+    the cosine rescaled from [``cos_low``, ``cos_high``] to [0, 1] (e5 cosines of unrelated Danish
+    texts sit around 0.8), ``l`` the IDF-weighted share of the shorter text's terms (stems and compound
+    parts, proper names left out) that the other text also uses, and ``t`` the strength of the best
+    topic both nodes are tagged with (min of the two confidences).
+Kept pairs
+    For each pair of documents, a pair of nodes is kept when it is a mutual nearest neighbour with a
+    score of at least ``mnn_floor`` (method ``hybrid-mnn``) or when its score reaches ``threshold``
+    (method ``hybrid-threshold``); the threshold is calibrated on ``shared/eval/dev_overlaps.json``
+    (see :func:`calibrate_threshold` and docs/overlaps.md). Every candidate is kept in the analysis
+    (``alignments``); the listed overlaps keep at most ``max_partners`` partners per node in any one
+    other document, best first, so the output stays readable.
+Containers
+    A container's overlap with a container of another document is computed from its children's
+    alignments: for each side, the mean over its units of the best alignment score into the other
+    container (0 when none); the container score is the mean of the two sides (:func:`container_score`).
+    Container pairs reaching ``container_threshold`` are overlaps of method ``children``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import re
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+import numpy as np
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import RDF, XSD
+
+from ingest.analyse.topics import METHOD_CHILDREN, Terms, TopicTag, analyse_text
+from ingest.embed.base import Embedder
+from ingest.embed.cache import EmbeddingCache, embed_passages_cached
+from ingest.lexical import CompoundSplitter
+from ingest.records import NodeRecord
+from ontology import ID, SG
+
+LEAF_TYPES = frozenset({"Statement", "Passage", "Activity"})
+CONTAINER_TYPES = frozenset({"Track", "Bearing", "Principle", "FocusArea", "Goal", "Vision"})
+MIN_HEADING_TERMS = 3
+METHOD_MNN = "hybrid-mnn"
+METHOD_THRESHOLD = "hybrid-threshold"
+METHOD_CONTAINER = "children"
+KIND_ALIGNMENT = "alignment"
+KIND_CONTAINER = "container"
+MAX_SHARED_TERMS = 6
+_SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-ZÆØÅ\"”“])")
+
+
+@dataclass(frozen=True)
+class OverlapParams:
+    """Every knob of the overlap analysis; recorded in the build manifest."""
+
+    threshold: float = 0.55
+    """Score at which a pair is kept even when it is not a mutual nearest neighbour (calibrated)."""
+    mnn_floor: float = 0.50
+    """Lowest score of a kept mutual-nearest-neighbour pair."""
+    max_partners: int = 3
+    """Most partners a node keeps in any one other document in the listed overlaps."""
+    cos_low: float = 0.80
+    cos_high: float = 0.95
+    w_embedding: float = 0.5
+    w_lexical: float = 0.3
+    w_topic: float = 0.2
+    container_threshold: float = 0.10
+    """Container score at which two containers overlap (and a theme counts as carried over)."""
+    strong: float = 0.70
+    """Score from which an overlap's sg:level is "strong" (else "related")."""
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+DEFAULT_PARAMS = OverlapParams()
+
+
+# --------------------------------------------------------------------------- units
+@dataclass(frozen=True)
+class Unit:
+    """A piece of a node that is aligned on its own: the whole node, or one sentence of it."""
+
+    node: int
+    """Position of the node in the build's node list."""
+    text: str
+    context: str | None
+    """Text to embed (heading context + sentence) for a sentence unit; None: use the node's vector."""
+
+
+def split_sentences(text: str) -> list[str]:
+    return [s.strip() for s in _SENTENCE.split(text) if s.strip()]
+
+
+def is_unit_node(node: NodeRecord) -> bool:
+    if node.type in LEAF_TYPES:
+        return True
+    if node.type in CONTAINER_TYPES:
+        return len(analyse_text(node.text).sequence) >= MIN_HEADING_TERMS
+    return False
+
+
+def alignment_units(nodes: Sequence[NodeRecord]) -> list[Unit]:
+    out: list[Unit] = []
+    for i, node in enumerate(nodes):
+        if not is_unit_node(node):
+            continue
+        sentences = split_sentences(node.text)
+        if len(sentences) <= 1:
+            out.append(Unit(node=i, text=node.text, context=None))
+            continue
+        heads = [a.label for a in node.ancestors[1:] if a.label]
+        prefix = " › ".join(heads) + ": " if heads else ""
+        out.extend(Unit(node=i, text=s, context=prefix + s) for s in sentences)
+    return out
+
+
+def embed_units(units: Sequence[Unit], node_vectors: np.ndarray, embedder: Embedder,
+                cache: EmbeddingCache) -> tuple[np.ndarray, int]:
+    """Unit vectors (the node's own vector for whole-node units); returns (vectors, texts computed)."""
+    texts = [u.context for u in units if u.context is not None]
+    computed = 0
+    sentence_vectors = np.zeros((0, node_vectors.shape[1]), dtype=np.float32)
+    if texts:
+        sentence_vectors, computed = embed_passages_cached(embedder, texts, cache)
+    out = np.empty((len(units), node_vectors.shape[1]), dtype=np.float32)
+    k = 0
+    for row, unit in enumerate(units):
+        if unit.context is None:
+            out[row] = node_vectors[unit.node]
+        else:
+            out[row] = sentence_vectors[k]
+            k += 1
+    return out, computed
+
+
+# --------------------------------------------------------------------------- pair scores
+@dataclass(frozen=True)
+class Alignment:
+    """A candidate pair of nodes from two documents (positions in the node list), ``a`` in the earlier
+    document of the build's document order."""
+
+    a: int
+    b: int
+    score: float
+    cosine: float
+    lexical: float
+    topic: float
+    mutual: bool
+    unit_a: int
+    unit_b: int
+
+
+class _TermTable:
+    """Term sets of the units with IDF weights over all units."""
+
+    def __init__(self, terms: Sequence[Terms]) -> None:
+        self.terms = terms
+        sets = [t.stems | t.parts for t in terms]
+        df = Counter(s for ts in sets for s in ts)
+        n = max(1, len(sets))
+        self.vocab = {s: k for k, s in enumerate(sorted(df))}
+        self.idf = np.array([math.log(n / df[s]) + 1e-6 for s in sorted(df)], dtype=np.float64)
+        self.matrix = np.zeros((len(sets), len(self.vocab)), dtype=np.float64)
+        for row, ts in enumerate(sets):
+            for s in ts:
+                self.matrix[row, self.vocab[s]] = 1.0
+        self.mass = self.matrix @ self.idf
+        self.sets = sets
+
+    def overlap(self, rows_a: np.ndarray, rows_b: np.ndarray) -> np.ndarray:
+        """IDF mass of shared terms over the smaller text's IDF mass (units × units)."""
+        shared = (self.matrix[rows_a] * self.idf) @ self.matrix[rows_b].T
+        smaller = np.minimum.outer(self.mass[rows_a], self.mass[rows_b])
+        return np.asarray(np.where(smaller > 0, shared / np.where(smaller > 0, smaller, 1.0), 0.0))
+
+    def shared_terms(self, ua: int, ub: int, limit: int = MAX_SHARED_TERMS) -> list[str]:
+        """Readable forms of the terms two units share, rarest first."""
+        shared = self.sets[ua] & self.sets[ub]
+        ranked = sorted(shared, key=lambda s: (-float(self.idf[self.vocab[s]]), s))
+        out: list[str] = []
+        for s in ranked:
+            form = self.terms[ua].surface.get(s) or self.terms[ub].surface.get(s) or s
+            if form not in out:
+                out.append(form)
+            if len(out) >= limit:
+                break
+        return out
+
+
+def _topic_matrix(nodes: Sequence[NodeRecord], tags: Mapping[str, Mapping[str, TopicTag]],
+                  rows_a: Sequence[int], rows_b: Sequence[int]) -> np.ndarray:
+    """Strength of the best topic two nodes share: max over topics of min(confidence a, confidence b)."""
+    topics = sorted({t for n in (*rows_a, *rows_b) for t in _own_tags(tags, nodes[n])})
+    if not topics:
+        return np.zeros((len(rows_a), len(rows_b)))
+    ca = np.array([[_own_tags(tags, nodes[n]).get(t, 0.0) for t in topics] for n in rows_a])
+    cb = np.array([[_own_tags(tags, nodes[n]).get(t, 0.0) for t in topics] for n in rows_b])
+    return np.asarray(np.minimum(ca[:, None, :], cb[None, :, :]).max(axis=2))
+
+
+def _own_tags(tags: Mapping[str, Mapping[str, TopicTag]], node: NodeRecord) -> dict[str, float]:
+    """The node's own topic evidence (inherited container tags excluded)."""
+    return {t: tag.confidence for t, tag in tags.get(node.id, {}).items() if tag.method != METHOD_CHILDREN}
+
+
+def shared_topics(tags: Mapping[str, Mapping[str, TopicTag]], a: str, b: str) -> list[str]:
+    """Topics both nodes are tagged with, strongest (by the weaker side) first."""
+    ta, tb = tags.get(a, {}), tags.get(b, {})
+    common = set(ta) & set(tb)
+    return sorted(common, key=lambda t: (-min(ta[t].confidence, tb[t].confidence), t))
+
+
+@dataclass
+class AlignmentResult:
+    """All candidate alignments plus what explains them."""
+
+    units: list[Unit]
+    alignments: list[Alignment]
+    terms: _TermTable = field(repr=False)
+
+
+def align(nodes: Sequence[NodeRecord], units: Sequence[Unit], unit_vectors: np.ndarray,
+          tags: Mapping[str, Mapping[str, TopicTag]], splitter: CompoundSplitter | None = None,
+          params: OverlapParams = DEFAULT_PARAMS) -> AlignmentResult:
+    """Score every cross-document pair of unit nodes and keep the candidates (mutual nearest neighbours
+    above the floor, or above the threshold), for every pair of documents."""
+    terms = _TermTable([analyse_text(u.text, splitter) for u in units])
+    doc_order = list(dict.fromkeys(n.doc for n in nodes))
+    unit_doc = np.array([doc_order.index(nodes[u.node].doc) for u in units], dtype=np.int64)
+    unit_node = np.array([u.node for u in units], dtype=np.int64)
+    out: list[Alignment] = []
+    for da in range(len(doc_order)):
+        for db in range(da + 1, len(doc_order)):
+            ua, ub = np.flatnonzero(unit_doc == da), np.flatnonzero(unit_doc == db)
+            if ua.size == 0 or ub.size == 0:
+                continue
+            out.extend(_align_documents(nodes, unit_vectors, unit_node, ua, ub, terms, tags, params))
+    return AlignmentResult(units=list(units), alignments=out, terms=terms)
+
+
+def _align_documents(nodes: Sequence[NodeRecord], unit_vectors: np.ndarray, unit_node: np.ndarray,
+                     ua: np.ndarray, ub: np.ndarray, terms: _TermTable,
+                     tags: Mapping[str, Mapping[str, TopicTag]], params: OverlapParams) -> list[Alignment]:
+    cos = unit_vectors[ua] @ unit_vectors[ub].T
+    emb = np.clip((cos - params.cos_low) / (params.cos_high - params.cos_low), 0.0, 1.0)
+    lex = terms.overlap(ua, ub)
+    na, nb = sorted(set(unit_node[ua].tolist())), sorted(set(unit_node[ub].tolist()))
+    row_a, row_b = {n: k for k, n in enumerate(na)}, {n: k for k, n in enumerate(nb)}
+    top_nodes = _topic_matrix(nodes, tags, na, nb)
+    ia = np.array([row_a[n] for n in unit_node[ua]])
+    ib = np.array([row_b[n] for n in unit_node[ub]])
+    top = top_nodes[np.ix_(ia, ib)]
+    unit_score = params.w_embedding * emb + params.w_lexical * lex + params.w_topic * top
+    # node × node: the best unit pair of the two nodes
+    score = np.full((len(na), len(nb)), -1.0)
+    best = np.zeros((len(na), len(nb), 2), dtype=np.int64)
+    for x in range(len(ua)):
+        row = unit_score[x]
+        r = ia[x]
+        for y in np.flatnonzero(row > score[r, ib]):
+            c = ib[y]
+            if row[y] > score[r, c]:
+                score[r, c] = row[y]
+                best[r, c] = (x, y)
+    best_of_a, best_of_b = score.argmax(axis=1), score.argmax(axis=0)
+    out: list[Alignment] = []
+    for r in range(len(na)):
+        for c in range(len(nb)):
+            s = float(score[r, c])
+            mutual = bool(best_of_a[r] == c and best_of_b[c] == r)
+            if not (s >= params.threshold or (mutual and s >= params.mnn_floor)):
+                continue
+            x, y = best[r, c]
+            out.append(Alignment(a=na[r], b=nb[c], score=round(min(1.0, s), 4), cosine=round(float(cos[x, y]), 4),
+                                 lexical=round(float(lex[x, y]), 4), topic=round(float(top[x, y]), 4),
+                                 mutual=mutual, unit_a=int(ua[x]), unit_b=int(ub[y])))
+    return out
+
+
+def cap_partners(pairs: Iterable[tuple[int, int, float]], doc_of: Mapping[int, str],
+                 max_partners: int) -> set[tuple[int, int]]:
+    """Keep, best first, a pair while both its nodes have fewer than ``max_partners`` partners in the
+    other node's document."""
+    count: Counter[tuple[int, str]] = Counter()
+    kept: set[tuple[int, int]] = set()
+    for a, b, _ in sorted(pairs, key=lambda p: (-p[2], p[0], p[1])):
+        if count[(a, doc_of[b])] >= max_partners or count[(b, doc_of[a])] >= max_partners:
+            continue
+        count[(a, doc_of[b])] += 1
+        count[(b, doc_of[a])] += 1
+        kept.add((a, b))
+    return kept
+
+
+# --------------------------------------------------------------------------- containers
+def container_members(nodes: Sequence[NodeRecord]) -> dict[int, list[int]]:
+    """Container position → the unit nodes it holds (itself when it is a unit, and its descendants)."""
+    position = {n.id: i for i, n in enumerate(nodes)}
+    members: dict[int, list[int]] = {i: [] for i, n in enumerate(nodes) if n.type in CONTAINER_TYPES}
+    for i, node in enumerate(nodes):
+        if not is_unit_node(node):
+            continue
+        if i in members:
+            members[i].append(i)
+        for anc in node.ancestors[1:]:
+            p = position.get(anc.id)
+            if p is not None and p in members:
+                members[p].append(i)
+    return members
+
+
+def partner_map(pairs: Iterable[tuple[int, int, float]]) -> dict[int, dict[int, float]]:
+    """node → {aligned node: score}, both directions."""
+    out: dict[int, dict[int, float]] = {}
+    for a, b, s in pairs:
+        out.setdefault(a, {})[b] = max(s, out.get(a, {}).get(b, 0.0))
+        out.setdefault(b, {})[a] = max(s, out.get(b, {}).get(a, 0.0))
+    return out
+
+
+def container_score(members_a: Sequence[int], members_b: Sequence[int],
+                    partners: Mapping[int, Mapping[int, float]]) -> tuple[float, int]:
+    """Mean of the two sides' coverage (mean best alignment score of a side's units into the other
+    container) and the number of aligned unit pairs between them."""
+    if not members_a or not members_b:
+        return 0.0, 0
+    set_a, set_b = set(members_a), set(members_b)
+    aligned = sum(1 for x in set_a for y in partners.get(x, {}) if y in set_b)
+    if not aligned:
+        return 0.0, 0
+
+    def coverage(side: set[int], other: set[int]) -> float:
+        return sum(max((s for y, s in partners.get(x, {}).items() if y in other), default=0.0)
+                   for x in side) / len(side)
+
+    return round((coverage(set_a, set_b) + coverage(set_b, set_a)) / 2, 4), aligned
+
+
+# --------------------------------------------------------------------------- overlaps
+@dataclass(frozen=True)
+class Overlap:
+    """One overlap as written to the graph and to analysis.json (``a`` in the earlier document)."""
+
+    id: str
+    a: str
+    b: str
+    score: float
+    method: str
+    kind: str
+    level: str
+    shared_topics: tuple[str, ...]
+    shared_terms: tuple[str, ...]
+    cosine: float | None = None
+    lexical: float | None = None
+    topic: float | None = None
+    via_a: str | None = None
+    """The sentence of ``a`` that matched (for alignments)."""
+    via_b: str | None = None
+    aligned_children: int = 0
+
+    def as_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        d["shared_topics"] = list(self.shared_topics)
+        d["shared_terms"] = list(self.shared_terms)
+        return d
+
+
+def overlap_iri(a: str, b: str) -> str:
+    """Stable IRI of the overlap of two nodes (order-independent)."""
+    lo, hi = sorted((a, b))
+    digest = hashlib.sha256(f"{lo}\n{hi}".encode()).hexdigest()[:16]
+    return str(ID[f"overlap/{digest}"])
+
+
+def build_overlaps(nodes: Sequence[NodeRecord], result: AlignmentResult,
+                   tags: Mapping[str, Mapping[str, TopicTag]],
+                   params: OverlapParams = DEFAULT_PARAMS) -> tuple[list[Overlap], list[tuple[int, int, float]]]:
+    """The listed overlaps (alignments capped per node, then container overlaps) and the container
+    scores of every container pair that has one (a, b, score) — for matrices and lineage."""
+    doc_of = {i: n.doc for i, n in enumerate(nodes)}
+    by_pair = {(al.a, al.b): al for al in result.alignments}
+    kept = cap_partners(((al.a, al.b, al.score) for al in result.alignments), doc_of, params.max_partners)
+    out: list[Overlap] = []
+    for (a, b) in sorted(kept, key=lambda p: (-by_pair[p].score, p)):
+        al = by_pair[(a, b)]
+        na, nb = nodes[a], nodes[b]
+        out.append(Overlap(
+            id=overlap_iri(na.id, nb.id), a=na.id, b=nb.id, score=al.score,
+            method=METHOD_MNN if al.mutual else METHOD_THRESHOLD, kind=KIND_ALIGNMENT,
+            level="strong" if al.score >= params.strong else "related",
+            shared_topics=tuple(shared_topics(tags, na.id, nb.id)),
+            shared_terms=tuple(result.terms.shared_terms(al.unit_a, al.unit_b)),
+            cosine=al.cosine, lexical=al.lexical, topic=al.topic,
+            via_a=result.units[al.unit_a].text, via_b=result.units[al.unit_b].text,
+        ))
+    scores = container_scores(nodes, result.alignments)
+    listed = {(o.a, o.b) for o in out}
+    container_kept = cap_partners(((a, b, s) for a, b, s in scores if s >= params.container_threshold), doc_of,
+                                  params.max_partners)
+    partners = partner_map((al.a, al.b, al.score) for al in result.alignments)
+    members = container_members(nodes)
+    for a, b, s in sorted(scores, key=lambda t: (-t[2], t[0], t[1])):
+        if (a, b) not in container_kept:
+            continue
+        na, nb = nodes[a], nodes[b]
+        if (na.id, nb.id) in listed:
+            continue  # already aligned directly; the direct alignment explains it
+        aligned_pairs = [(x, y) for x in members[a] for y in partners.get(x, {}) if y in set(members[b])]
+        terms: Counter[str] = Counter()
+        for x, y in aligned_pairs:
+            key = (x, y) if (x, y) in by_pair else (y, x)
+            al = by_pair[key]
+            terms.update(result.terms.shared_terms(al.unit_a, al.unit_b))
+        out.append(Overlap(
+            id=overlap_iri(na.id, nb.id), a=na.id, b=nb.id, score=s, method=METHOD_CONTAINER,
+            kind=KIND_CONTAINER, level="strong" if s >= params.strong else "related",
+            shared_topics=tuple(shared_topics(tags, na.id, nb.id)),
+            shared_terms=tuple(t for t, _ in terms.most_common(MAX_SHARED_TERMS)),
+            aligned_children=len(aligned_pairs),
+        ))
+    return out, scores
+
+
+def container_scores(nodes: Sequence[NodeRecord], alignments: Iterable[Alignment]) -> list[tuple[int, int, float]]:
+    """Score of every pair of containers of different documents that share at least one alignment."""
+    partners = partner_map((al.a, al.b, al.score) for al in alignments)
+    members = container_members(nodes)
+    container_of: dict[int, list[int]] = {}
+    for c, ms in members.items():
+        for m in ms:
+            container_of.setdefault(m, []).append(c)
+    order = {d: k for k, d in enumerate(dict.fromkeys(n.doc for n in nodes))}
+    pairs: set[tuple[int, int]] = set()
+    for x, ys in partners.items():
+        for y in ys:
+            for ca in container_of.get(x, ()):
+                for cb in container_of.get(y, ()):
+                    if order[nodes[ca].doc] < order[nodes[cb].doc]:
+                        pairs.add((ca, cb))
+    out: list[tuple[int, int, float]] = []
+    for ca, cb in sorted(pairs):
+        s, _ = container_score(members[ca], members[cb], partners)
+        if s > 0:
+            out.append((ca, cb, s))
+    return out
+
+
+# --------------------------------------------------------------------------- graph
+def overlap_triples(graph: Graph, overlaps: Iterable[Overlap], topic_iris: Mapping[str, str], model: str) -> int:
+    """Add one sg:Overlap resource per overlap; returns how many."""
+    n = 0
+    for o in overlaps:
+        iri = URIRef(o.id)
+        graph.add((iri, RDF.type, SG.Overlap))
+        graph.add((iri, SG.overlapNode, URIRef(o.a)))
+        graph.add((iri, SG.overlapNode, URIRef(o.b)))
+        graph.add((iri, SG.score, Literal(float(o.score), datatype=XSD.double)))
+        graph.add((iri, SG.method, Literal(o.method, datatype=XSD.string)))
+        graph.add((iri, SG.level, Literal(o.level, datatype=XSD.string)))
+        if o.kind == KIND_ALIGNMENT:
+            graph.add((iri, SG.embeddingModel, Literal(model, datatype=XSD.string)))
+        for topic in o.shared_topics:
+            graph.add((iri, SG.sharedTopic, URIRef(topic_iris[topic])))
+        for term in o.shared_terms:
+            graph.add((iri, SG.sharedTerm, Literal(term, lang="da")))
+        n += 1
+    return n
+
+
+# --------------------------------------------------------------------------- evaluation
+def _norm(text: str) -> str:
+    return " ".join(text.lower().split())
+
+
+def nodes_containing(nodes: Sequence[NodeRecord], fragment: str) -> list[str]:
+    """IRIs of nodes whose own label + text contains ``fragment`` (the rule of the eval files)."""
+    f = _norm(fragment)
+    return [n.id for n in nodes if f in _norm(f"{n.label or ''} {n.text}")]
+
+
+def pair_found(nodes: Sequence[NodeRecord], linked: set[frozenset[str]], a: str, b: str) -> bool:
+    """Whether some linked pair joins a node containing fragment ``a`` to one containing ``b``."""
+    return any(frozenset((x, y)) in linked for x in nodes_containing(nodes, a) for y in nodes_containing(nodes, b))
+
+
+def evaluate_pairs(nodes: Sequence[NodeRecord], overlaps: Iterable[Overlap],
+                   pairs: Sequence[Mapping[str, str]]) -> list[bool]:
+    """For each dev pair {"a": fragment, "b": fragment}: is it found among ``overlaps``?"""
+    linked = {frozenset((o.a, o.b)) for o in overlaps}
+    return [pair_found(nodes, linked, p["a"], p["b"]) for p in pairs]
+
+
+def calibrate_threshold(nodes: Sequence[NodeRecord], units: Sequence[Unit], unit_vectors: np.ndarray,
+                        tags: Mapping[str, Mapping[str, TopicTag]], pairs: Sequence[Mapping[str, str]],
+                        splitter: CompoundSplitter | None = None, params: OverlapParams = DEFAULT_PARAMS,
+                        grid: Sequence[float] = tuple(round(0.40 + 0.01 * k, 2) for k in range(41))) -> float | None:
+    """The highest threshold of ``grid`` at which every dev pair is still among the listed overlaps
+    (mutual nearest neighbours, threshold and the per-node cap all applied); None if none works."""
+    from dataclasses import replace
+
+    best: float | None = None
+    for thr in sorted(grid):
+        p = replace(params, threshold=thr)
+        result = align(nodes, units, unit_vectors, tags, splitter, p)
+        overlaps, _ = build_overlaps(nodes, result, tags, p)
+        if all(evaluate_pairs(nodes, overlaps, pairs)):
+            best = thr
+    return best

@@ -1,0 +1,211 @@
+"""The web pages (HTML, Danish): thin routes that call the API's pure functions and render templates.
+
+Pages: / (search), /dokumenter, /dokument/{id}, /node?id=<IRI>, /overlap, /sammenlign, /emner,
+/emner/{id} and /sparql-editor; static files under /static. Every response carries the security headers
+of :mod:`service.pages.security` (Content-Security-Policy without inline script, nosniff, Referrer-Policy).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+
+from ontology import ID_NS
+from service.browse import document_tree, list_documents, node_detail
+from service.deps import GenerationDep, SettingsDep
+from service.generation import Generation
+from service.pages import text
+from service.pages.security import SecureRoute
+from service.schemas import Mode
+from service.search import SearchError, SearchParams, search
+from service.sources import source_text_for
+
+HERE = Path(__file__).resolve().parent
+TEMPLATES_DIR = HERE / "templates"
+STATIC_DIR = HERE / "static"
+
+env = jinja2.Environment(
+    loader=jinja2.FileSystemLoader(TEMPLATES_DIR),
+    autoescape=True,  # every value is escaped unless a filter returns Markup (text.highlight does, escaping)
+    trim_blocks=True,
+    lstrip_blocks=True,
+    undefined=jinja2.StrictUndefined,
+)
+env.filters.update(text.FILTERS)
+env.globals.update(type_labels=text.TYPE_LABELS, mode_labels=text.MODE_LABELS, link_labels=text.LINK_LABELS,
+                   attr_labels=text.ATTR_LABELS, kind_labels=text.KIND_LABELS, method_labels=text.METHOD_LABELS,
+                   query_string=text.query_string)
+templates = Jinja2Templates(env=env)
+static_files = StaticFiles(directory=STATIC_DIR)
+
+router = APIRouter(route_class=SecureRoute, include_in_schema=False, default_response_class=HTMLResponse)
+
+
+def render(request: Request, name: str, status_code: int = 200, **context: Any) -> Response:
+    return templates.TemplateResponse(request, name, context, status_code=status_code)
+
+
+def not_found_page(request: Request, message: str) -> Response:
+    return render(request, "error.html", 404, title="Ikke fundet", message=message, nav="")
+
+
+# --------------------------------------------------------------------------- shared context
+@dataclass(frozen=True)
+class Choice:
+    value: str
+    label: str
+
+
+def municipality_choices(gen: Generation) -> list[Choice]:
+    names: dict[str, str] = {}
+    for d in gen.documents.values():
+        names.setdefault(d.municipality, d.municipality_name)
+    return [Choice(k, v) for k, v in sorted(names.items(), key=lambda kv: kv[1])]
+
+
+def municipality_names(gen: Generation) -> dict[str, str]:
+    return {c.value: c.label for c in municipality_choices(gen)}
+
+
+def document_choices(gen: Generation) -> list[Choice]:
+    docs = sorted(gen.documents.values(), key=lambda d: (d.municipality, d.year, d.id))
+    return [Choice(d.id, f"{d.municipality_name} {d.year}: {d.title}") for d in docs]
+
+
+def topic_choices(gen: Generation) -> list[Choice]:
+    topics = gen.analysis.get("topics", [])
+    return sorted((Choice(str(t["id"]), str(t["label"])) for t in topics), key=lambda c: c.label.lower())
+
+
+def years(gen: Generation) -> list[int]:
+    return sorted({d.year for d in gen.documents.values()})
+
+
+# --------------------------------------------------------------------------- static files
+@router.get("/static/{path:path}", name="static")
+async def static(path: str, request: Request) -> Response:
+    """The pages' CSS, JS and vendored front-end packages (no build step, no CDN)."""
+    return await static_files.get_response(path, request.scope)
+
+
+# --------------------------------------------------------------------------- search
+def _int_or_none(value: str | None, name: str, errors: list[str]) -> int | None:
+    if value is None or not value.strip():
+        return None
+    try:
+        return int(value)
+    except ValueError:
+        errors.append(f"{name} skal være et årstal, fx 2024 (fik {value!r}).")
+        return None
+
+
+@router.get("/", name="search_page")
+def search_page(request: Request, gen: GenerationDep, settings: SettingsDep, q: str = "", type: str = "",
+                municipality: str = "", document: str = "", year_from: str = "", year_to: str = "",
+                topic: str = "", mode: str = "hybrid", k: str = "10") -> Response:
+    """The search box with filters; results are rendered on the server (the form works without JS)."""
+    errors: list[str] = []
+    form = {"q": q, "type": type, "municipality": municipality, "document": document, "year_from": year_from,
+            "year_to": year_to, "topic": topic, "mode": mode if mode in Mode.__members__ else "hybrid",
+            "k": k if k in ("10", "20", "50") else "10"}
+    response = None
+    if q.strip():
+        params = SearchParams(
+            q=q, k=int(form["k"]), types=(type,) if type else (), municipality=municipality or None,
+            document=document or None, year_from=_int_or_none(year_from, "Fra år", errors),
+            year_to=_int_or_none(year_to, "Til år", errors), mode=Mode(form["mode"]), topic=topic or None,
+            max_query_chars=settings.max_query_chars)
+        if not errors:
+            try:
+                response = search(gen, params)
+            except SearchError as exc:
+                errors.append(f"Søgningen kunne ikke udføres: {exc}")
+    return render(request, "search.html", 422 if errors else 200, nav="search", form=form, response=response,
+                  errors=errors, search_types=text.SEARCH_TYPES, municipalities=municipality_choices(gen),
+                  muni_names=municipality_names(gen), documents=document_choices(gen), topics=topic_choices(gen),
+                  years=years(gen), filtered=bool(type or municipality or document or year_from or year_to or topic))
+
+
+# --------------------------------------------------------------------------- documents
+@router.get("/dokumenter", name="documents_page")
+def documents_page(request: Request, gen: GenerationDep) -> Response:
+    docs = sorted(list_documents(gen), key=lambda d: (d.municipality_name, d.year))
+    return render(request, "documents.html", nav="documents", documents=docs)
+
+
+@router.get("/dokument/{doc_id}", name="document_page")
+def document_page(doc_id: str, request: Request, gen: GenerationDep) -> Response:
+    """The whole document as a collapsible tree (<details>/<summary>: works without JS)."""
+    detail = document_tree(gen, doc_id)
+    if detail is None:
+        return not_found_page(request, f"Der er intet dokument med id »{doc_id}«.")
+    count = sum(1 for n in gen.nodes if n.doc == doc_id)
+    return render(request, "document.html", nav="documents", detail=detail, doc=detail.document,
+                  node_count=count, muni_names=municipality_names(gen))
+
+
+# --------------------------------------------------------------------------- node
+def _overlap_records(gen: Generation) -> dict[str, dict[str, Any]]:
+    cached = getattr(gen, "_pages_overlaps", None)
+    if cached is None:
+        cached = {str(o["id"]): o for o in gen.analysis.get("overlaps", [])}
+        gen._pages_overlaps = cached  # type: ignore[attr-defined]
+    return cached
+
+
+def node_overlaps(gen: Generation, iri: str) -> list[dict[str, Any]]:
+    """The node's overlaps in other documents, each with the other node and the overlap's explanation."""
+    records = _overlap_records(gen)
+    out = []
+    for item in sorted(gen.overlaps_of(iri), key=lambda o: -float(o.get("score", 0))):
+        other = gen.node(str(item.get("node")))
+        if other is None:
+            continue
+        record = records.get(str(item.get("overlap")), {})
+        mine_is_a = record.get("a") == iri
+        out.append({
+            "other": other, "doc": gen.documents[other.doc], "score": item.get("score"),
+            "method": item.get("method"), "kind": item.get("kind"), "level": record.get("level"),
+            "shared_terms": record.get("shared_terms", []), "shared_topics": record.get("shared_topics", []),
+            "via_mine": record.get("via_a" if mine_is_a else "via_b"),
+            "via_other": record.get("via_b" if mine_is_a else "via_a"),
+        })
+    return out
+
+
+@router.get("/node", name="node_page")
+def node_page(request: Request, gen: GenerationDep, settings: SettingsDep, id: str = "") -> Response:
+    """One node: text, place in the document tree, source span, topics and overlaps."""
+    from service.routes.documents import resolve_node_iri
+
+    if not id.strip():
+        return not_found_page(request, "Siden skal have en knudes IRI i parameteren id.")
+    iri = resolve_node_iri(id.strip())
+    node = gen.node(iri)
+    if node is None:
+        for doc in gen.documents.values():
+            if doc.iri == iri:
+                return RedirectResponse(text.document_url(doc.id), status_code=303)
+        return not_found_page(request, f"Der er ingen knude med IRI »{id}«.")
+    detail = node_detail(gen, iri, source_text_for(settings, gen, node.source.file))
+    assert detail is not None
+    topic_labels = {t["id"]: t["label"] for t in gen.analysis.get("topics", [])}
+    local = node.id[len(ID_NS):] if node.id.startswith(ID_NS) else node.id
+    return render(request, "node.html", nav="", node=detail, record=node, doc=gen.documents[node.doc],
+                  overlaps=node_overlaps(gen, iri), topic_labels=topic_labels, json_path="/nodes/" + local)
+
+
+# --------------------------------------------------------------------------- SPARQL
+@router.get("/sparql-editor", name="sparql_page")
+def sparql_page(request: Request) -> Response:
+    """YASGUI (vendored) against /sparql, with the example queries one click away."""
+    from service.routes.sparql import _catalogue
+
+    return render(request, "sparql.html", nav="sparql", examples=_catalogue())

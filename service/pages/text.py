@@ -1,0 +1,142 @@
+"""Danish words for the pages, and the Jinja2 filters that render highlights, links and numbers."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from urllib.parse import quote, urlencode
+
+from markupsafe import Markup, escape
+
+TYPE_LABELS = {
+    "StrategyDocument": "Dokument",
+    "Document": "Dokument",
+    "Vision": "Vision",
+    "Track": "Spor",
+    "Bearing": "Pejlemærke",
+    "FocusArea": "Indsatsområde",
+    "Principle": "Princip",
+    "Statement": "Udsagn",
+    "Goal": "Mål",
+    "Activity": "Aktivitet",
+    "StatusReport": "Status",
+    "Motto": "Motto",
+    "Passage": "Tekstafsnit",
+    "Section": "Afsnit",
+    "RelatedDocument": "Relateret dokument",
+}
+
+# The type filter of the search form: containers first (their results show matching statements as evidence).
+SEARCH_TYPES = ["Track", "Bearing", "Principle", "FocusArea", "Goal", "Vision", "Section", "Activity", "Document",
+                "Statement", "Passage", "StatusReport", "Motto", "RelatedDocument"]
+
+MODE_LABELS = {"hybrid": "Kombineret (betydning og ord)", "semantic": "Betydning", "keyword": "Ord"}
+
+LINK_LABELS = {
+    "forGoal": "Hører til målet",
+    "hasStatus": "Rapporteret status",
+    "followsUp": "Følger op på",
+    "carriesOver": "Videreført fra",
+}
+
+ATTR_LABELS = {"number": "Nummer", "subtitle": "Undertitel", "issuer": "Udsteder", "role": "Rolle", "box": "Boks"}
+
+KIND_LABELS = {
+    "strategy": "Strategi",
+    "political-bearings": "Politiske pejlemærker",
+    "strategy-proposal": "Strategiforslag",
+    "follow-up-report": "Opfølgningsrapport",
+}
+
+METHOD_LABELS = {
+    "mutual-nearest-neighbour": "gensidigt nærmeste match",
+    "mnn": "gensidigt nærmeste match",
+    "threshold": "over tærsklen",
+    "children": "arvet fra underpunkter",
+    "container": "samlet dækning af underpunkter",
+    "lexical": "ordmatch",
+    "embedding": "betydning (vektor)",
+    "lexical+embedding": "ord og betydning",
+}
+
+
+def type_label(value: str | None) -> str:
+    return TYPE_LABELS.get(value or "", value or "")
+
+
+def highlight(text: str | None, spans: Iterable[Sequence[int]] | None) -> Markup:
+    """``text`` escaped, with each character range of ``spans`` wrapped in <mark>."""
+    text = text or ""
+    out: list[str] = []
+    pos = 0
+    for start, end in sorted((int(s[0]), int(s[1])) for s in (spans or ())):
+        start, end = max(start, pos), min(end, len(text))
+        if start >= end:
+            continue
+        out.append(escape(text[pos:start]))
+        out.append(Markup("<mark>") + escape(text[start:end]) + Markup("</mark>"))
+        pos = end
+    out.append(escape(text[pos:]))
+    return Markup("").join(out)
+
+
+def shorten(text: str | None, limit: int = 120) -> str:
+    text = " ".join((text or "").split())
+    if len(text) <= limit:
+        return text
+    cut = text[:limit].rsplit(" ", 1)[0]
+    return cut + " …"
+
+
+def node_url(iri: str, doc_id: str | None = None, node_type: str | None = None) -> str:
+    """The page of a node; a document's IRI goes to its document page."""
+    if node_type in ("StrategyDocument", "Document") and doc_id:
+        return document_url(doc_id)
+    return "/node?" + urlencode({"id": iri})
+
+
+def document_url(doc_id: str) -> str:
+    return "/dokument/" + quote(doc_id, safe="")
+
+
+def anchor(iri: str) -> str:
+    """A fragment id for a node on its document page (from the IRI path under /id/)."""
+    tail = iri.split("/id/", 1)[-1]
+    return "k-" + "".join(c if c.isalnum() else "-" for c in tail)
+
+
+def number(value: float | None, digits: int = 2) -> str:
+    """A decimal number the Danish way (comma as decimal separator)."""
+    if value is None:
+        return "–"
+    return f"{value:.{digits}f}".replace(".", ",")
+
+
+def percent(value: float | None) -> str:
+    if value is None:
+        return "–"
+    return f"{round(value * 100)} %"
+
+
+def query_string(**params: object) -> str:
+    """``?a=1&b=2`` of the params that have a value (lists repeat the key)."""
+    pairs: list[tuple[str, str]] = []
+    for key, value in params.items():
+        if value is None or value == "":
+            continue
+        if isinstance(value, list | tuple):
+            pairs.extend((key, str(v)) for v in value)
+        else:
+            pairs.append((key, str(value)))
+    return "?" + urlencode(pairs) if pairs else ""
+
+
+FILTERS = {
+    "type_label": type_label,
+    "highlight": highlight,
+    "shorten": shorten,
+    "node_url": node_url,
+    "document_url": document_url,
+    "anchor": anchor,
+    "number": number,
+    "percent": percent,
+}

@@ -1,0 +1,92 @@
+"""Rebuilds without downtime: build next to the live generation, load it, swap the reference atomically.
+
+Requests hold the generation they started with (routes take it once from the state), so in-flight
+requests finish on the old one; a failed build leaves the live generation serving. A watcher also picks
+up builds made by `strategigraf ingest` in another process (the build folder's `current` link changes).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING
+
+from pydantic import BaseModel, Field
+
+from ingest.build import BuildOptions, current_generation, run_build
+from ingest.errors import IngestError
+from service.generation import load_generation
+
+if TYPE_CHECKING:
+    from service.deps import ServiceState
+
+log = logging.getLogger("strategigraf")
+
+
+class RebuildStatus(BaseModel):
+    state: str = Field(description="idle, running, succeeded or failed")
+    started: str | None = Field(default=None, description="When the last rebuild started (UTC, ISO 8601)")
+    finished: str | None = Field(default=None, description="When it finished")
+    build_id: str | None = Field(default=None, description="Build id it produced, when it succeeded")
+    error: str | None = Field(default=None, description="Why it failed, when it failed")
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def swap_to(state: ServiceState, generation_path: object) -> None:
+    """Load a generation folder and make it live; the previous one stays until its last request ends."""
+    from pathlib import Path
+
+    from service.routes import sparql
+
+    gen = load_generation(Path(str(generation_path)), state.embedder)
+    sparql.pool_for(gen)
+    state.swap(gen)
+    log.info("now serving build %s", gen.build_id)
+
+
+def _run(state: ServiceState) -> None:
+    s = state.settings
+    try:
+        result = run_build(BuildOptions(corpora_dir=s.corpora_dir, build_dir=s.build_dir, embedder=s.embedder,
+                                        index_kind=s.index_kind, index_threshold=s.index_threshold,
+                                        keep_generations=s.keep_generations, cache_dir=s.cache_dir))
+        swap_to(state, result.path)
+        state.rebuild_status = RebuildStatus(state="succeeded", started=state.rebuild_status.started,
+                                             finished=_now(), build_id=result.build_id)
+    except (IngestError, OSError, ValueError) as exc:
+        log.error("rebuild failed, still serving %s: %s", state.generation.build_id, exc)
+        state.rebuild_status = RebuildStatus(state="failed", started=state.rebuild_status.started,
+                                             finished=_now(), error=str(exc))
+    finally:
+        state.rebuild_lock.release()
+
+
+def start_rebuild(state: ServiceState) -> bool:
+    """Start a rebuild thread; False when one is already running."""
+    if not state.rebuild_lock.acquire(blocking=False):
+        return False
+    state.rebuild_status = RebuildStatus(state="running", started=_now())
+    threading.Thread(target=_run, args=(state,), name="strategigraf-rebuild", daemon=True).start()
+    return True
+
+
+def watch_builds(state: ServiceState, stop: threading.Event, interval_s: float = 2.0) -> None:
+    """Swap in a generation another process made live (e.g. `strategigraf ingest` while serving)."""
+    refused: object = None
+    while not stop.wait(interval_s):
+        try:
+            live = current_generation(state.settings.build_dir)
+            if live is None or not state.ready or live == state.generation.path.resolve() or live == refused:
+                continue
+            if state.rebuild_lock.acquire(blocking=False):
+                try:
+                    swap_to(state, live)
+                finally:
+                    state.rebuild_lock.release()
+        except Exception as exc:  # keep watching; the live generation keeps serving
+            refused = live
+            log.error("refusing the new build, still serving %s: %s", state.generation.build_id, exc)
