@@ -5,7 +5,8 @@ Layout of a build folder::
     build/
       current -> generations/<id>     symlink, swapped atomically with os.replace
       generations/<id>/               graph.ttl graph.nt graph.jsonld records.json vectors.npy
-                                      index.faiss lexical/ manifest.json (counts, checksums, model)
+                                      index.faiss lexical/ analysis.json (topics, overlaps, lineage)
+                                      manifest.json (counts, checksums, model, analysis parameters)
       cache/embeddings.sqlite         content-hash embedding cache shared by generations
       .lock                           held while a build runs
 
@@ -201,7 +202,7 @@ def _fault_point(name: str) -> None:
 
 
 def run_build(options: BuildOptions, progress: Progress | None = None) -> BuildResult:
-    """Parse → graph → SHACL → embed → index → write, then swap the new generation in."""
+    """Parse → graph → SHACL → embed → index → analyse → write, then swap the new generation in."""
     say = progress or (lambda _msg: None)
     timings: dict[str, float] = {}
 
@@ -241,6 +242,17 @@ def run_build(options: BuildOptions, progress: Progress | None = None) -> BuildR
         indexes = searchindex.build_indexes(nodes, embedded.vectors, options.index_kind, options.index_threshold)
         stage("index", t)
 
+        from ingest.analyse import ANALYSIS_FILE, run_analysis, validate_analysis
+
+        t = time.perf_counter()
+        say("analysing topics, overlaps and lineage")
+        analysis = run_analysis(documents, nodes, embedded.vectors, graph, options.embedder,
+                                options.cache_dir or options.build_dir / "cache", indexes.lexical.splitter)
+        say(f"validating {len(analysis.graph)} analysis triples against the SHACL shapes")
+        validate_analysis(analysis.graph, graph)
+        graph += analysis.graph
+        stage("analyse", t)
+
         t = time.perf_counter()
         build_id = _generation_id(manifest, docs)
         tmp = options.build_dir / f".tmp-{build_id}"
@@ -251,6 +263,7 @@ def run_build(options: BuildOptions, progress: Progress | None = None) -> BuildR
                 graph.serialize(destination=tmp / name, format=fmt, encoding="utf-8")
                 _fault_point("write")
             _write_json(tmp / "records.json", records_payload(documents, nodes))
+            _write_json(tmp / ANALYSIS_FILE, analysis.payload)
             np.save(tmp / "vectors.npy", embedded.vectors)
             indexes.save(tmp)
             stage("write", t)
@@ -273,6 +286,7 @@ def run_build(options: BuildOptions, progress: Progress | None = None) -> BuildR
                 "embedder": {"name": embedded.model, "dim": int(embedded.vectors.shape[1]),
                              "computed": embedded.computed, "cached": embedded.cached},
                 "index": indexes.describe(),
+                "analysis": analysis.manifest,
                 "timings_s": timings,
                 "versions": _versions(),
                 "files": files,

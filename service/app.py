@@ -15,7 +15,8 @@ from ingest.embed.factory import create_embedder
 from service.deps import ServiceState
 from service.generation import load_current
 from service.limits import LimitsMiddleware
-from service.problems import install_handlers
+from service.pages import routes as pages
+from service.problems import PROBLEM_RESPONSES, install_handlers
 from service.rebuild import watch_builds
 from service.routes import admin, documents, graph, health, search, sparql
 
@@ -50,12 +51,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         description="Search, browse, compare and query (SPARQL) municipal strategies.",
         version="0.1.0",
         lifespan=lifespan,
+        responses=PROBLEM_RESPONSES,
     )
     install_handlers(app)
     app.add_middleware(LimitsMiddleware, max_body_bytes=settings.max_body_bytes)
     if settings.cors_origins:
         app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins, allow_methods=["GET", "POST"],
                            allow_headers=["*"])
-    for module in (health, search, documents, graph, sparql, admin):
+    for module in (health, search, documents, graph, sparql, admin, pages):
         app.include_router(module.router)
     return app

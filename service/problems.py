@@ -7,10 +7,35 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 PROBLEM_JSON = "application/problem+json"
 TYPE_BASE = "https://w3id.org/strategigraf/problems/"
+
+
+class ProblemDetail(BaseModel):
+    """RFC 9457 problem details, the body of every error response."""
+
+    type: str = Field(description="URI identifying the kind of problem")
+    title: str = Field(description="Short summary of the kind of problem")
+    status: int = Field(description="HTTP status code")
+    detail: str = Field(description="What went wrong with this request, and how to fix it")
+
+
+def _problem_doc(description: str) -> dict[str, Any]:
+    return {"description": description, "model": ProblemDetail,
+            "content": {PROBLEM_JSON: {"schema": {"$ref": "#/components/schemas/ProblemDetail"}}}}
+
+
+# Documented on every operation: the errors any route can give.
+PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
+    404: _problem_doc("Unknown id or path"),
+    406: _problem_doc("No acceptable representation for the Accept header"),
+    413: _problem_doc("Request body too large"),
+    414: _problem_doc("Query string too long"),
+    422: _problem_doc("Invalid parameters; detail says which and why"),
+}
 
 
 class Problem(Exception):

@@ -130,10 +130,3 @@ def dev_queries() -> Path:
         pytest.fail(f"evaluation set missing: {path}")
     return path
 
-
-@pytest.fixture(scope="session")
-def api_schema(live_server: str):  # type: ignore[no-untyped-def]
-    """The service's own OpenAPI schema, bound to the real server, for schemathesis."""
-    import schemathesis
-
-    return schemathesis.openapi.from_url(live_server + "/openapi.json")

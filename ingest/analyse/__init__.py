@@ -8,12 +8,16 @@ returned as extra triples for the graph and as the generation's analysis.json.
 
 from __future__ import annotations
 
+import contextlib
+import threading
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import numpy as np
-from rdflib import Graph
+from rdflib import Graph, URIRef
+from rdflib.namespace import RDF
 
 from ingest.analyse import lineage, overlaps, topics
 from ingest.lexical import CompoundSplitter
@@ -22,7 +26,7 @@ from ingest.records import DocumentRecord, NodeRecord
 ANALYSIS_FILE = "analysis.json"
 ANALYSIS_FORMAT = 1
 
-__all__ = ["ANALYSIS_FILE", "AnalysisResult", "lineage", "overlaps", "run_analysis", "topics"]
+__all__ = ["ANALYSIS_FILE", "AnalysisResult", "lineage", "overlaps", "run_analysis", "topics", "validate_analysis"]
 
 
 @dataclass
@@ -106,3 +110,72 @@ def run_analysis(documents: list[DocumentRecord], nodes: list[NodeRecord], vecto
                    "units": len(units)},
     }
     return AnalysisResult(graph=added, payload=payload, manifest=manifest)
+
+
+# --------------------------------------------------------------------------- validation
+_ANALYSIS_CLASSES = ("Overlap", "TopicAssignment")
+_TARGETS = ("targetClass", "targetSubjectsOf", "targetObjectsOf", "targetNode")
+_PATCH_LOCK = threading.Lock()
+
+
+def analysis_shapes() -> Graph:
+    """ontology/shapes.ttl with only the shapes that target sg:Overlap and sg:TopicAssignment active (the
+    targets of every other shape removed; untargeted shapes apply only where referenced)."""
+    from ingest.validate import load_shapes
+    from ontology import SG, SH
+
+    shapes = load_shapes()
+    keep = {s for cls in _ANALYSIS_CLASSES for s in shapes.subjects(SH.targetClass, SG[cls])}
+    for name in _TARGETS:
+        for s, o in list(shapes.subject_objects(SH[name])):
+            if s not in keep:
+                shapes.remove((s, SH[name], o))
+    return shapes
+
+
+@contextlib.contextmanager
+def _memoised_sparql_parsing() -> Iterator[None]:
+    """pySHACL re-parses a SPARQL constraint's text for every focus node (~10 ms each, most of the
+    validation time of a few hundred overlaps). Within this block rdflib parses each distinct query text
+    once; the parsed query is what ``prepareQuery`` would give, so results are unchanged."""
+    from rdflib.plugins.sparql import processor
+
+    with _PATCH_LOCK:
+        original = processor.SPARQLProcessor.query
+        parsed: dict[tuple[str, str | None, tuple[tuple[str, str], ...]], Any] = {}
+
+        def query(self: Any, strOrQuery: Any, initBindings: Any = None, initNs: Any = None,  # noqa: N803
+                  base: str | None = None, DEBUG: bool = False) -> Any:  # noqa: N803
+            if isinstance(strOrQuery, str):
+                key = (strOrQuery, base, tuple(sorted((str(k), str(v)) for k, v in (initNs or {}).items())))
+                if key not in parsed:
+                    parsed[key] = processor.translateQuery(processor.parseQuery(strOrQuery), base, initNs)
+                strOrQuery = parsed[key]
+            return original(self, strOrQuery, initBindings or {}, initNs, base, DEBUG)
+
+        processor.SPARQLProcessor.query = query  # type: ignore[method-assign]
+        try:
+            yield
+        finally:
+            processor.SPARQLProcessor.query = original  # type: ignore[method-assign]
+
+
+def validate_analysis(added: Graph, graph: Graph) -> None:
+    """SHACL-validate the analysis triples before they join ``graph``: the added triples plus the type and
+    document of every node they reference, against the Overlap and TopicAssignment shapes (no other
+    shape constrains what the analysis adds). Raises ``ValidationError`` like the shacl stage."""
+    from ingest.validate import validate_graph
+    from ontology import SG
+
+    data = Graph()
+    for triple in added:
+        data.add(triple)
+    referenced = {o for p in (SG.overlapNode, SG.assignedTo) for o in added.objects(None, p)}
+    for node in referenced:
+        if isinstance(node, URIRef):
+            for triple in graph.triples((node, RDF.type, None)):
+                data.add(triple)
+            for triple in graph.triples((node, SG.inDocument, None)):
+                data.add(triple)
+    with _memoised_sparql_parsing():
+        validate_graph(data, analysis_shapes())

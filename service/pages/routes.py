@@ -209,3 +209,55 @@ def sparql_page(request: Request) -> Response:
     from service.routes.sparql import _catalogue
 
     return render(request, "sparql.html", nav="sparql", examples=_catalogue())
+
+
+# --------------------------------------------------------------------------- overlaps
+MAX_PAIRS_SHOWN = 150
+LEVEL_CHOICES = [Choice("", "Alle niveauer"), Choice("statement", "Udsagn"), Choice("principle", "Principper"),
+                 Choice("track", "Spor"), Choice("bearing", "Pejlemærker"), Choice("focusarea", "Indsatsområder"),
+                 Choice("goal", "Mål"), Choice("activity", "Aktiviteter"), Choice("passage", "Tekstafsnit")]
+MIN_SCORE_CHOICES = [Choice("", "Alle"), Choice("0.5", "Mindst 0,5"), Choice("0.6", "Mindst 0,6"),
+                     Choice("0.7", "Mindst 0,7 (stærke)")]
+
+
+def document_pair_counts(gen: Generation) -> list[dict[str, Any]]:
+    """How many overlaps each pair of documents has (earlier document first), most first."""
+    counts: dict[tuple[str, str], int] = {}
+    for o in gen.analysis.get("overlaps", []):
+        na, nb = gen.node(o["a"]), gen.node(o["b"])
+        if na is None or nb is None or na.doc == nb.doc:
+            continue
+        da, db = sorted((gen.documents[na.doc], gen.documents[nb.doc]), key=lambda d: (d.year, d.id))
+        counts[(da.id, db.id)] = counts.get((da.id, db.id), 0) + 1
+    return [{"a": gen.documents[a], "b": gen.documents[b], "count": n}
+            for (a, b), n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))]
+
+
+@router.get("/overlap", name="overlap_page")
+def overlap_page(request: Request, gen: GenerationDep, a: str = "", b: str = "", level: str = "",
+                 min_score: str = "") -> Response:
+    """Two documents side by side: the coverage heat-map and the aligned pairs with scores and explanations."""
+    from service import overlaps as ov
+
+    form = {"a": a, "b": b, "level": level if level in {c.value for c in LEVEL_CHOICES} else "",
+            "min_score": min_score if min_score in {c.value for c in MIN_SCORE_CHOICES} else ""}
+    errors: list[str] = []
+    matrix = pairs = None
+    if not gen.analysis.get("overlaps") and "overlaps" not in gen.analysis:
+        errors.append("Den aktuelle build har ingen overlapsanalyse. Kør `strategigraf ingest` igen.")
+    elif a and b:
+        try:
+            pairs = ov.list_overlaps(gen, a, b, level=form["level"] or None,
+                                     min_score=float(form["min_score"]) if form["min_score"] else None)
+            matrix = ov.coverage_matrix(gen, a, b)
+        except ov.UnknownDocumentError as exc:
+            errors.append(f"Ukendt dokument: {exc.doc_id}")
+        except (ov.OverlapError, ov.AnalysisMissingError) as exc:
+            errors.append(f"Overlappet kan ikke vises: {exc}")
+    elif a or b:
+        errors.append("Vælg to dokumenter.")
+    return render(request, "overlap.html", 422 if errors and (a or b) else 200, nav="overlap", form=form,
+                  errors=errors, documents=document_choices(gen), docs=gen.documents, levels=LEVEL_CHOICES,
+                  min_scores=MIN_SCORE_CHOICES, matrix=matrix, pairs=pairs, max_pairs=MAX_PAIRS_SHOWN,
+                  pair_counts=document_pair_counts(gen) if not (a and b) else [],
+                  muni_names=municipality_names(gen))

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from service.browse import DocumentDetail, DocumentSummary, NodeDetail, document_tree, list_documents, node_detail
+from service.browse import (
+    DocumentDetail,
+    DocumentSummary,
+    NodeDetail,
+    document_tree,
+    list_documents,
+    node_detail,
+)
 from service.deps import GenerationDep, SettingsDep
 from service.problems import not_found
 from service.sources import source_text_for

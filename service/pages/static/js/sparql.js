@@ -7,6 +7,30 @@
   var endpoint = new URL(root.getAttribute("data-endpoint") || "/sparql", window.location.href).href;
   var Yasgui = window.Yasgui;
 
+  // The results table's column resizer injects a <style> element into <head>, which the page's
+  // Content-Security-Policy (no inline styles) refuses. Its rules are in /static/css/sparql.css instead, so
+  // those elements are dropped here rather than blocked (and reported) by the browser.
+  var headAppend = HTMLHeadElement.prototype.appendChild;
+  HTMLHeadElement.prototype.appendChild = function (node) {
+    if (node && node.nodeName === "STYLE" && node.gripid !== undefined) return node;
+    return headAppend.call(this, node);
+  };
+  var STARTER = [
+    "# Alle spor (sg:Track) med deres titel og dokument. Vælg et eksempel til venstre for flere.",
+    "PREFIX sg:      <https://w3id.org/strategigraf/ontology#>",
+    "PREFIX skos:    <http://www.w3.org/2004/02/skos/core#>",
+    "PREFIX dcterms: <http://purl.org/dc/terms/>",
+    "",
+    "SELECT ?spor ?titel ?dokument",
+    "WHERE {",
+    "  ?spor a sg:Track ;",
+    "        skos:prefLabel ?titel ;",
+    "        sg:inDocument/dcterms:title ?dokument .",
+    "}",
+    "ORDER BY ?dokument ?titel",
+    "LIMIT 50",
+  ].join("\n");
+
   var yasgui = new Yasgui(root, {
     requestConfig: { endpoint: endpoint, method: "POST" },
     copyEndpointOnNewTab: true,
@@ -17,7 +41,9 @@
       getData: function () { return [{ endpoint: endpoint }]; },
     },
     // Only completers that work offline: class/property completion asks an outside service (LOV).
-    yasqe: { autocompleters: ["prefixes", "variables"], resizeable: true, editorHeight: "260px" },
+    // Auto height: the editor grows with the query instead of becoming a scroll region without a tab stop.
+    yasqe: { autocompleters: ["prefixes", "variables"], resizeable: false, editorHeight: "auto",
+             viewportMargin: Infinity, value: STARTER },
     yasr: { pluginOrder: ["table", "response"], defaultPlugin: "table" },
   });
   window.strategigrafYasgui = yasgui; // for the browser tests
@@ -39,13 +65,22 @@
     [".tableSizer", "Rækker pr. side"],
     [".yasr_btn", null],
   ];
-  function label() {
+  function labelControls() {
     NAMES.forEach(function (pair) {
       root.querySelectorAll(pair[0]).forEach(function (el) {
         if (el.getAttribute("aria-label") || el.getAttribute("aria-labelledby")) return;
         var name = pair[1] || (el.textContent || "").trim() || el.getAttribute("title");
         if (name) el.setAttribute("aria-label", name);
       });
+    });
+  }
+  // YASGUI's own controls are in English: mark them so (WCAG 3.1.2, language of parts).
+  var ENGLISH = [".controlbar", ".yasr_header", ".dt-info", ".dt-paging", ".dt-length", ".dt-search",
+                 ".dataTables_info", ".dataTables_paginate", ".yasr_response_chip"];
+  function label() {
+    labelControls();
+    ENGLISH.forEach(function (sel) {
+      root.querySelectorAll(sel).forEach(function (el) { if (!el.lang) el.lang = "en"; });
     });
   }
   label();

