@@ -40,5 +40,8 @@ lint: $(VENV)/.dev-installed
 bench: $(VENV)/.dev-installed
 	$(PY) -m benchmarks.run
 
+load: $(VENV)/.dev-installed
+	$(PY) -m benchmarks.load --seconds 60 --clients 32
+
 clean:
 	rm -rf $(BUILD_DIR) .pytest_cache .mypy_cache .ruff_cache

@@ -1,4 +1,4 @@
-"""The `strategigraf` command line: ingest, stats, search, eval, serve, overlaps, compare.
+"""The `strategigraf` command line: ingest, stats, search, eval, serve, overlaps, compare, topics.
 
 Exit codes: 0 success, 1 usage/other error, 2-7 ingestion errors (see ingest.errors), 130 interrupted.
 """
@@ -171,6 +171,166 @@ def evaluate_cmd(
         print(json.dumps(report, ensure_ascii=False, indent=1))
     else:
         out.print(markdown_table(report))
+
+
+@app.command()
+def overlaps(
+    a: Annotated[str | None, typer.Option("--a", "-a", help="Document id, e.g. slagelse-2024-2030")] = None,
+    b: Annotated[str | None, typer.Option("--b", "-b", help="Document id, e.g. faxe-strategi")] = None,
+    level: Annotated[str | None, typer.Option(help="statement, principle, track, bearing, goal, focusarea …")] = None,
+    min_score: Annotated[float | None, typer.Option(help="Lowest score, 0-1")] = None,
+    limit: Annotated[int, typer.Option(help="Most pairs in the table (JSON and CSV hold all)")] = 30,
+    matrix: Annotated[bool, typer.Option("--matrix", help="The coverage matrix of a × b instead of pairs")] = False,
+    level_a: Annotated[str | None, typer.Option(help="With --matrix: container type of the rows")] = None,
+    level_b: Annotated[str | None, typer.Option(help="With --matrix: container type of the columns")] = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o",
+                                                help="With --matrix: write the heat map here (.png or .svg)")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="The API's JSON instead of a table")] = False,
+    as_csv: Annotated[bool, typer.Option("--csv", help="The API's CSV instead of a table")] = False,
+    build: BuildOpt = None,
+) -> None:
+    """Overlaps across documents (all, or between --a and --b), or their coverage matrix and heat map."""
+    from service.overlaps import (
+        AnalysisMissingError,
+        OverlapError,
+        UnknownDocumentError,
+        coverage_matrix,
+        heatmap_for,
+        list_overlaps,
+        overlaps_csv,
+    )
+
+    gen = _load_generation(build)
+    try:
+        if matrix:
+            if a is None or b is None:
+                raise typer.BadParameter("--matrix needs both --a and --b")
+            result = coverage_matrix(gen, a, b, level_a, level_b)
+            if output is not None:
+                fmt = output.suffix.lower().lstrip(".")
+                if fmt not in ("png", "svg"):
+                    raise typer.BadParameter("--output must end in .png or .svg")
+                output.write_bytes(heatmap_for(gen, result, fmt))
+                err.log(f"heat map written to {output}")
+            if as_json or output is None:
+                if as_json:
+                    print(result.model_dump_json(indent=1))
+                    return
+                table = Table(title=f"{a} ({result.level_a}) × {b} ({result.level_b})")
+                table.add_column("")
+                for k in range(1, len(result.columns) + 1):
+                    table.add_column(f"{k}", justify="right")
+                for row, scores in zip(result.rows, result.scores, strict=True):
+                    table.add_row(row.label, *(f"{100 * v:.0f}" if v else "" for v in scores))
+                out.print(table)
+                for k, col in enumerate(result.columns, start=1):
+                    out.print(f"{k}: {col.label}")
+            return
+        response = list_overlaps(gen, a, b, level, min_score)
+    except UnknownDocumentError as exc:
+        raise typer.BadParameter(f"{exc}; known: {', '.join(gen.documents)}") from exc
+    except (OverlapError, AnalysisMissingError) as exc:
+        raise typer.BadParameter(str(exc)) from exc
+    if as_json:
+        print(response.model_dump_json(indent=1))
+        return
+    if as_csv:
+        sys.stdout.write(overlaps_csv(response))
+        return
+    table = Table(title=f"{response.count} overlaps" + (f" ({a or 'any'} × {b or 'any'})" if a or b else ""),
+                  show_lines=True)
+    for col in ("#", "score", "a", "b", "why"):
+        table.add_column(col)
+    for i, p in enumerate(response.pairs[:limit], start=1):
+        e = p.explanation
+        why = ", ".join([*(t.label for t in e.shared_topics[:2]), *e.shared_terms[:3]])
+        table.add_row(str(i), f"{p.score:.3f}", f"[{p.a.document.id} {p.a.type}] {p.a.label or p.a.text}",
+                      f"[{p.b.document.id} {p.b.type}] {p.b.label or p.b.text}", f"{e.method}: {why}")
+    out.print(table)
+
+
+@app.command()
+def compare(
+    from_doc: Annotated[str, typer.Argument(metavar="FROM", help="The earlier document, e.g. slagelse-2014")],
+    to_doc: Annotated[str, typer.Argument(metavar="TO", help="The later document, e.g. slagelse-2024-2030")],
+    as_json: Annotated[bool, typer.Option("--json", help="The API's JSON instead of tables")] = False,
+    build: BuildOpt = None,
+) -> None:
+    """How a municipality's strategy evolved: themes carried over, new, dropped; follow-up status."""
+    from service.compare import CompareError, compare_documents
+    from service.overlaps import AnalysisMissingError, UnknownDocumentError
+
+    gen = _load_generation(build)
+    try:
+        result = compare_documents(gen, from_doc, to_doc)
+    except UnknownDocumentError as exc:
+        raise typer.BadParameter(f"{exc}; known: {', '.join(gen.documents)}") from exc
+    except (CompareError, AnalysisMissingError) as exc:
+        raise typer.BadParameter(str(exc)) from exc
+    if as_json:
+        print(result.model_dump_json(indent=1, by_alias=True))
+        return
+    table = Table(title=f"Carried over: {from_doc} → {to_doc}", show_lines=True)
+    for col in ("score", from_doc, to_doc, "matched"):
+        table.add_column(col)
+    for c in result.carried_over:
+        matched = "\n".join(f"• {m.from_node.text[:60]} ↔ {m.to_node.text[:60]}" for m in c.matches[:2])
+        table.add_row(f"{c.score:.2f}", c.from_theme.label or c.from_theme.text, c.to_theme.label or c.to_theme.text,
+                      matched)
+    out.print(table)
+    out.print("[bold]New:[/] " + ("; ".join(n.label or n.text for n in result.new) or "none"))
+    out.print("[bold]Dropped:[/] " + ("; ".join(n.label or n.text for n in result.dropped) or "none"))
+    for report in result.follow_ups:
+        table = Table(title=f"Follow-up: {report.report.title}", show_lines=True)
+        for col in (f"goal of {from_doc}", "reported by", "activities and status"):
+            table.add_column(col)
+        for g in report.goals:
+            by = "\n".join(r.goal.text[:80] for r in g.reports) or "(not reported on)"
+            acts = "\n".join(f"{a.status_class}: {a.activity.text[:70]}" for r in g.reports for a in r.activities)
+            table.add_row(g.goal.label or g.goal.text, by, acts)
+        out.print(table)
+
+
+@app.command()
+def topics(
+    topic: Annotated[str | None, typer.Argument(help="A topic id or label; without it, every topic")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="The API's JSON instead of a table")] = False,
+    build: BuildOpt = None,
+) -> None:
+    """The topic map: node counts per topic, or which tracks, principles and statements cover one topic."""
+    from service.overlaps import AnalysisMissingError
+    from service.topics import UnknownTopicError, list_topics, topic_detail
+
+    gen = _load_generation(build)
+    try:
+        if topic is None:
+            listing = list_topics(gen)
+            if as_json:
+                print(listing.model_dump_json(indent=1))
+                return
+            munis = sorted({d.municipality for d in gen.documents.values()})
+            table = Table(title="Topics")
+            for col in ("topic", "label", "nodes", *munis):
+                table.add_column(col, justify="right" if col not in ("topic", "label") else "left")
+            for t in listing.topics:
+                table.add_row(t.id, t.label, str(t.node_count), *(str(t.by_municipality.get(m, 0)) for m in munis))
+            out.print(table)
+            return
+        detail = topic_detail(gen, topic)
+    except UnknownTopicError as exc:
+        raise typer.BadParameter(str(exc)) from exc
+    except AnalysisMissingError as exc:
+        raise typer.BadParameter(str(exc)) from exc
+    if as_json:
+        print(detail.model_dump_json(indent=1))
+        return
+    for group in detail.municipalities:
+        table = Table(title=f"{detail.topic.label}: {group.name} ({group.node_count})", show_lines=False)
+        for col in ("document", "type", "label / text", "confidence", "method"):
+            table.add_column(col)
+        for n in group.nodes:
+            table.add_row(n.document.id, n.type, (n.label or n.text)[:90], f"{n.confidence:.2f}", n.method)
+        out.print(table)
 
 
 @app.command()

@@ -18,7 +18,7 @@ from service.limits import LimitsMiddleware
 from service.pages import routes as pages
 from service.problems import PROBLEM_RESPONSES, install_handlers
 from service.rebuild import watch_builds
-from service.routes import admin, documents, graph, health, search, sparql
+from service.routes import admin, documents, graph, health, overlaps, search, sparql, topics
 
 log = logging.getLogger("strategigraf")
 
@@ -58,6 +58,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     if settings.cors_origins:
         app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins, allow_methods=["GET", "POST"],
                            allow_headers=["*"])
-    for module in (health, search, documents, graph, sparql, admin, pages):
+    for module in (health, search, documents, graph, sparql, admin, pages, overlaps, topics):
         app.include_router(module.router)
     return app

@@ -68,6 +68,13 @@ def check_params(gen: Generation, p: SearchParams) -> None:
         raise SearchError(f"unknown document {p.document!r}; known: {', '.join(sorted(gen.documents))}")
     if p.year_from is not None and p.year_to is not None and p.year_from > p.year_to:
         raise SearchError("year_from must not be after year_to")
+    if p.topic is not None:
+        from service.topics import UnknownTopicError, resolve_topic
+
+        try:
+            resolve_topic(gen, p.topic)
+        except (UnknownTopicError, RuntimeError) as exc:  # RuntimeError: the build has no topic analysis
+            raise SearchError(str(exc)) from exc
 
 
 def _doc_mask(gen: Generation, p: SearchParams) -> np.ndarray:
@@ -85,6 +92,11 @@ def _doc_mask(gen: Generation, p: SearchParams) -> np.ndarray:
         mask = keep_docs[gen.doc_of]
         mask.flags.writeable = False
         gen.mask_cache.put(key, mask)
+    if p.topic is not None:
+        from service.topics import topic_mask
+
+        # nodes tagged with the topic (or a narrower one), and every node under a container tagged with it
+        return mask & topic_mask(gen, p.topic)  # type: ignore[no-any-return]
     return mask  # type: ignore[no-any-return]
 
 

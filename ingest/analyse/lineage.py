@@ -26,7 +26,7 @@ from typing import Any
 
 from rdflib import Graph, URIRef
 
-from ingest.analyse.overlaps import CONTAINER_TYPES, container_members, container_score
+from ingest.analyse.overlaps import container_members, container_score
 from ingest.records import DocumentRecord, NodeRecord
 from ontology import SG
 
@@ -215,6 +215,3 @@ def follow_up_payload(nodes: Sequence[NodeRecord], items: Sequence[GoalFollowUp]
         } for r in item.reports],
     } for item in items]
 
-
-def is_container(node: NodeRecord) -> bool:
-    return node.type in CONTAINER_TYPES

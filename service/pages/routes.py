@@ -261,3 +261,92 @@ def overlap_page(request: Request, gen: GenerationDep, a: str = "", b: str = "",
                   min_scores=MIN_SCORE_CHOICES, matrix=matrix, pairs=pairs, max_pairs=MAX_PAIRS_SHOWN,
                   pair_counts=document_pair_counts(gen) if not (a and b) else [],
                   muni_names=municipality_names(gen))
+
+
+# --------------------------------------------------------------------------- compare
+def _default_pair(gen: Generation, municipality: str) -> tuple[str, str]:
+    """The municipality's earliest and latest documents (follow-up reports left out when possible)."""
+    docs = sorted((d for d in gen.documents.values() if d.municipality == municipality), key=lambda d: (d.year, d.id))
+    main = [d for d in docs if d.kind != "follow-up-report"] or docs
+    if len(main) < 2:
+        return (main[0].id, "") if main else ("", "")
+    return main[0].id, main[-1].id
+
+
+@router.get("/sammenlign", name="compare_page")
+def compare_page(request: Request, gen: GenerationDep, kommune: str = "", fra: str = "", til: str = "") -> Response:
+    """One municipality across years: themes carried over, new and dropped, and follow-up status."""
+    from service.compare import CompareError, compare_documents
+    from service.overlaps import AnalysisMissingError, UnknownDocumentError
+
+    munis = municipality_choices(gen)
+    multi = [m for m in munis if sum(1 for d in gen.documents.values() if d.municipality == m.value) > 1]
+    if not kommune and fra in gen.documents:
+        kommune = gen.documents[fra].municipality
+    if kommune and not fra and not til:
+        fra, til = _default_pair(gen, kommune)
+    errors: list[str] = []
+    result = None
+    if fra and til:
+        try:
+            result = compare_documents(gen, fra, til)
+        except UnknownDocumentError as exc:
+            errors.append(f"Ukendt dokument: {exc.doc_id}")
+        except CompareError:
+            errors.append("De to dokumenter skal være fra samme kommune og være to forskellige dokumenter. "
+                          "Brug siden Overlap til at sammenligne på tværs af kommuner.")
+        except AnalysisMissingError:
+            errors.append("Den aktuelle build har ingen overlapsanalyse. Kør `strategigraf ingest` igen.")
+    groups = [(m, sorted((d for d in gen.documents.values() if d.municipality == m.value),
+                         key=lambda d: (d.year, d.id))) for m in munis]
+    timeline = groups[[m.value for m in munis].index(kommune)][1] if kommune in {m.value for m in munis} else []
+    return render(request, "compare.html", 422 if errors else 200, nav="compare",
+                  form={"kommune": kommune, "fra": fra, "til": til}, errors=errors, result=result,
+                  municipalities=multi or munis, groups=groups, timeline=timeline, docs=gen.documents)
+
+
+# --------------------------------------------------------------------------- topics
+@router.get("/emner", name="topics_page")
+def topics_page(request: Request, gen: GenerationDep) -> Response:
+    """Every topic with how much of each municipality's strategies covers it."""
+    from service.overlaps import AnalysisMissingError
+    from service.topics import list_topics
+
+    try:
+        topics = list_topics(gen).topics
+    except AnalysisMissingError:
+        topics = []
+    return render(request, "topics.html", nav="topics", topics=topics, munis=municipality_choices(gen),
+                  labels={t.id: t.label for t in topics})
+
+
+CONTAINER_ORDER = ("Vision", "Track", "Bearing", "FocusArea", "Principle", "Goal")
+
+
+@router.get("/emner/{topic_id}", name="topic_page")
+def topic_page(topic_id: str, request: Request, gen: GenerationDep) -> Response:
+    """Which tracks, bearings and principles of each municipality cover a topic (statements below)."""
+    from service.overlaps import AnalysisMissingError
+    from service.topics import UnknownTopicError, list_topics, topic_detail
+
+    try:
+        detail = topic_detail(gen, topic_id)
+        labels = {t.id: t.label for t in list_topics(gen).topics}
+    except (UnknownTopicError, AnalysisMissingError):
+        return not_found_page(request, f"Der er intet emne »{topic_id}«. Se listen over emner.")
+    sections = []
+    for group in detail.municipalities:
+        containers = [n for n in group.nodes if n.type in CONTAINER_ORDER]
+        containers.sort(key=lambda n: (n.document.year, n.document.id, CONTAINER_ORDER.index(n.type)))
+        rest = [n for n in group.nodes if n.type not in CONTAINER_ORDER]
+        by_doc: dict[str, list[Any]] = {}
+        for n in containers:
+            by_doc.setdefault(n.document.id, []).append(n)
+        rest_by_doc: dict[str, list[Any]] = {}
+        for n in rest:
+            rest_by_doc.setdefault(n.document.id, []).append(n)
+        doc_ids = sorted(set(by_doc) | set(rest_by_doc), key=lambda d: (gen.documents[d].year, d))
+        sections.append({"group": group, "docs": [(gen.documents[d], by_doc.get(d, []), rest_by_doc.get(d, []))
+                                                  for d in doc_ids]})
+    return render(request, "topic.html", nav="topics", detail=detail, topic=detail.topic, sections=sections,
+                  labels=labels, munis=municipality_choices(gen))

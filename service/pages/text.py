@@ -48,10 +48,9 @@ KIND_LABELS = {
 }
 
 METHOD_LABELS = {
-    "mutual-nearest-neighbour": "gensidigt nærmeste match",
-    "mnn": "gensidigt nærmeste match",
-    "threshold": "over tærsklen",
-    "children": "arvet fra underpunkter",
+    "hybrid-mnn": "gensidigt bedste match (betydning, ord og emne)",
+    "hybrid-threshold": "score over den kalibrerede tærskel",
+    "children": "samlet fra matchende underpunkter",
     "container": "samlet dækning af underpunkter",
     "lexical": "ordmatch",
     "embedding": "betydning (vektor)",
@@ -117,6 +116,13 @@ def percent(value: float | None) -> str:
     return f"{round(value * 100)} %"
 
 
+def heat(value: float | None) -> str:
+    """CSS class of a heat-map cell: h0 (none) … h10 (full) in tenths."""
+    if not value or value <= 0:
+        return "h0"
+    return f"h{max(1, min(10, round(value * 10)))}"
+
+
 def query_string(**params: object) -> str:
     """``?a=1&b=2`` of the params that have a value (lists repeat the key)."""
     pairs: list[tuple[str, str]] = []
@@ -139,4 +145,5 @@ FILTERS = {
     "anchor": anchor,
     "number": number,
     "percent": percent,
+    "heat": heat,
 }

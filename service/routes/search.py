@@ -27,9 +27,11 @@ async def search_route(
     year_from: Annotated[int | None, Query(ge=1900, le=2200, description="Earliest document year")] = None,
     year_to: Annotated[int | None, Query(ge=1900, le=2200, description="Latest document year")] = None,
     mode: Annotated[Mode, Query(description="hybrid (default), semantic or keyword")] = Mode.hybrid,
+    topic: Annotated[str | None, Query(description="Topic id or label, e.g. netvaerk-og-paaroerende: nodes tagged "
+                                                   "with it or under a container tagged with it")] = None,
 ) -> SearchResponse:
     params = SearchParams(q=q, k=k, types=tuple(type or ()), municipality=municipality, document=document,
-                          year_from=year_from, year_to=year_to, mode=mode,
+                          year_from=year_from, year_to=year_to, mode=mode, topic=topic,
                           max_query_chars=settings.max_query_chars)
     try:
         return await run_in_threadpool(search, gen, params)
