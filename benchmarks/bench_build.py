@@ -29,10 +29,15 @@ EDIT_NEW = "- ▶ Vi handler økonomisk ansvarligt og prioriterer forebyggelse."
 
 
 def build(corpora: Path, build_dir: Path, cache_dir: Path, *, index_kind: str = "auto",
-          timeout_s: float | None = None) -> dict[str, Any]:
-    """One build in a child process: manifest figures, wall time and peak RSS."""
+          analyse: bool = True, timeout_s: float | None = None) -> dict[str, Any]:
+    """One build in a child process: manifest figures, wall time and peak RSS.
+
+    ``analyse=False`` replaces the analyse stage (topics, overlaps, lineage) with a stub that adds nothing:
+    its document-pair alignment grows with the square of the number of documents (see docs/benchmarks.md),
+    so the scale builds leave it out and report it separately.
+    """
     res = run_child([PY, "-m", "benchmarks.bench_build", "child", str(corpora), str(build_dir), str(cache_dir),
-                     index_kind], timeout_s=timeout_s)
+                     index_kind, "analyse" if analyse else "no-analyse"], timeout_s=timeout_s)
     if res.returncode != 0:
         raise RuntimeError(f"build of {corpora} failed ({res.returncode}):\n{res.stderr[-4000:]}")
     out: dict[str, Any] = last_json_line(res.stdout)
@@ -41,10 +46,28 @@ def build(corpora: Path, build_dir: Path, cache_dir: Path, *, index_kind: str = 
     return out
 
 
-def child(corpora: Path, build_dir: Path, cache_dir: Path, index_kind: str) -> None:
+def _stub_analysis() -> None:
+    """Make run_build's analyse stage a no-op (benchmark child only)."""
+    from rdflib import Graph
+
+    import ingest.analyse as analyse
+
+    def run_analysis(*_args: Any, **_kwargs: Any) -> Any:
+        return analyse.AnalysisResult(graph=Graph(), payload={"format": analyse.ANALYSIS_FORMAT,
+                                                              "skipped": "analyse stage left out by the benchmark"},
+                                      manifest={"skipped": True})
+
+    analyse.run_analysis = run_analysis  # type: ignore[assignment]
+    analyse.validate_analysis = lambda *_a, **_k: None  # type: ignore[assignment]
+
+
+def child(corpora: Path, build_dir: Path, cache_dir: Path, index_kind: str, analyse: bool = True) -> None:
     import time
 
     from ingest.build import BuildOptions, run_build
+
+    if not analyse:
+        _stub_analysis()
 
     started = time.perf_counter()
     result = run_build(BuildOptions(corpora_dir=corpora, build_dir=build_dir, cache_dir=cache_dir,
@@ -57,6 +80,7 @@ def child(corpora: Path, build_dir: Path, cache_dir: Path, index_kind: str) -> N
                       "timings_s": m["timings_s"], "counts": {k: m["counts"][k] for k in ("triples", "documents",
                                                                                           "nodes")},
                       "embedder": m["embedder"], "index": m["index"], "bytes": files,
+                      "analysis": m.get("analysis", {}).get("counts") or m.get("analysis"),
                       "generation_bytes": dir_bytes(result.path)}, ensure_ascii=False))
 
 
@@ -97,7 +121,8 @@ def run(work: Path = WORK / "bundled") -> dict[str, Any]:
 
 def main(argv: list[str]) -> int:
     if argv and argv[0] == "child":
-        child(Path(argv[1]), Path(argv[2]), Path(argv[3]), argv[4] if len(argv) > 4 else "auto")
+        child(Path(argv[1]), Path(argv[2]), Path(argv[3]), argv[4] if len(argv) > 4 else "auto",
+              analyse=not (len(argv) > 5 and argv[5] == "no-analyse"))
         return 0
     print(json.dumps(run(), ensure_ascii=False, indent=1))
     return 0

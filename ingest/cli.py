@@ -223,8 +223,8 @@ def overlaps(
                 for row, scores in zip(result.rows, result.scores, strict=True):
                     table.add_row(row.label, *(f"{100 * v:.0f}" if v else "" for v in scores))
                 out.print(table)
-                for k, col in enumerate(result.columns, start=1):
-                    out.print(f"{k}: {col.label}")
+                for k, column in enumerate(result.columns, start=1):
+                    out.print(f"{k}: {column.label}")
             return
         response = list_overlaps(gen, a, b, level, min_score)
     except UnknownDocumentError as exc:

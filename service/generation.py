@@ -74,6 +74,8 @@ class Generation:
     municipality_keys: frozenset[str] = field(init=False)
     mask_cache: LRU = field(default_factory=lambda: LRU(256))
     """Document-filter masks over the nodes (read-only arrays), keyed by the filter values."""
+    row_cache: LRU = field(default_factory=lambda: LRU(20_000))
+    """Per node IRI: the document, ancestor and source parts of its search result rows."""
     analysis: dict[str, Any] = field(default_factory=dict)
     """Topics and overlaps computed at build time (analysis.json), when the build has them."""
     query_cache: LRU = field(default_factory=lambda: LRU(2048))

@@ -70,7 +70,7 @@ class Explanation(BaseModel):
     method: str = Field(description="hybrid-mnn (mutual nearest neighbours), hybrid-threshold (score above the "
                                     "calibrated threshold) or children (containers, from their children's alignments)")
     kind: str = Field(description="alignment (two statements, passages …) or container (tracks, principles …)")
-    level: str = Field(description="strong (score >= 0.7) or related")
+    level: str = Field(description="strong (alignments: score >= 0.7; containers: >= 0.4) or related")
     shared_topics: list[TopicRef] = Field(description="Topics both nodes are tagged with, strongest first")
     shared_terms: list[str] = Field(description="Key words both texts use (stems or compound parts), rarest first")
     embedding_similarity: float | None = Field(description="Cosine of the best-matching sentences (alignments)")

@@ -7,13 +7,14 @@ returned as ``evidence``.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
 import numpy as np
 
-from ingest.lexical import _keep, _part_match, _words, stem, word_spans
+from ingest.lexical import MIN_PART, _keep, _part_match, _words, stem, word_spans
 from ingest.model import NodeKind
 from ingest.records import NodeRecord
 from service.generation import CONTAINER_TYPES, Generation
@@ -96,7 +97,7 @@ def _doc_mask(gen: Generation, p: SearchParams) -> np.ndarray:
         from service.topics import topic_mask
 
         # nodes tagged with the topic (or a narrower one), and every node under a container tagged with it
-        return mask & topic_mask(gen, p.topic)  # type: ignore[no-any-return]
+        return mask & topic_mask(gen, p.topic)
     return mask  # type: ignore[no-any-return]
 
 
@@ -117,11 +118,23 @@ def semantic_ranking(gen: Generation, q: str, mask: np.ndarray) -> tuple[np.ndar
 
 
 def keyword_ranking(gen: Generation, q: str, mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    hits = gen.indexes.lexical.search(q, _fetch_size(len(gen.nodes), 10))
-    if not hits:
+    """Node positions by BM25 score (best first, ties by position) and their scores, within ``mask``.
+
+    The same hits as ``gen.indexes.lexical.search(q, fetch)`` (positive scores, top ``fetch`` by score then
+    position), selected with numpy instead of a list of pairs: with many hits only the candidates that can
+    be among the top ``fetch`` (every score tied with the last one included) are sorted.
+    """
+    fetch = _fetch_size(len(gen.nodes), 10)
+    s = gen.indexes.lexical.scores(q)
+    hits = np.flatnonzero(s > 0)
+    if hits.size == 0:
         return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.float32)
-    ids = np.array([h[0] for h in hits], dtype=np.int64)
-    scores = np.array([h[1] for h in hits], dtype=np.float32)
+    if hits.size > fetch:
+        hs = s[hits]
+        kth = np.partition(hs, hits.size - fetch)[hits.size - fetch]
+        hits = hits[hs >= kth]
+    ids = hits[np.lexsort((hits, -s[hits]))[:fetch]].astype(np.int64)
+    scores = s[ids].astype(np.float32)
     keep = mask[ids]
     return ids[keep], scores[keep]
 
@@ -146,7 +159,7 @@ def fused_scores(gen: Generation, p: SearchParams, mask: np.ndarray) -> tuple[np
             scores[ids] = bm
         else:
             scores[ids] += 1.0 / (RRF_K + np.arange(1, len(ids) + 1))
-        matched.update(int(i) for i in ids)
+        matched.update(ids.tolist())
     return scores, matched
 
 
@@ -230,28 +243,46 @@ def _kept_words(text: str) -> tuple[tuple[int, int, str], ...]:
     return tuple(w for w in word_spans(text) if _keep(w[2]))
 
 
-@lru_cache(maxsize=262_144)
-def _word_matches(terms: frozenset[tuple[str, str]], word: str) -> bool:
-    return stem(word) in {s for _, s in terms} or any(_part_match(word, w, s) for w, s in terms)
-
-
 def highlighter(query: str) -> Callable[[str], list[tuple[int, int]]]:
-    """A function ``text → highlight_spans(query, text)`` for one query, with the query analysed once."""
+    """A function ``text → highlight_spans(query, text)`` for one query, with the query analysed once.
+
+    A word matches by stem, or as a compound part; the part test (``_part_match``) can only succeed when the
+    query word or its stem (of at least ``MIN_PART`` letters) occurs in the word, so one regular expression
+    over those forms screens the words first. Each distinct word is decided once per query.
+    """
     terms = frozenset((w, stem(w)) for w in _words(query))
+    stems = frozenset(s for _, s in terms)
+    forms = sorted({f for pair in terms for f in pair if len(f) >= MIN_PART}, key=lambda f: (-len(f), f))
+    probe = re.compile("|".join(map(re.escape, forms))).search if forms else None
+    decided: dict[str, bool] = {}
+
+    def matches(word: str) -> bool:
+        hit = decided.get(word)
+        if hit is None:
+            hit = stem(word) in stems or (probe is not None and probe(word) is not None
+                                          and any(_part_match(word, w, s) for w, s in terms))
+            decided[word] = hit
+        return hit
 
     def spans(text: str) -> list[tuple[int, int]]:
         if not terms:
             return []
-        return [(start, end) for start, end, word in _kept_words(text) if _word_matches(terms, word)]
+        return [(start, end) for start, end, word in _kept_words(text) if matches(word)]
 
     return spans
 
 
 def _node_ref(gen: Generation, node: NodeRecord) -> tuple[DocumentRef, list[AncestorRef], SourceRef]:
-    doc = gen.documents[node.doc]
-    return (DocumentRef.model_construct(id=doc.id, title=doc.title, municipality=doc.municipality, year=doc.year),
-            [AncestorRef.model_construct(id=a.id, type=a.type, label=a.label) for a in node.ancestors],
-            SourceRef.model_construct(file=node.source.file, start=node.source.start, end=node.source.end))
+    """The document, ancestors and source of a result row (built once per node and generation)."""
+    cached = gen.row_cache.get(node.id)
+    if cached is None:
+        doc = gen.documents[node.doc]
+        cached = (DocumentRef.model_construct(id=doc.id, title=doc.title, municipality=doc.municipality,
+                                              year=doc.year),
+                  [AncestorRef.model_construct(id=a.id, type=a.type, label=a.label) for a in node.ancestors],
+                  SourceRef.model_construct(file=node.source.file, start=node.source.start, end=node.source.end))
+        gen.row_cache.put(node.id, cached)
+    return cached  # type: ignore[no-any-return]
 
 
 def search(gen: Generation, p: SearchParams) -> SearchResponse:

@@ -56,6 +56,8 @@ METHOD_CONTAINER = "children"
 KIND_ALIGNMENT = "alignment"
 KIND_CONTAINER = "container"
 MAX_SHARED_TERMS = 6
+COMMON_SHARE = 0.08
+CALIBRATION_GRID = tuple(round(0.40 + 0.01 * step, 2) for step in range(41))
 _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-ZÆØÅ\"”“])")
 
 
@@ -77,7 +79,10 @@ class OverlapParams:
     container_threshold: float = 0.10
     """Container score at which two containers overlap (and a theme counts as carried over)."""
     strong: float = 0.70
-    """Score from which an overlap's sg:level is "strong" (else "related")."""
+    """Alignment score from which an overlap's sg:level is "strong" (else "related")."""
+    container_strong: float = 0.40
+    """Container score from which a container overlap is "strong" (container scores are coverage means,
+    lower than alignment scores by construction)."""
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -168,6 +173,7 @@ class _TermTable:
         self.terms = terms
         sets = [t.stems | t.parts for t in terms]
         df = Counter(s for ts in sets for s in ts)
+        self.df = df
         n = max(1, len(sets))
         self.vocab = {s: k for k, s in enumerate(sorted(df))}
         self.idf = np.array([math.log(n / df[s]) + 1e-6 for s in sorted(df)], dtype=np.float64)
@@ -185,17 +191,19 @@ class _TermTable:
         return np.asarray(np.where(smaller > 0, shared / np.where(smaller > 0, smaller, 1.0), 0.0))
 
     def shared_terms(self, ua: int, ub: int, limit: int = MAX_SHARED_TERMS) -> list[str]:
-        """Readable forms of the terms two units share, rarest first."""
-        shared = self.sets[ua] & self.sets[ub]
-        ranked = sorted(shared, key=lambda s: (-float(self.idf[self.vocab[s]]), s))
+        """Words two units share (by stem or as a compound part), rarest first, as written in ``ua``;
+        words used in more than :data:`COMMON_SHARE` of all units ("borgeren") explain nothing and are
+        left out."""
+        ta, tb = self.terms[ua], self.terms[ub]
+        common = COMMON_SHARE * len(self.sets)
+        shared = [s for s in self.sets[ua] & self.sets[ub] if self.df[s] <= common]
+        shared.sort(key=lambda s: (-float(self.idf[self.vocab[s]]), s))
         out: list[str] = []
-        for s in ranked:
-            form = self.terms[ua].surface.get(s) or self.terms[ub].surface.get(s) or s
+        for s in shared:
+            form = ta.surface.get(s) or ta.part_of.get(s) or tb.surface.get(s) or s
             if form not in out:
                 out.append(form)
-            if len(out) >= limit:
-                break
-        return out
+        return out[:limit]
 
 
 def _topic_matrix(nodes: Sequence[NodeRecord], tags: Mapping[str, Mapping[str, TopicTag]],
@@ -424,7 +432,7 @@ def build_overlaps(nodes: Sequence[NodeRecord], result: AlignmentResult,
             terms.update(result.terms.shared_terms(al.unit_a, al.unit_b))
         out.append(Overlap(
             id=overlap_iri(na.id, nb.id), a=na.id, b=nb.id, score=s, method=METHOD_CONTAINER,
-            kind=KIND_CONTAINER, level="strong" if s >= params.strong else "related",
+            kind=KIND_CONTAINER, level="strong" if s >= params.container_strong else "related",
             shared_topics=tuple(shared_topics(tags, na.id, nb.id)),
             shared_terms=tuple(t for t, _ in terms.most_common(MAX_SHARED_TERMS)),
             aligned_children=len(aligned_pairs),
@@ -504,7 +512,7 @@ def evaluate_pairs(nodes: Sequence[NodeRecord], overlaps: Iterable[Overlap],
 def calibrate_threshold(nodes: Sequence[NodeRecord], units: Sequence[Unit], unit_vectors: np.ndarray,
                         tags: Mapping[str, Mapping[str, TopicTag]], pairs: Sequence[Mapping[str, str]],
                         splitter: CompoundSplitter | None = None, params: OverlapParams = DEFAULT_PARAMS,
-                        grid: Sequence[float] = tuple(round(0.40 + 0.01 * k, 2) for k in range(41))) -> float | None:
+                        grid: Sequence[float] = CALIBRATION_GRID) -> float | None:
     """The highest threshold of ``grid`` at which every dev pair is still among the listed overlaps
     (mutual nearest neighbours, threshold and the per-node cap all applied); None if none works."""
     from dataclasses import replace

@@ -134,6 +134,9 @@ class Terms:
     sequence: list[str]
     parts: set[str]
     surface: dict[str, str] = field(default_factory=dict)
+    """stem → the shortest word of the text with that stem"""
+    part_of: dict[str, str] = field(default_factory=dict)
+    """compound-part stem → the word it is a part of"""
 
     @property
     def stems(self) -> set[str]:
@@ -162,6 +165,7 @@ def analyse_text(text: str, splitter: CompoundSplitter | None = None, *, skip_na
     sequence: list[str] = []
     parts: set[str] = set()
     surface: dict[str, str] = {}
+    part_of: dict[str, str] = {}
     for start, end, word in word_spans(text):
         if not _keep(word) or (skip_names and is_name_word(text, start, end)):
             continue
@@ -172,7 +176,8 @@ def analyse_text(text: str, splitter: CompoundSplitter | None = None, *, skip_na
         if splitter is not None:
             for p in splitter.part_stems(word):
                 parts.add(p)
-    return Terms(sequence=sequence, parts=parts, surface=surface)
+                part_of.setdefault(p, word)
+    return Terms(sequence=sequence, parts=parts, surface=surface, part_of=part_of)
 
 
 def _cue_terms(cue: str) -> tuple[str, ...]:

@@ -334,19 +334,29 @@ def topic_page(topic_id: str, request: Request, gen: GenerationDep) -> Response:
         labels = {t.id: t.label for t in list_topics(gen).topics}
     except (UnknownTopicError, AnalysisMissingError):
         return not_found_page(request, f"Der er intet emne »{topic_id}«. Se listen over emner.")
-    sections = []
-    for group in detail.municipalities:
-        containers = [n for n in group.nodes if n.type in CONTAINER_ORDER]
-        containers.sort(key=lambda n: (n.document.year, n.document.id, CONTAINER_ORDER.index(n.type)))
-        rest = [n for n in group.nodes if n.type not in CONTAINER_ORDER]
-        by_doc: dict[str, list[Any]] = {}
-        for n in containers:
-            by_doc.setdefault(n.document.id, []).append(n)
-        rest_by_doc: dict[str, list[Any]] = {}
-        for n in rest:
-            rest_by_doc.setdefault(n.document.id, []).append(n)
-        doc_ids = sorted(set(by_doc) | set(rest_by_doc), key=lambda d: (gen.documents[d].year, d))
-        sections.append({"group": group, "docs": [(gen.documents[d], by_doc.get(d, []), rest_by_doc.get(d, []))
-                                                  for d in doc_ids]})
+    sections = [{"group": group, "docs": _cover_by_document(gen, group.nodes)} for group in detail.municipalities]
     return render(request, "topic.html", nav="topics", detail=detail, topic=detail.topic, sections=sections,
                   labels=labels, munis=municipality_choices(gen))
+
+
+def _cover_by_document(gen: Generation, nodes: list[Any]) -> list[dict[str, Any]]:
+    """Tagged nodes per document, each under its closest container (track, bearing, principle …): a tagged
+    container shows its confidence, and statements tagged under an untagged container still name it."""
+    docs: dict[str, dict[str, dict[str, Any]]] = {}
+    for n in nodes:
+        if n.type in CONTAINER_ORDER:
+            key, head = n.id, n
+        else:
+            anc = next((a for a in reversed(n.ancestors) if a.type in CONTAINER_ORDER), None)
+            key, head = (anc.id, anc) if anc is not None else ("", None)
+        groups = docs.setdefault(n.document.id, {})
+        entry = groups.setdefault(key, {"head": head, "tagged": None, "members": []})
+        if n.type in CONTAINER_ORDER:
+            entry["head"], entry["tagged"] = n, n.confidence
+        else:
+            entry["members"].append(n)
+    out = []
+    for doc_id in sorted(docs, key=lambda d: (gen.documents[d].year, d)):
+        groups = sorted(docs[doc_id].items(), key=lambda kv: gen.position.get(kv[0], -1))
+        out.append({"doc": gen.documents[doc_id], "groups": [g for _, g in groups]})
+    return out

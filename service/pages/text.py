@@ -86,6 +86,11 @@ def shorten(text: str | None, limit: int = 120) -> str:
     return cut + " …"
 
 
+def capfirst(value: str | None) -> str:
+    value = value or ""
+    return value[:1].upper() + value[1:]
+
+
 def node_url(iri: str, doc_id: str | None = None, node_type: str | None = None) -> str:
     """The page of a node; a document's IRI goes to its document page."""
     if node_type in ("StrategyDocument", "Document") and doc_id:
@@ -146,4 +151,5 @@ FILTERS = {
     "number": number,
     "percent": percent,
     "heat": heat,
+    "capfirst": capfirst,
 }

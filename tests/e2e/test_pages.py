@@ -81,7 +81,8 @@ def test_node_iri_redirects_browsers_to_the_node_page(page: Any, live_server: st
 def test_document_tree_is_collapsible_with_keyboard(page: Any, page_log: Any, shoot: Any, axe: Any) -> None:
     page.goto("/dokument/faxe-strategi")
     assert "Strategi for det specialiserede" in page.locator("h1").inner_text()
-    closed = page.locator(".tree details:not([open])").first
+    item = page.locator(".tree li:has(> details:not([open]))").first.get_attribute("id")
+    closed = page.locator(f"[id='{item}'] > details")
     summary = closed.locator("> summary")
     summary.focus()
     page.keyboard.press("Enter")
@@ -103,10 +104,13 @@ def test_document_tree_works_without_javascript(browser: Any, live_server: str) 
         page = context.new_page()
         page.goto("/dokument/slagelse-2024-2030")
         assert page.locator(".tree-tools").is_hidden()  # the JS-only buttons stay hidden
-        closed = page.locator(".tree details:not([open])")
-        if closed.count():
-            closed.first.locator("> summary").click()
-            assert closed.first.get_attribute("open") is not None
+        item = page.locator(".tree li:has(> details)").first.get_attribute("id")
+        details = page.locator(f"[id='{item}'] > details")
+        was_open = details.get_attribute("open") is not None
+        details.locator("> summary").click()
+        assert (details.get_attribute("open") is not None) is not was_open
+        details.locator("> summary").click()
+        assert (details.get_attribute("open") is not None) is was_open
         assert page.locator(".tree details").count() >= 8  # Slagelse 2024-2030 has 8 tracks
     finally:
         context.close()
@@ -137,6 +141,82 @@ def test_keyboard_skip_link_and_visible_focus(page: Any) -> None:
     focused = page.evaluate("document.activeElement.tagName")
     assert focused == "A"
     assert page.evaluate("getComputedStyle(document.activeElement).outlineStyle") != "none"
+
+
+def test_overlap_view_shows_heatmap_and_pairs(page: Any, page_log: Any, shoot: Any, axe: Any) -> None:
+    page.goto("/overlap")
+    assert page.locator("#pairs-overview + table tbody tr, table.data tbody tr").count() >= 3  # document pairs
+    axe(page, "overlap-start")
+    page.get_by_label("Dokument A").select_option("faxe-strategi")
+    page.get_by_label("Dokument B").select_option("slagelse-2024-2030")
+    page.get_by_role("button", name="Vis overlap").click()
+    page.wait_for_url(re.compile(r"a=faxe-strategi&b=slagelse-2024-2030"))
+
+    image = page.locator("#heatmap-image")
+    assert "Varmekort" in (image.get_attribute("alt") or "")
+    page.wait_for_function("() => { const i = document.getElementById('heatmap-image');"
+                           " return i.complete && i.naturalWidth > 300; }")
+    assert "format=svg" in (image.get_attribute("src") or "")
+    heading = page.locator("#pairs-heading").inner_text()
+    count = int(heading.split()[0])
+    assert count > 10, heading
+    pairs = page.locator("ol.pair-list > li")
+    assert pairs.count() == min(count, 150)
+    first = pairs.first
+    assert re.fullmatch(r"\d,\d\d", first.locator(".score").inner_text().strip())
+    assert "Hvorfor:" in first.locator(".pair-why").inner_text()
+    assert first.locator("a").count() >= 2
+    page.locator("details.matrix-table > summary").click()
+    assert page.locator("table.heat tbody tr").count() >= 5  # Faxe's principles (or bearings) as rows
+    shoot(page, "overlap")
+    axe(page, "overlap")
+    page_log.assert_clean()
+
+
+def test_compare_view_for_one_municipality_across_years(page: Any, page_log: Any, shoot: Any, axe: Any) -> None:
+    page.goto("/sammenlign")
+    page.get_by_label("Kommune", exact=True).select_option("slagelse")
+    page.get_by_label("Fra (tidligere dokument)").select_option("slagelse-2019")
+    page.get_by_label("Til (senere dokument)").select_option("slagelse-2024-2030")
+    page.get_by_role("button", name="Sammenlign").click()
+    page.wait_for_url(re.compile(r"fra=slagelse-2019"))
+    assert page.locator("#summary-heading").inner_text() == "Fra 2019 til 2024"
+    assert page.locator("#carried-heading").is_visible()
+    assert page.locator("#new-heading").is_visible() and page.locator("#dropped-heading").is_visible()
+    carried = page.locator("#carried-heading + ol.pair-list > li")
+    assert carried.count() >= 1
+    shoot(page, "compare")
+    axe(page, "compare")
+
+    page.goto("/sammenlign?kommune=slagelse&fra=slagelse-2014&til=slagelse-2015-opfoelgning")
+    assert page.get_by_role("heading", name=re.compile("^Opfølgning")).is_visible()
+    assert page.locator(".followups .status").count() >= 3
+    shoot(page, "compare-follow-up")
+    page_log.assert_clean()
+
+
+def test_topic_pages(page: Any, page_log: Any, shoot: Any, axe: Any) -> None:
+    page.goto("/emner")
+    rows = page.locator("table.data tbody tr")
+    assert rows.count() >= 10
+    shoot(page, "topics")
+    axe(page, "topics")
+    page.get_by_role("link", name="Netværk og pårørende", exact=True).click()
+    page.wait_for_url(re.compile(r"/emner/netvaerk-og-paaroerende"))
+    assert page.locator("h1").inner_text() == "Netværk og pårørende"
+    for name in ("Faxe Kommune", "Slagelse Kommune"):
+        section = page.locator("section.topic-muni").filter(has=page.get_by_role("heading", name=name, exact=True))
+        assert section.locator(".cover-head").count() >= 1, name
+    faxe = page.locator("section.topic-muni").filter(has=page.get_by_role("heading", name="Faxe Kommune"))
+    assert "Princip" in faxe.locator(".cover-head .badge").all_inner_texts()
+    shoot(page, "topic")
+    axe(page, "topic")
+
+    # The topic filter of the search page.
+    page.goto("/?q=netv%C3%A6rk&topic=netvaerk-og-paaroerende")
+    assert page.get_by_label("Emne").input_value() == "netvaerk-og-paaroerende"
+    assert page.locator("ol.results > li").count() >= 1
+    page_log.assert_clean()
 
 
 def test_sparql_editor_runs_an_example_and_downloads_csv(page: Any, page_log: Any, shoot: Any, axe: Any) -> None:

@@ -1,0 +1,180 @@
+"""/overlaps and /overlaps/matrix over the real build: JSON, CSV, heat maps, errors as problem+json, the
+CLI, and the two SPARQL queries of docs/overlaps.md run through the store."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from typer.testing import CliRunner
+
+from service.generation import Generation
+from service.overlaps import (
+    OverlapError,
+    UnknownDocumentError,
+    coverage_matrix,
+    list_overlaps,
+    render_heatmap,
+)
+
+DOCS = Path(__file__).resolve().parents[2] / "docs" / "overlaps.md"
+S24, FAXE = "slagelse-2024-2030", "faxe-strategi"
+
+
+def test_pairs_between_two_documents_are_oriented_and_explained(client: TestClient) -> None:
+    response = client.get("/overlaps", params={"a": FAXE, "b": S24})
+    assert response.status_code == 200
+    body = response.json()
+    assert body["count"] == len(body["pairs"]) > 20
+    scores = [p["score"] for p in body["pairs"]]
+    assert scores == sorted(scores, reverse=True)
+    for pair in body["pairs"]:
+        assert pair["a"]["document"]["id"] == FAXE and pair["b"]["document"]["id"] == S24
+        assert set(pair["a"]) >= {"id", "type", "label", "text", "document"}
+        assert set(pair["a"]["document"]) == {"id", "title", "municipality", "year"}
+        assert pair["explanation"]["method"] in ("hybrid-mnn", "hybrid-threshold", "children")
+    top = body["pairs"][0]["explanation"]
+    assert top["shared_topics"] or top["shared_terms"]
+
+
+def test_without_documents_all_cross_document_overlaps(client: TestClient, generation: Generation) -> None:
+    body = client.get("/overlaps").json()
+    assert body["count"] == len(generation.analysis["overlaps"])
+    docs = {(p["a"]["document"]["id"], p["b"]["document"]["id"]) for p in body["pairs"]}
+    assert len(docs) > 5 and all(a != b for a, b in docs)
+
+
+def test_level_and_min_score_filter(generation: Generation) -> None:
+    tracks = list_overlaps(generation, S24, FAXE, level="track")
+    assert tracks.pairs and all("Track" in (p.a.type, p.b.type) for p in tracks.pairs)
+    strong = list_overlaps(generation, S24, FAXE, min_score=0.7)
+    assert strong.pairs and all(p.score >= 0.7 for p in strong.pairs)
+    assert len(strong.pairs) < len(list_overlaps(generation, S24, FAXE).pairs)
+
+
+@pytest.mark.parametrize(("params", "status"), [
+    ({"a": "nope"}, 404), ({"a": S24, "b": "nope"}, 404), ({"level": "chapter"}, 422),
+    ({"min_score": "1.5"}, 422), ({"min_score": "lots"}, 422), ({"a": S24, "b": S24}, 422),
+])
+def test_bad_requests_are_problem_json(client: TestClient, params: dict[str, str], status: int) -> None:
+    response = client.get("/overlaps", params=params)
+    assert response.status_code == status
+    assert response.headers["content-type"].startswith("application/problem+json")
+    assert response.json()["status"] == status
+
+
+def test_pure_function_errors(generation: Generation) -> None:
+    with pytest.raises(UnknownDocumentError):
+        list_overlaps(generation, "nope")
+    with pytest.raises(OverlapError, match="level"):
+        list_overlaps(generation, level="kapitel")
+
+
+def test_csv_by_accept_header(client: TestClient) -> None:
+    response = client.get("/overlaps", params={"a": S24, "b": FAXE}, headers={"accept": "text/csv"})
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("text/csv")
+    rows = list(csv.DictReader(io.StringIO(response.text)))
+    assert rows and rows[0]["a_document"] == S24 and rows[0]["b_document"] == FAXE
+    assert float(rows[0]["score"]) >= float(rows[-1]["score"])
+
+
+def test_matrix_json_tracks_by_principles(client: TestClient) -> None:
+    body = client.get("/overlaps/matrix", params={"a": S24, "b": FAXE}).json()
+    assert (body["level_a"], body["level_b"]) == ("Track", "Principle")
+    assert len(body["rows"]) == 8 and len(body["columns"]) == 13
+    assert len(body["scores"]) == 8 and all(len(r) == 13 for r in body["scores"])
+    assert body["rows"][4]["label"].startswith("Spor 5")
+    ansvar = next(j for j, c in enumerate(body["columns"]) if c["text"] == "Vi understøtter ansvar for eget liv")
+    assert body["scores"][4][ansvar] > 0, "track 5 (netværk) overlaps the principle on one's own life"
+    fall = next(j for j, c in enumerate(body["columns"]) if c["text"] == "Vi understøtter bidraget til fællesskabet")
+    assert body["scores"][3][fall] == max(body["scores"][3]), "FÆLLESSKABER is closest to the community principle"
+
+
+@pytest.mark.parametrize(("query", "accept", "media", "magic"), [
+    ({"format": "png"}, None, "image/png", b"\x89PNG"),
+    ({}, "image/svg+xml", "image/svg+xml", b"<?xml"),
+])
+def test_heat_map_png_and_svg(client: TestClient, query: dict[str, str], accept: str | None, media: str,
+                              magic: bytes) -> None:
+    headers = {"accept": accept} if accept else {}
+    response = client.get("/overlaps/matrix", params={"a": S24, "b": FAXE, **query}, headers=headers)
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith(media)
+    assert response.content.startswith(magic)
+    if media == "image/svg+xml":
+        assert "FÆLLESSKABER" in response.text and "Overlap mellem" in response.text
+
+
+@pytest.mark.parametrize(("params", "status"), [
+    ({"a": S24, "b": "nope"}, 404), ({"a": S24, "b": FAXE, "format": "gif"}, 422),
+    ({"a": S24, "b": FAXE, "level_a": "statement"}, 422), ({"a": S24, "b": FAXE, "level_b": "track"}, 422),
+])
+def test_matrix_errors(client: TestClient, params: dict[str, str], status: int) -> None:
+    response = client.get("/overlaps/matrix", params=params)
+    assert response.status_code == status
+    assert response.headers["content-type"].startswith("application/problem+json")
+
+
+def test_matrix_at_other_levels(generation: Generation) -> None:
+    matrix = coverage_matrix(generation, S24, FAXE, level_b="bearing")
+    assert len(matrix.columns) == 4 and {c.type for c in matrix.columns} == {"Bearing"}
+    image = render_heatmap(matrix, "png")
+    assert image.startswith(b"\x89PNG")
+
+
+def _sparql_blocks() -> dict[str, str]:
+    """Each ``### heading`` of docs/overlaps.md with the ```sparql block under it."""
+    out: dict[str, str] = {}
+    for section in re.split(r"^### ", DOCS.read_text(encoding="utf-8"), flags=re.M)[1:]:
+        title, _, body = section.partition("\n")
+        block = re.search(r"```sparql\n(.*?)```", body, flags=re.S)
+        if block:
+            out[title.strip()] = block.group(1)
+    return out
+
+
+def test_docs_hold_both_sparql_queries() -> None:
+    assert set(_sparql_blocks()) >= {"Topics covered by both Faxe and Slagelse",
+                                     "Slagelse tracks with no counterpart in Faxe"}
+
+
+def test_sparql_topics_covered_by_both_municipalities(generation: Generation) -> None:
+    rows = list(generation.store.query(_sparql_blocks()["Topics covered by both Faxe and Slagelse"]))
+    assert len(rows) >= 5
+    topics = {str(r["topic"].value).rsplit("/", 1)[1] for r in rows}  # type: ignore[index, union-attr]
+    assert {"dialog-og-tillid", "netvaerk-og-paaroerende", "oekonomi-og-styring"} <= topics
+    assert all(int(r["faxe_nodes"].value) > 0 and int(r["slagelse_nodes"].value) > 0  # type: ignore[index, union-attr]
+               for r in rows)
+
+
+def test_sparql_slagelse_tracks_without_counterpart_in_faxe(generation: Generation) -> None:
+    rows = list(generation.store.query(_sparql_blocks()["Slagelse tracks with no counterpart in Faxe"]))
+    assert rows, "the query returns at least one track"
+    labels = {str(r["label"].value) for r in rows}  # type: ignore[index, union-attr]
+    assert "FÆLLESSKABER" not in labels and "ET STÆRKT SAMARBEJDE MED BORGERENS NETVÆRK" not in labels
+    for r in rows:
+        node = generation.node(str(r["track"].value))  # type: ignore[index, union-attr]
+        assert node is not None and node.type == "Track" and node.doc == S24
+
+
+def test_cli_overlaps_json_and_matrix(build_dir: Path, tmp_path: Path) -> None:
+    from ingest.cli import app
+
+    runner = CliRunner()
+    result = runner.invoke(app, ["overlaps", "--build", str(build_dir), "-a", S24, "-b", FAXE, "--json",
+                                 "--min-score", "0.7"])
+    assert result.exit_code == 0, result.output
+    body = json.loads(result.stdout)
+    assert body["pairs"] and all(p["score"] >= 0.7 for p in body["pairs"])
+    image = tmp_path / "heat.svg"
+    result = runner.invoke(app, ["overlaps", "--build", str(build_dir), "-a", S24, "-b", FAXE, "--matrix",
+                                 "-o", str(image), "--json"])
+    assert result.exit_code == 0, result.output
+    assert image.read_bytes().startswith(b"<?xml")
+    assert len(json.loads(result.stdout)["rows"]) == 8
