@@ -209,6 +209,7 @@ def serve(build_dir: Path, *, corpora_dir: Path = CORPORA, ready_timeout_s: floa
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
+    log.unlink(missing_ok=True)  # kept only when start-up or a measurement failed
 
 
 # ----------------------------------------------------------------------------------------------- machine

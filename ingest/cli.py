@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
@@ -17,6 +17,9 @@ from rich.table import Table
 from ingest.build import BuildOptions, current_generation, read_build_manifest, run_build
 from ingest.config import get_settings
 from ingest.errors import IngestError
+
+if TYPE_CHECKING:
+    from service.generation import Generation
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="Strategigraf: municipal strategies as a graph.")
 out = Console()
@@ -99,7 +102,7 @@ def stats(
         _print_counts(manifest)
 
 
-def _load_generation(build: Path | None, embedder: str | None = None):  # type: ignore[no-untyped-def]
+def _load_generation(build: Path | None, embedder: str | None = None) -> Generation:
     """The live generation with its embedder (the CLI reaches into the service layer lazily)."""
     from ingest.embed.factory import create_embedder
     from service.generation import load_generation

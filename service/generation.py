@@ -72,14 +72,14 @@ class Generation:
     doc_list: list[DocumentRecord] = field(init=False)
     """The documents in order; document index ``d`` of ``doc_of`` is ``doc_list[d]``."""
     municipality_keys: frozenset[str] = field(init=False)
-    mask_cache: LRU = field(default_factory=lambda: LRU(256))
-    """Document-filter masks over the nodes (read-only arrays), keyed by the filter values."""
-    row_cache: LRU = field(default_factory=lambda: LRU(20_000))
-    """Per node IRI: the document, ancestor and source parts of its search result rows."""
     analysis: dict[str, Any] = field(default_factory=dict)
     """Topics and overlaps computed at build time (analysis.json), when the build has them."""
     query_cache: LRU = field(default_factory=lambda: LRU(2048))
     result_cache: LRU = field(default_factory=lambda: LRU(2048))
+    mask_cache: LRU = field(init=False, default_factory=lambda: LRU(256))
+    """Document-filter masks over the nodes (read-only arrays), keyed by the filter values."""
+    row_cache: LRU = field(init=False, default_factory=lambda: LRU(20_000))
+    """Per node IRI: the document, ancestor and source parts of its search result rows."""
 
     def __post_init__(self) -> None:
         self.position = {n.id: i for i, n in enumerate(self.nodes)}
@@ -119,7 +119,7 @@ class Generation:
         if cached is None:
             cached = self.embedder.embed_queries([text])[0]
             self.query_cache.put(text, cached)
-        return cached  # type: ignore[no-any-return]
+        return cached
 
 
 def load_generation(path: Path, embedder: Embedder, verify: bool = True) -> Generation:

@@ -302,6 +302,7 @@ def render_heatmap(matrix: MatrixResponse, fmt: str = "png", municipality_names:
     """The matrix as a labelled heat map (Danish), PNG or SVG bytes."""
     if fmt not in ("png", "svg"):
         raise OverlapError(f"unknown image format {fmt!r}; use png or svg")
+    import matplotlib
     import numpy as np
     from matplotlib.figure import Figure  # no pyplot: no global state, safe in worker threads
 
@@ -342,7 +343,9 @@ def render_heatmap(matrix: MatrixResponse, fmt: str = "png", municipality_names:
     bar.ax.tick_params(labelsize=7)
     fig.tight_layout()
     out = io.BytesIO()
-    fig.savefig(out, format=fmt, metadata={"Creator": "Strategigraf"} if fmt == "png" else None)
+    # SVG text stays text (searchable, selectable, small) instead of glyph outlines
+    with matplotlib.rc_context({"svg.fonttype": "none"}):
+        fig.savefig(out, format=fmt, metadata={"Creator": "Strategigraf"} if fmt == "png" else None)
     return out.getvalue()
 
 

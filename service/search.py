@@ -98,7 +98,7 @@ def _doc_mask(gen: Generation, p: SearchParams) -> np.ndarray:
 
         # nodes tagged with the topic (or a narrower one), and every node under a container tagged with it
         return mask & topic_mask(gen, p.topic)
-    return mask  # type: ignore[no-any-return]
+    return mask
 
 
 def _fetch_size(n: int, k: int) -> int:
@@ -177,7 +177,7 @@ def rank(gen: Generation, p: SearchParams) -> Ranked:
         # argsort over all nodes would), without sorting the whole array.
         retrieved = np.flatnonzero(scores > 0)
         order = retrieved[np.lexsort((retrieved, -scores[retrieved]))]
-        out = []
+        out: Ranked = []
         for i in order:
             node_type = gen.nodes[i].type
             if not mask[i] or (types and node_type not in types) or (not types and node_type in OPT_IN_TYPES):
@@ -282,7 +282,7 @@ def _node_ref(gen: Generation, node: NodeRecord) -> tuple[DocumentRef, list[Ance
                   [AncestorRef.model_construct(id=a.id, type=a.type, label=a.label) for a in node.ancestors],
                   SourceRef.model_construct(file=node.source.file, start=node.source.start, end=node.source.end))
         gen.row_cache.put(node.id, cached)
-    return cached  # type: ignore[no-any-return]
+    return cached
 
 
 def search(gen: Generation, p: SearchParams) -> SearchResponse:
@@ -290,7 +290,7 @@ def search(gen: Generation, p: SearchParams) -> SearchResponse:
     check_params(gen, p)
     cached = gen.result_cache.get(p)
     if cached is not None:
-        return cached  # type: ignore[no-any-return]
+        return cached
     response = SearchResponse.model_construct(query=p.q, mode=Mode(p.mode), results=results_for(gen, p, rank(gen, p)))
     gen.result_cache.put(p, response)
     return response

@@ -17,6 +17,7 @@ embedding
     :data:`EMBED_Z` *and* the topic is among the node's :data:`EMBED_TOP` best topics.
 
 The confidence is ``1 - (1 - lexical) * (1 - embedding)``; a tag is kept at :data:`MIN_CONFIDENCE`.
+Every node is tagged except the titles of related documents a strategy lists (:data:`UNTAGGED_TYPES`).
 A container (track, bearing, principle, focus area, goal) also inherits a topic that at least two of
 its direct children - and at least a third of them - carry (method ``children``).
 """
@@ -46,6 +47,9 @@ MAX_GAP = 1
 CHILD_MIN = 2
 CHILD_SHARE = 1 / 3
 CONTAINER_TYPES = frozenset({"Track", "Bearing", "Principle", "FocusArea", "Goal", "Vision"})
+#: Titles of other documents a strategy merely lists (e.g. other municipalities' policies) are not its
+#: content and are not tagged (the search leaves them out by default too).
+UNTAGGED_TYPES = frozenset({"RelatedDocument"})
 
 METHOD_LEXICAL = "lexical"
 METHOD_EMBEDDING = "embedding"
@@ -268,11 +272,15 @@ def tag_nodes(nodes: Sequence[NodeRecord], node_vectors: np.ndarray, topics: Seq
               topic_vectors: np.ndarray, splitter: CompoundSplitter | None = None) -> list[TopicTag]:
     """Topic tags of every node, ordered by node then descending confidence."""
     matcher = CueMatcher.build(topics)
-    z = topic_z_scores(node_vectors, topic_vectors) if len(nodes) else np.zeros((0, len(topics)))
+    taggable = [i for i, n in enumerate(nodes) if n.type not in UNTAGGED_TYPES]
+    z = np.zeros((len(nodes), len(topics)))
+    if taggable:
+        z[taggable] = topic_z_scores(node_vectors[taggable], topic_vectors)
     emb_conf = embedding_confidence(z)
     ids = [t.id for t in topics]
-    own: dict[str, dict[str, TopicTag]] = {}
-    for i, node in enumerate(nodes):
+    own: dict[str, dict[str, TopicTag]] = {n.id: {} for n in nodes}
+    for i in taggable:
+        node = nodes[i]
         lexical = matcher.match(analyse_text(own_text(node), splitter))
         top = set(np.argsort(-z[i])[:EMBED_TOP].tolist()) if len(topics) else set()
         tags: dict[str, TopicTag] = {}

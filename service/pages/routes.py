@@ -152,19 +152,13 @@ def document_page(doc_id: str, request: Request, gen: GenerationDep) -> Response
 
 
 # --------------------------------------------------------------------------- node
-def _overlap_records(gen: Generation) -> dict[str, dict[str, Any]]:
-    cached = getattr(gen, "_pages_overlaps", None)
-    if cached is None:
-        cached = {str(o["id"]): o for o in gen.analysis.get("overlaps", [])}
-        gen._pages_overlaps = cached  # type: ignore[attr-defined]
-    return cached
-
-
 def node_overlaps(gen: Generation, iri: str) -> list[dict[str, Any]]:
     """The node's overlaps in other documents, each with the other node and the overlap's explanation."""
-    records = _overlap_records(gen)
+    items = sorted(gen.overlaps_of(iri), key=lambda o: -float(o.get("score", 0)))
+    wanted = {str(item.get("overlap")) for item in items}
+    records = {str(o["id"]): o for o in gen.analysis.get("overlaps", []) if str(o.get("id")) in wanted}
     out = []
-    for item in sorted(gen.overlaps_of(iri), key=lambda o: -float(o.get("score", 0))):
+    for item in items:
         other = gen.node(str(item.get("node")))
         if other is None:
             continue
@@ -357,6 +351,6 @@ def _cover_by_document(gen: Generation, nodes: list[Any]) -> list[dict[str, Any]
             entry["members"].append(n)
     out = []
     for doc_id in sorted(docs, key=lambda d: (gen.documents[d].year, d)):
-        groups = sorted(docs[doc_id].items(), key=lambda kv: gen.position.get(kv[0], -1))
-        out.append({"doc": gen.documents[doc_id], "groups": [g for _, g in groups]})
+        ordered = sorted(docs[doc_id].items(), key=lambda kv: gen.position.get(kv[0], -1))
+        out.append({"doc": gen.documents[doc_id], "groups": [g for _, g in ordered]})
     return out

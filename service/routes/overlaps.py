@@ -30,6 +30,10 @@ router = APIRouter(tags=["overlaps"])
 OVERLAP_MEDIA = ["application/json", "text/csv"]
 MATRIX_MEDIA = list(MATRIX_FORMATS.values())
 DocParam = Annotated[str | None, Query(description="Document id, e.g. slagelse-2024-2030")]
+#: 404 (unknown document), 406 and 422 (bad level, min_score, format; /compare across municipalities) are
+#: documented app-wide as problem+json.
+ANALYSIS_MISSING = {"description": "The live build has no analysis (rebuild)",
+                    "content": {"application/problem+json": {}}}
 
 
 def _problem(exc: Exception) -> Problem:
@@ -46,8 +50,7 @@ def _not_acceptable(offers: list[str]) -> Problem:
 
 @router.get("/overlaps", response_model=OverlapsResponse,
             summary="Statements, principles, tracks … of two documents that say the same thing",
-            responses={200: {"content": {"text/csv": {}}}, 404: {"description": "Unknown document"},
-                       422: {"description": "Bad level or min_score"}})
+            responses={200: {"content": {"text/csv": {}}}, 503: ANALYSIS_MISSING})
 def overlaps_route(
     request: Request,
     gen: GenerationDep,
@@ -74,8 +77,8 @@ def overlaps_route(
 
 @router.get("/overlaps/matrix", response_model=MatrixResponse,
             summary="Coverage matrix of two documents' containers, as JSON or a heat map (PNG, SVG)",
-            responses={200: {"content": {m: {} for m in MATRIX_MEDIA}}, 404: {"description": "Unknown document"},
-                       406: {"description": "Not acceptable"}, 422: {"description": "Bad parameters"}})
+            responses={200: {"content": {m: {} for m in MATRIX_MEDIA if m != "application/json"}},
+                       503: ANALYSIS_MISSING})
 async def matrix_route(
     request: Request,
     gen: GenerationDep,
@@ -111,8 +114,7 @@ async def matrix_route(
 
 @router.get("/compare", response_model=CompareResponse, tags=["compare"],
             summary="Evolution within a municipality: themes carried over, new, dropped; follow-up status",
-            responses={404: {"description": "Unknown document"},
-                       422: {"description": "Documents of different municipalities, or the same document"}})
+            responses={503: ANALYSIS_MISSING})
 def compare_route(
     gen: GenerationDep,
     from_: Annotated[str, Query(alias="from", description="The earlier document, e.g. slagelse-2014")],

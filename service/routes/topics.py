@@ -7,13 +7,15 @@ from fastapi import APIRouter
 from service.deps import GenerationDep
 from service.overlaps import AnalysisMissingError
 from service.problems import Problem, not_found
+from service.routes.overlaps import ANALYSIS_MISSING
 from service.topics import TopicDetail, TopicsResponse, UnknownTopicError, list_topics, topic_detail
 
 router = APIRouter(tags=["topics"])
 
 
 @router.get("/topics", response_model=TopicsResponse,
-            summary="Every topic with its node counts per municipality and per document")
+            summary="Every topic with its node counts per municipality and per document",
+            responses={503: ANALYSIS_MISSING})
 def topics_route(gen: GenerationDep) -> TopicsResponse:
     try:
         return list_topics(gen)
@@ -23,7 +25,7 @@ def topics_route(gen: GenerationDep) -> TopicsResponse:
 
 @router.get("/topics/{topic_id}", response_model=TopicDetail,
             summary="Which tracks, principles and statements cover a topic, grouped by municipality",
-            responses={404: {"description": "Unknown topic"}})
+            responses={503: ANALYSIS_MISSING})
 def topic_route(topic_id: str, gen: GenerationDep) -> TopicDetail:
     """``topic_id`` is the topic's id (e.g. netvaerk-og-paaroerende) or its Danish or English label."""
     try:

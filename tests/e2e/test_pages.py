@@ -240,7 +240,7 @@ def test_sparql_editor_runs_an_example_and_downloads_csv(page: Any, page_log: An
     with open(download.path(), encoding="utf-8") as fh:
         header = fh.readline()
     assert "kommune" in header and "princip" in header
-    page.locator(".download .status").filter(has_text="hentet").wait_for()
+    page.locator(".download .dl-status").filter(has_text="hentet").wait_for()
 
     shoot(page, "sparql-results")
     axe(page, "sparql-results")

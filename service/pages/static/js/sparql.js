@@ -111,7 +111,7 @@
 
   // Downloads: run the current query again with the wanted result format and save the answer.
   var download = document.querySelector(".download");
-  var statusEl = download && download.querySelector(".status");
+  var statusEl = download && download.querySelector(".dl-status");
   function status(text) { if (statusEl) statusEl.textContent = text; }
   var ACCEPT = {
     csv: "text/csv, text/turtle;q=0.5",
