@@ -70,7 +70,8 @@ def targets(data: dict[str, Any]) -> list[list[Any]]:
                      _met(c["ratio_vs_embedder"] >= TARGETS["throughput"] and c["errors"] == 0)])
         ca = r["cached"]["search_cached"]
         rows.append(["repeated query from the cache: p50 ≤ 2 ms",
-                     f"**{ca['p50_ms']:.2f} ms** (GET /health on the same server: {r['cached']['health']['p50_ms']:.2f} ms)",
+                     f"**{ca['p50_ms']:.2f} ms** (a bare endpoint, GET {r['cached']['bare_path']}, on the same server: "
+                     f"{r['cached']['bare_endpoint']['p50_ms']:.2f} ms)",
                      _met(ca["p50_ms"] <= TARGETS["cached_p50_ms"])])
     scale = _section(data, "scale")
     if scale:
@@ -132,8 +133,9 @@ def render(data: dict[str, Any]) -> str:
              f"**{s['ratio_p99']:.2f}**"],
             ["GET /search, repeated query (cached)", ca["search_cached"]["n"], f"{ca['search_cached']['p50_ms']:.2f} ms",
              f"{ca['search_cached']['p95_ms']:.2f} ms", f"{ca['search_cached']['p99_ms']:.2f} ms", "–", "–"],
-            ["GET /health (web stack alone)", ca["health"]["n"], f"{ca['health']['p50_ms']:.2f} ms",
-             f"{ca['health']['p95_ms']:.2f} ms", f"{ca['health']['p99_ms']:.2f} ms", "–", "–"],
+            [f"GET {ca['bare_path']} (a route without dependencies: the web stack)", ca["bare_endpoint"]["n"],
+             f"{ca['bare_endpoint']['p50_ms']:.2f} ms", f"{ca['bare_endpoint']['p95_ms']:.2f} ms",
+             f"{ca['bare_endpoint']['p99_ms']:.2f} ms", "–", "–"],
         ])
         out += [f"Median of the per-query ratio (search ÷ embedding of the same query, measured back to back): "
                 f"{s['median_pair_ratio']:.2f}. Errors: {s['errors']}.", ""]

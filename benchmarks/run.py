@@ -122,13 +122,19 @@ def main(argv: list[str] | None = None) -> int:
             print(f"[bench] {name} …", file=sys.stderr, flush=True)
             started = time.perf_counter()
             result = run_section(name, args)
+            # re-read before writing: another run may have stored other sections meanwhile
+            data = json.loads(json_path.read_text()) if json_path.is_file() else {"sections": {}}
             data["sections"][name] = {"result": result, "command": cmd.strip(),
                                       "measured_at": time.strftime("%Y-%m-%d %H:%M:%S"),
                                       "seconds": round(time.perf_counter() - started, 1), "machine": machine()}
-            json_path.write_text(json.dumps(data, ensure_ascii=False, indent=1))
+            json_path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = json_path.with_suffix(".json.tmp")
+            tmp.write_text(json.dumps(data, ensure_ascii=False, indent=1))
+            tmp.replace(json_path)
             print(f"[bench] {name} done in {time.perf_counter() - started:.0f} s", file=sys.stderr, flush=True)
     from benchmarks.report import render
 
+    data = json.loads(json_path.read_text()) if json_path.is_file() else data
     (args.out / "benchmarks.md").write_text(render(data), encoding="utf-8")
     print(f"wrote {json_path} and {args.out / 'benchmarks.md'}", file=sys.stderr)
     return 0

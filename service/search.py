@@ -7,7 +7,6 @@ returned as ``evidence``.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -239,35 +238,40 @@ def _rollup(pos: int, scores: np.ndarray, desc: list[int], matched: set[int],
 # text (node texts recur across queries) and whether a text word matches a query's words.
 
 @lru_cache(maxsize=65_536)
-def _kept_words(text: str) -> tuple[tuple[int, int, str], ...]:
-    return tuple(w for w in word_spans(text) if _keep(w[2]))
+def _text_words(text: str) -> tuple[str, tuple[tuple[int, int, str, str], ...]]:
+    """The words of ``text`` that highlighting considers, as ``(start, end, word, stem)``, and those words
+    joined by spaces (to screen a whole text for compound-part matches at once)."""
+    words = tuple((start, end, w, stem(w)) for start, end, w in word_spans(text) if _keep(w))
+    return " ".join(w[2] for w in words), words
 
 
 def highlighter(query: str) -> Callable[[str], list[tuple[int, int]]]:
     """A function ``text → highlight_spans(query, text)`` for one query, with the query analysed once.
 
-    A word matches by stem, or as a compound part; the part test (``_part_match``) can only succeed when the
-    query word or its stem (of at least ``MIN_PART`` letters) occurs in the word, so one regular expression
-    over those forms screens the words first. Each distinct word is decided once per query.
+    A word matches by stem, or as a compound part. The part test (``_part_match``) can only succeed when the
+    query word or its stem (of at least ``MIN_PART`` letters) occurs inside the word, so a text none of
+    whose words contains such a form is settled by the stem test alone; otherwise each distinct word is
+    tested once per query. The words and stems of a text are cached across queries.
     """
     terms = frozenset((w, stem(w)) for w in _words(query))
     stems = frozenset(s for _, s in terms)
-    forms = sorted({f for pair in terms for f in pair if len(f) >= MIN_PART}, key=lambda f: (-len(f), f))
-    probe = re.compile("|".join(map(re.escape, forms))).search if forms else None
+    forms = tuple({f for pair in terms for f in pair if len(f) >= MIN_PART})
     decided: dict[str, bool] = {}
 
-    def matches(word: str) -> bool:
+    def part(word: str) -> bool:
         hit = decided.get(word)
         if hit is None:
-            hit = stem(word) in stems or (probe is not None and probe(word) is not None
-                                          and any(_part_match(word, w, s) for w, s in terms))
+            hit = any(f in word for f in forms) and any(_part_match(word, w, s) for w, s in terms)
             decided[word] = hit
         return hit
 
     def spans(text: str) -> list[tuple[int, int]]:
         if not terms:
             return []
-        return [(start, end) for start, end, word in _kept_words(text) if matches(word)]
+        joined, words = _text_words(text)
+        if any(f in joined for f in forms):
+            return [(start, end) for start, end, word, st in words if st in stems or part(word)]
+        return [(start, end) for start, end, _word, st in words if st in stems]
 
     return spans
 

