@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from importlib import resources
 from pathlib import Path
-
 from typing import Any
 
 from rdflib import Namespace
