@@ -196,6 +196,18 @@ def render(data: dict[str, Any]) -> str:
                          str(ox.get("rows", rd.get("rows", "–")))])
         out += _table(["query", "rdflib (memory)", "pyoxigraph (memory)", "speed-up", "rows"], rows)
     out += [text.SPARQL_NOTES, ""] if _section(data, "sparql") else []
+    sec = _section(data, "deps")
+    if sec:
+        r = sec["result"]
+        out += ["## Experiment: `async` dependencies (a suggestion outside the benchmarks)", "", _stamp(sec), "",
+                text.DEPS_METHOD, ""]
+        rows = []
+        for name, v in r["variants"].items():
+            rows.append([name, f"{v['cached']['p50_ms']:.2f} ms", f"{v['cached']['p99_ms']:.2f} ms",
+                         f"{v['uncached']['p50_ms']:.2f} ms", f"{v['uncached_ratio_to_floor']:.2f}"])
+        out += _table(["service/deps.py", "cached p50", "cached p99", "uncached p50", "uncached p50 ÷ floor p50"],
+                      rows)
+        out += [f"Floor (query embedding alone) p50 in this run: {r['floor']['p50_ms']:.2f} ms.", ""]
     out += [text.OUTRO, ""]
     return "\n".join(out)
 
@@ -238,8 +250,12 @@ def _scale(sec: dict[str, Any], text: Any) -> list[str]:
     row("vectors.npy", lambda t: _mb(t["sizes_bytes"]["vectors.npy"]))
     row("keyword index (lexical/)", lambda t: _mb(t["sizes_bytes"]["lexical"]))
     row("whole generation on disk", lambda t: _mb(t["sizes_bytes"]["generation"]))
-    row("recall@10 vs exact (k = 10)", lambda t: f"{t['recall']['recall_at_10']:.3f}")
-    row("recall@10 vs exact (top 10 of the fetch)", lambda t: f"{t['recall']['recall_at_10_within_fetch']:.3f}")
+    row("identical vectors (repeated texts)", lambda t: f"{t['recall']['duplicate_vectors']:,}")
+    row("recall@10 vs exact, k = 10 (ties counted)", lambda t: f"{t['recall']['recall_at_10']:.3f}")
+    row("recall@10 vs exact, top 10 of the fetch (ties counted)",
+        lambda t: f"{t['recall']['recall_at_10_within_fetch']:.3f}")
+    row("recall@10 by ids only, k = 10 / top 10 of the fetch",
+        lambda t: f"{t['recall']['recall_at_10_strict_ids']:.3f} / {t['recall']['recall_at_10_within_fetch_strict_ids']:.3f}")
     row("vector search p50, k = 10: index / exact",
         lambda t: f"{t['recall']['search_p50_ms']['index_k']:.2f} / {t['recall']['search_p50_ms']['exact_k']:.2f} ms")
     row("vector search p50, k = fetch: index / exact",

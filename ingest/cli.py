@@ -1,4 +1,4 @@
-"""The `strategigraf` command line: ingest, stats, search, eval, serve, overlaps, compare, topics.
+"""The `strategigraf` command line: ingest, stats, search, eval, serve, overlaps, compare, topics, publish.
 
 Exit codes: 0 success, 1 usage/other error, 2-7 ingestion errors (see ingest.errors), 130 interrupted.
 """
@@ -334,6 +334,36 @@ def topics(
         for n in group.nodes:
             table.add_row(n.document.id, n.type, (n.label or n.text)[:90], f"{n.confidence:.2f}", n.method)
         out.print(table)
+
+
+@app.command()
+def publish(
+    sparql_endpoint: Annotated[str, typer.Option(help="Graph Store endpoint (Virtuoso: http://host:8890/"
+                                                      "sparql-graph-crud-auth) or SPARQL Update endpoint")],
+    graph: Annotated[str | None, typer.Option(help="Graph IRI (default: settings.sparql_upstream_graph or "
+                                                   "https://w3id.org/strategigraf/graph)")] = None,
+    user: Annotated[str | None, typer.Option(help="User name for the store")] = None,
+    password: Annotated[str | None, typer.Option(envvar="STRATEGIGRAF_PUBLISH_PASSWORD",
+                                                 help="Password (or STRATEGIGRAF_PUBLISH_PASSWORD)")] = None,
+    auth: Annotated[str, typer.Option(help="HTTP auth scheme: digest (Virtuoso) or basic")] = "digest",
+    protocol: Annotated[str, typer.Option(help="auto (Graph Store Protocol, else SPARQL Update), gsp or "
+                                               "update")] = "auto",
+    build: BuildOpt = None,
+) -> None:
+    """Load the live build's graph into an external SPARQL 1.1 store, replacing the graph's content."""
+    from ingest.publish import DEFAULT_GRAPH, PublishTarget, publish_generation
+
+    if auth not in ("digest", "basic"):
+        raise typer.BadParameter("--auth must be digest or basic")
+    if protocol not in ("auto", "gsp", "update"):
+        raise typer.BadParameter("--protocol must be auto, gsp or update")
+    gen = _live_generation(build)
+    target = PublishTarget(endpoint=sparql_endpoint, graph=graph or get_settings().sparql_upstream_graph
+                           or DEFAULT_GRAPH, user=user, password=password,
+                           auth=auth, protocol=protocol)  # type: ignore[arg-type]
+    report = publish_generation(gen, target, err.log)
+    out.print(f"published build {gen.name}: {report.triples} triples in {report.chunks} chunk(s) "
+              f"({report.bytes} bytes, {report.protocol}) → <{report.graph}> in {report.seconds:.1f} s")
 
 
 @app.command()

@@ -29,6 +29,10 @@ class Settings(BaseSettings):
     sparql_timeout_s: float = Field(10.0, gt=0, le=300, description="Time limit of one SPARQL query, seconds")
     sparql_max_rows: int = Field(10_000, ge=1, description="Most result rows a SPARQL query may return")
     max_query_chars: int = Field(1_000, ge=1, description="Longest accepted search query, characters")
+    sparql_upstream: str | None = Field(None, description="External SPARQL 1.1 query endpoint /sparql forwards "
+                                        "checked queries to; unset: the embedded store answers")
+    sparql_upstream_graph: str | None = Field(None, description="Graph the build was published to "
+                                              "(`strategigraf publish --graph`); default graph of forwarded queries")
     max_sparql_chars: int = Field(20_000, ge=1, description="Longest accepted SPARQL query, characters")
     max_body_bytes: int = Field(1_000_000, ge=1, description="Largest accepted request body, bytes")
 

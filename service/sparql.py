@@ -453,6 +453,92 @@ def execute(store: pyoxigraph.Store, job: QueryJob) -> QueryResult:
                           "query-evaluation") from None
 
 
+# ------------------------------------------------------------------------------------------------------
+# Upstream mode: forward a checked query to an external SPARQL 1.1 endpoint (settings.sparql_upstream)
+# ------------------------------------------------------------------------------------------------------
+
+_DECLARED_PREFIX = re.compile(r"PREFIX\s*([A-Za-z][\w.\-]*)?\s*:", re.IGNORECASE)
+_DECLARED_BASE = re.compile(r"(?<![\w])BASE\s*<>", re.IGNORECASE)
+_upstream_client: Any = None
+_upstream_lock = threading.Lock()
+
+
+def with_prologue(query: str, prefixes: Mapping[str, str], base_iri: str | None) -> str:
+    """``query`` with BASE and the predeclared prefixes it does not declare itself written out in front,
+    so an external store reads it exactly as the embedded one (which predeclares them) would."""
+    code = code_view(query)
+    declared = {m.group(1) or "" for m in _DECLARED_PREFIX.finditer(code)}
+    lines = [] if base_iri is None or _DECLARED_BASE.search(code) else [f"BASE <{base_iri}>"]
+    lines += [f"PREFIX {p}: <{ns}>" for p, ns in prefixes.items() if p not in declared]
+    return "\n".join([*lines, query])
+
+
+def _client() -> Any:
+    global _upstream_client
+    import httpx
+
+    with _upstream_lock:
+        if _upstream_client is None:
+            _upstream_client = httpx.Client(follow_redirects=False)
+        return _upstream_client
+
+
+def _upstream_count(form: QueryForm | None, media: str, body: bytes) -> int | None:
+    """Rows (SELECT) or triples (CONSTRUCT/DESCRIBE) of an upstream answer; None when it cannot be read."""
+    try:
+        if form == QueryForm.SELECT and media in RESULT_FORMATS:
+            return sum(1 for _ in pyoxigraph.parse_query_results(body, RESULT_FORMATS[media]))
+        if form in (QueryForm.CONSTRUCT, QueryForm.DESCRIBE) and media in GRAPH_FORMATS:
+            return sum(1 for _ in pyoxigraph.parse(body, format=GRAPH_FORMATS[media]))
+    except (SyntaxError, ValueError, OSError, TypeError):
+        return None
+    return None
+
+
+def forward_query(endpoint: str, job: QueryJob, form: QueryForm | None, graph: str | None,
+                  timeout_s: float) -> QueryResult:
+    """Run an already checked ``job`` on an external SPARQL 1.1 query endpoint (Protocol POST, form-encoded).
+
+    The request's dataset is passed on; without one, ``graph`` (where ``strategigraf publish`` put the
+    build) becomes the default graph. The answer is returned as the store sent it, in the media type
+    negotiated here; its rows are counted and the row limit applied as for the embedded store.
+    Errors: time limit → 503 query-timeout; store rejects the query (400) → 400; anything else → 502.
+    """
+    import httpx
+
+    media = choose_format(form, job.accept) if form is not None else None
+    params: list[tuple[str, str]] = [("query", with_prologue(job.query, job.prefixes, job.base_iri))]
+    if job.dataset is not None:
+        params += [("default-graph-uri", g) for g in job.dataset.default_graphs]
+        params += [("named-graph-uri", g) for g in job.dataset.named_graphs]
+    elif graph:
+        params.append(("default-graph-uri", graph))
+    headers = {"Accept": media or job.accept or "*/*"}
+    try:
+        response = _client().post(endpoint, data=params, headers=headers, timeout=timeout_s)
+    except httpx.TimeoutException:
+        raise SparqlError(503, "Query timeout", f"the upstream SPARQL store did not answer within the time limit "
+                          f"of {timeout_s:g} s; make the query more selective (or add LIMIT) and try again",
+                          "query-timeout") from None
+    except httpx.HTTPError as exc:
+        raise SparqlError(502, "Bad gateway", f"the upstream SPARQL store could not be reached "
+                          f"({type(exc).__name__})", "upstream-unavailable") from None
+    text = response.text.strip().replace("\r", "")[:500] if response.status_code != 200 else ""
+    if response.status_code == 400:
+        raise SparqlError(400, "Query rejected", f"the SPARQL store rejected the query: {text}",
+                          "query-syntax")
+    if response.status_code != 200:
+        raise SparqlError(502, "Bad gateway", f"the upstream SPARQL store answered HTTP {response.status_code}: "
+                          f"{text}", "upstream-error")
+    answered, _ = parse_media_type(response.headers.get("content-type"))
+    if media is None or answered not in (media, None):
+        media = answered or media or "application/octet-stream"
+    rows = _upstream_count(form, media, response.content)
+    if rows is not None and rows > job.max_rows:
+        raise _too_many(job.max_rows, "rows" if form == QueryForm.SELECT else "triples")
+    return QueryResult(form or QueryForm.SELECT, media, response.content, rows)
+
+
 def dump_store(store: pyoxigraph.Store) -> bytes:
     """The whole store as N-Quads, to give each worker an identical copy."""
     data = store.dump(format=pyoxigraph.RdfFormat.N_QUADS)
@@ -717,6 +803,7 @@ def as_dicts(examples: Iterable[Example]) -> list[dict[str, str]]:
 __all__ = [
     "DEFAULT_WORKERS", "FORM_TYPE", "GRAPH_FORMATS", "QUERY_TYPE", "RESULT_FORMATS", "UPDATE_TYPE", "Dataset",
     "Example", "ProtocolRequest", "QueryForm", "QueryJob", "QueryResult", "SparqlError", "SparqlPool",
-    "as_dicts", "choose_format", "code_view", "content_type", "dump_store", "execute", "inspect_query",
+    "as_dicts", "choose_format", "code_view", "content_type", "dump_store", "execute", "forward_query",
+    "with_prologue", "inspect_query",
     "is_federated", "leading_keyword", "worker_main", "load_catalogue", "parse_form", "parse_media_type", "parse_protocol_request",
 ]

@@ -1,7 +1,8 @@
 """/sparql: the read-only SPARQL 1.1 Protocol endpoint, and /sparql/examples: the example-query catalogue.
 
 The work is in service/sparql.py; this module reads the request, keeps one worker pool per loaded
-generation, and turns SparqlError into problem+json.
+generation (or, with settings.sparql_upstream, forwards the checked query to an external store), and
+turns SparqlError into problem+json.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from service.sparql import (
     choose_format,
     content_type,
     dump_store,
+    forward_query,
     inspect_query,
     load_catalogue,
     parse_form,
@@ -122,6 +124,7 @@ _RESPONSES: dict[int | str, dict[str, Any]] = {
     413: {"description": "Query or request body too long"},
     415: {"description": "Unsupported Content-Type for POST"},
     422: {"description": "More result rows (or triples) than the endpoint returns in one answer"},
+    502: {"description": "The upstream SPARQL store (when one is configured) failed or could not be reached"},
     503: {"description": "The query exceeded the time limit, or every worker is busy"},
 }
 
@@ -151,7 +154,11 @@ async def sparql(request: Request, gen: GenerationDep, settings: SettingsDep) ->
         if form is not None:
             choose_format(form, accept)  # 406 before spending a worker on the query
         job = QueryJob(req.query, req.dataset, accept, settings.sparql_max_rows, PREFIX_MAP, ID_NS)
-        result = await run_in_threadpool(_run, gen, job, settings.sparql_timeout_s)
+        if settings.sparql_upstream:  # an external store holds the published build (docs/scaling.md)
+            result = await run_in_threadpool(forward_query, settings.sparql_upstream, job, form,
+                                             settings.sparql_upstream_graph, settings.sparql_timeout_s)
+        else:
+            result = await run_in_threadpool(_run, gen, job, settings.sparql_timeout_s)
     except SparqlError as exc:
         raise Problem(exc.status, exc.title, exc.detail, kind=exc.kind, headers=exc.headers) from None
     headers = {"Vary": "Accept"}

@@ -385,7 +385,8 @@ def test_execute_reports_syntax_errors_with_the_parser_message() -> None:
 def test_catalogue_entries_are_complete() -> None:
     examples = load_catalogue()
     assert [e.id for e in examples] == ["netvaerk-principper", "spor-og-pejlemaerker",
-                                        "handicappolitik-referencer", "opfoelgning-2014-2015"]
+                                        "handicappolitik-referencer", "opfoelgning-2014-2015",
+                                        "emner-begge-kommuner", "spor-uden-modstykke-faxe"]
     for example in examples:
         assert example.title and example.description
         assert inspect_query(example.query) is QueryForm.SELECT

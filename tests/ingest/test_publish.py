@@ -1,0 +1,308 @@
+"""`strategigraf publish` and /sparql in upstream mode, against a real Virtuoso Open Source (Debian package
+virtuoso-opensource, `make test` installs it as root) started on 127.0.0.1 with a throw-away database.
+
+The Virtuoso tests never skip: without a runnable `virtuoso-t` they fail.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from ingest.publish import (
+    PublishError,
+    PublishTarget,
+    chunk_ntriples,
+    graph_param,
+    graph_store_url,
+    publish_chunks,
+    publish_generation,
+)
+
+ROOT = Path(__file__).resolve().parents[2]
+GRAPH = "https://w3id.org/strategigraf/graph/test"
+SPARQL_JSON = "application/sparql-results+json"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+# ------------------------------------------------------------------------------------------------------
+# Pure logic
+# ------------------------------------------------------------------------------------------------------
+
+
+def test_graph_parameter_follows_the_endpoint() -> None:
+    assert graph_param("http://h:8890/sparql-graph-crud-auth") == "graph-uri"
+    assert graph_param("http://h:8890/sparql-graph-crud/") == "graph-uri"
+    assert graph_param("http://h:3030/ds/data") == "graph"
+    assert graph_store_url("http://h/ds/data", "https://x/g#1") == "http://h/ds/data?graph=https%3A%2F%2Fx%2Fg%231"
+    assert graph_store_url("http://h/sparql-graph-crud-auth?x=1", "g") == "http://h/sparql-graph-crud-auth?x=1&graph-uri=g"
+
+
+def test_chunks_keep_lines_whole_and_blank_nodes_together() -> None:
+    lines = [f"<http://s/{i}> <http://p> \"{i}\" .\n".encode() for i in range(100)]
+    lines.insert(50, b"_:b1 <http://p> _:b2 .\n")
+    lines.insert(10, b"# a comment\n")
+    lines.append(b"<http://s/x> <http://p> _:b1 .\n")
+    chunks = list(chunk_ntriples(lines, 300))
+    assert len(chunks) > 5
+    assert sum(c.count(b"\n") for c in chunks) == 102
+    assert b"_:b1 <http://p> _:b2" in chunks[0] and b"<http://s/x> <http://p> _:b1" in chunks[0]
+    assert all(b"_:" not in c for c in chunks[1:])
+    assert all(c.endswith(b" .\n") for c in chunks)
+    assert list(chunk_ntriples([], 10)) == [b""]
+
+
+def test_unreachable_store_is_a_clear_error() -> None:
+    target = PublishTarget(endpoint=f"http://127.0.0.1:{_free_port()}/sparql-graph-crud-auth", timeout_s=2)
+    with pytest.raises(PublishError, match="could not reach"):
+        publish_chunks([b"<http://s> <http://p> <http://o> .\n"], target)
+
+
+# ------------------------------------------------------------------------------------------------------
+# Virtuoso
+# ------------------------------------------------------------------------------------------------------
+
+
+def _packaged_ini() -> Path:
+    candidates = sorted(Path("/etc").glob("virtuoso-opensource-*/virtuoso.ini"))
+    candidates += sorted(Path("/var/lib").glob("virtuoso-opensource-*/db/virtuoso.ini"))
+    if not candidates:
+        pytest.fail("no packaged virtuoso.ini under /etc/virtuoso-opensource-*/ or /var/lib/virtuoso-opensource-*/db/"
+                    ": install the Debian package virtuoso-opensource (`make test` does as root)")
+    return candidates[0]
+
+
+def virtuoso_ini(template: str, db: Path, sql_port: int, http_port: int) -> str:
+    """The packaged virtuoso.ini with every database file in ``db`` and both servers on 127.0.0.1 only."""
+    section = ""
+    out: list[str] = []
+    for line in template.splitlines():
+        head = re.match(r"\s*\[([^\]]+)\]", line)
+        if head:
+            section = head.group(1).strip()
+        key = re.match(r"\s*([A-Za-z_]+)\s*=", line)
+        name = key.group(1) if key else ""
+        if name in ("DatabaseFile", "ErrorLogFile", "LockFile", "TransactionFile", "xa_persistent_file"):
+            stem = Path(line.split("=", 1)[1].split(";")[0].strip()).name
+            line = f"{name} = {db / stem}"
+        elif name == "ServerPort" and section == "Parameters":
+            line = f"ServerPort = 127.0.0.1:{sql_port}"
+        elif name == "ServerPort" and section == "HTTPServer":
+            line = f"ServerPort = 127.0.0.1:{http_port}"
+        out.append(line)
+    return "\n".join(out) + "\n"
+
+
+@pytest.fixture(scope="module")
+def virtuoso(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """Base URL (http://127.0.0.1:<port>) of a Virtuoso started for this module; stopped afterwards."""
+    exe = shutil.which("virtuoso-t")
+    if exe is None:
+        pytest.fail("virtuoso-t not found: install the Debian package virtuoso-opensource (`make test` does as root)")
+    db = tmp_path_factory.mktemp("virtuoso")
+    sql_port, http_port = _free_port(), _free_port()
+    ini = db / "virtuoso.ini"
+    ini.write_text(virtuoso_ini(_packaged_ini().read_text(encoding="utf-8"), db, sql_port, http_port),
+                   encoding="utf-8")
+    log = (db / "stdout.log").open("wb")
+    proc = subprocess.Popen([exe, "+configfile", str(ini), "+foreground"], cwd=db, stdout=log,
+                            stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{http_port}"
+    try:
+        deadline = time.monotonic() + 180
+        while True:
+            if proc.poll() is not None:
+                pytest.fail(f"virtuoso-t exited with {proc.returncode}:\n"
+                            + (db / "stdout.log").read_text(errors="replace")[-3000:])
+            try:
+                r = httpx.get(base + "/sparql", params={"query": "ASK {}"}, headers={"Accept": SPARQL_JSON},
+                              timeout=3)
+                if r.status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            if time.monotonic() > deadline:
+                pytest.fail("Virtuoso did not answer /sparql within 180 s:\n"
+                            + (db / "stdout.log").read_text(errors="replace")[-3000:])
+            time.sleep(0.5)
+        yield base
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=10)
+        log.close()
+
+
+def _select(url: str, query: str, **params: str) -> list[dict[str, dict[str, str]]]:
+    r = httpx.post(url, data={"query": query, **params}, headers={"Accept": SPARQL_JSON}, timeout=60)
+    assert r.status_code == 200, r.text
+    return list(r.json()["results"]["bindings"])
+
+
+XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+
+
+def _norm(row: dict[str, dict[str, str]]) -> tuple[tuple[str, str, str, str], ...]:
+    """A solution as sorted (variable, kind, value, datatype-or-language) with plain literals = xsd:string."""
+    out = []
+    for var, term in row.items():
+        kind = "literal" if term["type"] in ("literal", "typed-literal") else term["type"]
+        tag = term.get("xml:lang") or term.get("datatype") or (XSD_STRING if kind == "literal" else "")
+        out.append((var, kind, term["value"], tag))
+    return tuple(sorted(out))
+
+
+def _start_server(build_dir: Path, env_extra: dict[str, str], log_path: Path) -> tuple[subprocess.Popen[bytes], str]:
+    port = _free_port()
+    env = {**os.environ, "STRATEGIGRAF_BUILD_DIR": str(build_dir), "STRATEGIGRAF_CORPORA_DIR": str(ROOT / "corpora"),
+           "STRATEGIGRAF_SPARQL_TIMEOUT_S": "10", **env_extra}
+    log = log_path.open("wb")
+    proc = subprocess.Popen([sys.executable, "-m", "ingest", "serve", "--host", "127.0.0.1", "--port", str(port)],
+                            env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
+    log.close()
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"server exited with {proc.returncode}:\n{log_path.read_text(errors='replace')}")
+        try:
+            if httpx.get(base + "/health", timeout=2).status_code == 200:
+                return proc, base
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.3)
+    proc.kill()
+    raise RuntimeError("server did not become ready in 120 s")
+
+
+def _stop(proc: subprocess.Popen[bytes]) -> None:
+    proc.terminate()
+    try:
+        proc.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def published(virtuoso: str, generation_dir: Path) -> dict[str, object]:
+    """The session build published to Virtuoso through the CLI (Graph Store Protocol, digest auth as dba)."""
+    env = {**os.environ, "STRATEGIGRAF_PUBLISH_PASSWORD": "dba"}
+    started = time.perf_counter()
+    r = subprocess.run([sys.executable, "-m", "ingest", "publish", "--build", str(generation_dir.parents[1]),
+                        "--sparql-endpoint", f"{virtuoso}/sparql-graph-crud-auth", "--graph", GRAPH,
+                        "--user", "dba"], env=env, cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert r.returncode == 0, r.stdout + r.stderr
+    return {"stdout": r.stdout, "seconds": time.perf_counter() - started}
+
+
+def test_publish_loads_every_triple(virtuoso: str, published: dict[str, object], generation_dir: Path) -> None:
+    import json
+
+    triples = sum(1 for line in (generation_dir / "graph.nt").read_bytes().splitlines() if line.strip())
+    manifest = json.loads((generation_dir / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["counts"]["triples"] == triples
+    assert f"{triples} triples" in str(published["stdout"])
+    rows = _select(virtuoso + "/sparql", f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{GRAPH}> {{ ?s ?p ?o }} }}")
+    assert int(rows[0]["n"]["value"]) == triples
+    # Publishing again replaces the graph (PUT), it does not add a second copy.
+    target = PublishTarget(endpoint=f"{virtuoso}/sparql-graph-crud-auth", graph=GRAPH, user="dba", password="dba",
+                           chunk_bytes=500_000)
+    report = publish_generation(generation_dir, target)
+    assert report.protocol == "gsp" and report.chunks > 1 and report.triples == triples
+    rows = _select(virtuoso + "/sparql", f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{GRAPH}> {{ ?s ?p ?o }} }}")
+    assert int(rows[0]["n"]["value"]) == triples
+
+
+def test_wrong_password_is_refused(virtuoso: str) -> None:
+    target = PublishTarget(endpoint=f"{virtuoso}/sparql-graph-crud-auth", graph=GRAPH + "/x", user="dba",
+                           password="not-the-password")
+    with pytest.raises(PublishError, match="HTTP 401"):
+        publish_chunks([b"<http://s> <http://p> <http://o> .\n"], target)
+
+
+def test_sparql_update_fallback(virtuoso: str) -> None:
+    graph = GRAPH + "/update"
+    target = PublishTarget(endpoint=f"{virtuoso}/sparql-auth", graph=graph, user="dba", password="dba",
+                           protocol="update")
+    chunks = [b"<http://s/1> <http://p> \"\xc3\xa6bler\"@da .\n_:b <http://p> <http://s/1> .\n",
+              b"<http://s/2> <http://p> \"2\"^^<http://www.w3.org/2001/XMLSchema#integer> .\n"]
+    report = publish_chunks(chunks, target)
+    assert report.protocol == "update" and report.triples == 3
+    rows = _select(virtuoso + "/sparql", f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}")
+    assert int(rows[0]["n"]["value"]) == 3
+
+
+def test_service_forwards_sparql_to_the_published_graph(virtuoso: str, published: dict[str, object],
+                                                         build_dir: Path, live_server: str,
+                                                         tmp_path: Path) -> None:
+    """The service started with STRATEGIGRAF_SPARQL_UPSTREAM answers the catalogue queries from Virtuoso
+    with the same rows as the embedded store (live_server)."""
+    from service.sparql import load_catalogue
+
+    proc, base = _start_server(build_dir, {"STRATEGIGRAF_SPARQL_UPSTREAM": virtuoso + "/sparql",
+                                           "STRATEGIGRAF_SPARQL_UPSTREAM_GRAPH": GRAPH}, tmp_path / "upstream.log")
+    try:
+        for example in load_catalogue():
+            embedded = httpx.post(live_server + "/sparql", data={"query": example.query},
+                                  headers={"Accept": SPARQL_JSON}, timeout=60)
+            upstream = httpx.post(base + "/sparql", data={"query": example.query},
+                                  headers={"Accept": SPARQL_JSON}, timeout=60)
+            assert embedded.status_code == 200, embedded.text
+            assert upstream.status_code == 200, (example.id, upstream.text)
+            assert upstream.headers["content-type"].startswith(SPARQL_JSON)
+            rows_e = [_norm(r) for r in embedded.json()["results"]["bindings"]]
+            rows_u = [_norm(r) for r in upstream.json()["results"]["bindings"]]
+            assert rows_e, example.id
+            assert sorted(rows_u) == sorted(rows_e), example.id
+            assert upstream.headers["x-sparql-result-count"] == str(len(rows_e))
+        # Predeclared prefixes and the base IRI work as in embedded mode.
+        q = "SELECT (COUNT(*) AS ?n) WHERE { ?t a sg:Track }"
+        n_e = httpx.get(live_server + "/sparql", params={"query": q}, headers={"Accept": SPARQL_JSON}).json()
+        n_u = httpx.get(base + "/sparql", params={"query": q}, headers={"Accept": SPARQL_JSON}).json()
+        assert n_u["results"]["bindings"][0]["n"]["value"] == n_e["results"]["bindings"][0]["n"]["value"] != "0"
+        # Checks still run before anything is forwarded.
+        r = httpx.post(base + "/sparql", data={"update": f"DROP GRAPH <{GRAPH}>"})
+        assert r.status_code == 403
+        r = httpx.get(base + "/sparql", params={"query": "SELECT * WHERE { SERVICE <http://x/> { ?s ?p ?o } }"})
+        assert r.status_code == 403
+        left = _select(virtuoso + "/sparql", f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{GRAPH}> {{ ?s ?p ?o }} }}")
+        assert int(left[0]["n"]["value"]) > 0  # the refused DROP changed nothing
+        # A syntax error is reported by the store as a 400 problem.
+        r = httpx.get(base + "/sparql", params={"query": "SELECT ?x WHERE { ?x"})
+        assert r.status_code == 400 and r.headers["content-type"].startswith("application/problem+json")
+    finally:
+        _stop(proc)
+
+
+def test_unreachable_upstream_is_502(settings) -> None:  # type: ignore[no-untyped-def]
+    from fastapi.testclient import TestClient
+
+    from service.app import create_app
+
+    dead = settings.model_copy(update={"sparql_upstream": f"http://127.0.0.1:{_free_port()}/sparql"})
+    with TestClient(create_app(dead)) as client:
+        r = client.get("/sparql", params={"query": "ASK {}"})
+        assert r.status_code == 502
+        assert r.headers["content-type"].startswith("application/problem+json")
+        assert r.json()["title"] == "Bad gateway"
+        assert client.get("/sparql", params={"query": "INSERT DATA { <a:b> <a:b> <a:b> }"}).status_code == 403
+
