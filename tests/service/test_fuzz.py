@@ -3,6 +3,8 @@ no 500s, and every response matches its documented schema."""
 
 from __future__ import annotations
 
+import os
+
 import schemathesis
 from hypothesis import HealthCheck, settings
 from schemathesis import checks as sc
@@ -22,6 +24,6 @@ CHECKS = [sc.not_a_server_error, status_code_conformance, content_type_conforman
 
 
 @schema.parametrize()
-@settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck), database=None)
+@settings(max_examples=int(os.environ.get("STRATEGIGRAF_FUZZ_EXAMPLES", "25")), deadline=None, suppress_health_check=list(HealthCheck), database=None)
 def test_api_conforms_to_its_schema(case, live_server: str) -> None:  # type: ignore[no-untyped-def]
     case.call_and_validate(base_url=live_server, checks=CHECKS, timeout=30)

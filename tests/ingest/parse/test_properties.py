@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -13,7 +15,7 @@ from tests.strategies import danish_text, layoutish_text
 
 
 @pytest.mark.parametrize("layout", sorted(LAYOUTS))
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=int(os.environ.get("STRATEGIGRAF_FUZZ_EXAMPLES", "150")), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(text=st.one_of(danish_text, layoutish_text))
 def test_parser_parses_or_raises_its_own_error(layout: str, text: str) -> None:
     try:
