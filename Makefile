@@ -22,6 +22,7 @@ $(VENV)/.dev-installed: pyproject.toml | $(VENV)/bin/python
 	$(PIP) install --quiet torch==2.13.0
 	$(PIP) install --quiet -e '.[dev,transformers]'
 	command -v chromium >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get update -qq && apt-get install -y -qq chromium; }
+	command -v virtuoso-t >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq virtuoso-opensource; }
 	touch $@ $(VENV)/.run-installed
 
 run: $(VENV)/.run-installed
@@ -43,6 +44,12 @@ bench: $(VENV)/.dev-installed
 
 load: $(VENV)/.dev-installed
 	$(PY) -m benchmarks.load --seconds 60 --clients 32
+
+# Longer fuzzing than the test suite's: schemathesis over the whole API on a real server, hypothesis on parsers.
+fuzz: $(VENV)/.dev-installed
+	set -o pipefail; STRATEGIGRAF_FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-300} $(PY) -m pytest -q -p no:cacheprovider \
+		tests/service/test_fuzz.py tests/ingest/parse/test_properties.py --hypothesis-show-statistics \
+		| tee docs/fuzz-output.txt
 
 clean:
 	rm -rf $(BUILD_DIR) .pytest_cache .mypy_cache .ruff_cache

@@ -21,6 +21,7 @@ Nothing here imports the service; errors are :class:`PublishError` (an :class:`I
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -37,6 +38,7 @@ DEFAULT_GRAPH = "https://w3id.org/strategigraf/graph"
 DEFAULT_CHUNK_BYTES = 4_000_000
 TURTLE = "text/turtle; charset=utf-8"
 _NO_GRAPH_STORE = {404, 405, 415, 501}
+_XSD_STRING_OBJECT = re.compile(rb'"\^\^<http://www\.w3\.org/2001/XMLSchema#string>(\s*\.)$')
 
 Protocol = Literal["auto", "gsp", "update"]
 AuthScheme = Literal["digest", "basic"]
@@ -88,6 +90,10 @@ def chunk_ntriples(lines: Iterable[bytes], chunk_bytes: int) -> Iterator[bytes]:
 
     Lines with a blank node (``_:``) all go into the first chunk, so they share one blank-node scope.
     Comment and empty lines are dropped. Always yields at least one (possibly empty) chunk.
+
+    Objects written ``"…"^^xsd:string`` (rdflib writes the datatype out) are sent as simple literals
+    ``"…"``: the same RDF 1.1 term, but Virtuoso 7 keeps RDF 1.0 semantics, stores the typed form as a
+    different value, and a query's ``"strong"`` would then match nothing.
     """
     with_bnodes: list[bytes] = []
     plain: list[bytes] = []
@@ -95,6 +101,7 @@ def chunk_ntriples(lines: Iterable[bytes], chunk_bytes: int) -> Iterator[bytes]:
         line = raw.strip()
         if not line or line.startswith(b"#"):
             continue
+        line = _XSD_STRING_OBJECT.sub(rb'"\1', line)
         (with_bnodes if b"_:" in line else plain).append(line + b"\n")
     current: list[bytes] = list(with_bnodes)
     size = sum(map(len, current))

@@ -35,7 +35,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.service = state
         gen = load_current(settings.build_dir, embedder)
         embedder.embed_queries(["opvarmning"])  # load the model before the first request
-        sparql.pool_for(gen)  # start the SPARQL workers now rather than on the first query
+        if not settings.sparql_upstream:
+            sparql.pool_for(gen)  # start the SPARQL workers now rather than on the first query
         state.swap(gen)
         log.info("loaded build %s (%d nodes, %d triples)", gen.build_id, len(gen.nodes), len(gen.store))
         stop = threading.Event()

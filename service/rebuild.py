@@ -43,7 +43,8 @@ def swap_to(state: ServiceState, generation_path: object) -> None:
     from service.routes import sparql
 
     gen = load_generation(Path(str(generation_path)), state.embedder)
-    sparql.pool_for(gen)
+    if not state.settings.sparql_upstream:
+        sparql.pool_for(gen)
     state.swap(gen)
     log.info("now serving build %s", gen.build_id)
 

@@ -34,7 +34,7 @@ from importlib import resources
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import IO, Any, cast
-from urllib.parse import parse_qsl
+from urllib.parse import parse_qsl, urlencode
 
 import pyoxigraph
 
@@ -487,7 +487,8 @@ def _upstream_count(form: QueryForm | None, media: str, body: bytes) -> int | No
     """Rows (SELECT) or triples (CONSTRUCT/DESCRIBE) of an upstream answer; None when it cannot be read."""
     try:
         if form == QueryForm.SELECT and media in RESULT_FORMATS:
-            return sum(1 for _ in pyoxigraph.parse_query_results(body, RESULT_FORMATS[media]))
+            parsed = pyoxigraph.parse_query_results(body, RESULT_FORMATS[media])
+            return sum(1 for _ in parsed) if isinstance(parsed, pyoxigraph.QuerySolutions) else None
         if form in (QueryForm.CONSTRUCT, QueryForm.DESCRIBE) and media in GRAPH_FORMATS:
             return sum(1 for _ in pyoxigraph.parse(body, format=GRAPH_FORMATS[media]))
     except (SyntaxError, ValueError, OSError, TypeError):
@@ -513,9 +514,10 @@ def forward_query(endpoint: str, job: QueryJob, form: QueryForm | None, graph: s
         params += [("named-graph-uri", g) for g in job.dataset.named_graphs]
     elif graph:
         params.append(("default-graph-uri", graph))
-    headers = {"Accept": media or job.accept or "*/*"}
+    headers = {"Accept": media or job.accept or "*/*", "Content-Type": f"{FORM_TYPE}; charset=utf-8"}
     try:
-        response = _client().post(endpoint, data=params, headers=headers, timeout=timeout_s)
+        response = _client().post(endpoint, content=urlencode(params).encode("ascii"), headers=headers,
+                                  timeout=timeout_s)
     except httpx.TimeoutException:
         raise SparqlError(503, "Query timeout", f"the upstream SPARQL store did not answer within the time limit "
                           f"of {timeout_s:g} s; make the query more selective (or add LIMIT) and try again",
@@ -523,7 +525,8 @@ def forward_query(endpoint: str, job: QueryJob, form: QueryForm | None, graph: s
     except httpx.HTTPError as exc:
         raise SparqlError(502, "Bad gateway", f"the upstream SPARQL store could not be reached "
                           f"({type(exc).__name__})", "upstream-unavailable") from None
-    text = response.text.strip().replace("\r", "")[:500] if response.status_code != 200 else ""
+    # The store's message, without the copy of the query some stores (Virtuoso) append after a blank line.
+    text = response.text.replace("\r", "").strip().split("\n\n")[0][:500] if response.status_code != 200 else ""
     if response.status_code == 400:
         raise SparqlError(400, "Query rejected", f"the SPARQL store rejected the query: {text}",
                           "query-syntax")

@@ -19,6 +19,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from ingest.config import Settings
 from ingest.publish import (
     PublishError,
     PublishTarget,
@@ -65,6 +66,9 @@ def test_chunks_keep_lines_whole_and_blank_nodes_together() -> None:
     assert all(b"_:" not in c for c in chunks[1:])
     assert all(c.endswith(b" .\n") for c in chunks)
     assert list(chunk_ntriples([], 10)) == [b""]
+    typed = [b'<http://s> <http://p> "a \\"b\\""^^<http://www.w3.org/2001/XMLSchema#string> .\n',
+             b'<http://s> <http://p> "1"^^<http://www.w3.org/2001/XMLSchema#integer> .\n']
+    assert list(chunk_ntriples(typed, 1000)) == [b'<http://s> <http://p> "a \\"b\\"" .\n' + typed[1]]
 
 
 def test_unreachable_store_is_a_clear_error() -> None:
@@ -157,7 +161,14 @@ def _select(url: str, query: str, **params: str) -> list[dict[str, dict[str, str
     return list(r.json()["results"]["bindings"])
 
 
-XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+XSD = "http://www.w3.org/2001/XMLSchema#"
+XSD_STRING = XSD + "string"
+NUMERIC = {XSD + t for t in ("double", "float", "decimal")}
+KNOWN_VIRTUOSO_LIMITS = {
+    # Valid SPARQL 1.1 that Virtuoso 7 refuses: "SP031: Variable ?slagelse_nodes is used in the result set
+    # outside aggregate and not mentioned in GROUP BY clause" for ORDER BY DESC(?faxe_nodes + ?slagelse_nodes).
+    "emner-begge-kommuner",
+}
 
 
 def _norm(row: dict[str, dict[str, str]]) -> tuple[tuple[str, str, str, str], ...]:
@@ -166,7 +177,8 @@ def _norm(row: dict[str, dict[str, str]]) -> tuple[tuple[str, str, str, str], ..
     for var, term in row.items():
         kind = "literal" if term["type"] in ("literal", "typed-literal") else term["type"]
         tag = term.get("xml:lang") or term.get("datatype") or (XSD_STRING if kind == "literal" else "")
-        out.append((var, kind, term["value"], tag))
+        value = repr(round(float(term["value"]), 9)) if tag in NUMERIC else term["value"]  # 0.75 = 7.5E-1
+        out.append((var, kind, value, tag))
     return tuple(sorted(out))
 
 
@@ -260,6 +272,7 @@ def test_service_forwards_sparql_to_the_published_graph(virtuoso: str, published
 
     proc, base = _start_server(build_dir, {"STRATEGIGRAF_SPARQL_UPSTREAM": virtuoso + "/sparql",
                                            "STRATEGIGRAF_SPARQL_UPSTREAM_GRAPH": GRAPH}, tmp_path / "upstream.log")
+    compared: list[str] = []
     try:
         for example in load_catalogue():
             embedded = httpx.post(live_server + "/sparql", data={"query": example.query},
@@ -267,13 +280,19 @@ def test_service_forwards_sparql_to_the_published_graph(virtuoso: str, published
             upstream = httpx.post(base + "/sparql", data={"query": example.query},
                                   headers={"Accept": SPARQL_JSON}, timeout=60)
             assert embedded.status_code == 200, embedded.text
+            if example.id in KNOWN_VIRTUOSO_LIMITS:
+                assert upstream.status_code == 400, (example.id, upstream.text)
+                assert "Virtuoso" in upstream.json()["detail"]
+                continue
             assert upstream.status_code == 200, (example.id, upstream.text)
+            compared.append(example.id)
             assert upstream.headers["content-type"].startswith(SPARQL_JSON)
             rows_e = [_norm(r) for r in embedded.json()["results"]["bindings"]]
             rows_u = [_norm(r) for r in upstream.json()["results"]["bindings"]]
             assert rows_e, example.id
             assert sorted(rows_u) == sorted(rows_e), example.id
             assert upstream.headers["x-sparql-result-count"] == str(len(rows_e))
+        assert "spor-og-pejlemaerker" in compared
         # Predeclared prefixes and the base IRI work as in embedded mode.
         q = "SELECT (COUNT(*) AS ?n) WHERE { ?t a sg:Track }"
         n_e = httpx.get(live_server + "/sparql", params={"query": q}, headers={"Accept": SPARQL_JSON}).json()
@@ -293,7 +312,7 @@ def test_service_forwards_sparql_to_the_published_graph(virtuoso: str, published
         _stop(proc)
 
 
-def test_unreachable_upstream_is_502(settings) -> None:  # type: ignore[no-untyped-def]
+def test_unreachable_upstream_is_502(settings: Settings) -> None:
     from fastapi.testclient import TestClient
 
     from service.app import create_app
