@@ -7,6 +7,7 @@ import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+import anyio.to_thread
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
@@ -21,6 +22,7 @@ from service.rebuild import watch_builds
 from service.routes import admin, documents, graph, health, overlaps, search, sparql, topics
 
 log = logging.getLogger("strategigraf")
+THREADS = 100
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -29,6 +31,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        # Sync routes and waiting SPARQL queries share AnyIO's thread pool; 40 threads (the default) would let
+        # a burst of SPARQL clients (up to 16 per worker may wait) crowd out search and browsing.
+        anyio.to_thread.current_default_thread_limiter().total_tokens = THREADS
         from ingest.embed.batching import BatchingEmbedder  # concurrent queries share one model call
         embedder = BatchingEmbedder(create_embedder(settings.embedder))
         state = ServiceState(settings=settings, embedder=embedder)

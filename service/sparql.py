@@ -594,7 +594,9 @@ def worker_main(fd: int, parent: int) -> None:
 # ------------------------------------------------------------------------------------------------------
 
 DEFAULT_WORKERS = 2
-PENDING_PER_WORKER = 4
+# Queries beyond the workers wait (bounded by the time limit) rather than fail: 16 per worker keeps a burst
+# of concurrent clients answered while leaving most of the (enlarged) thread pool to other routes.
+PENDING_PER_WORKER = 16
 """Queries that may run or wait per worker before more are refused with 503 (keeps service threads free)."""
 START_GRACE_S = 60.0
 """How long a request may wait for a worker beyond the query time limit (covers a worker's start-up)."""
