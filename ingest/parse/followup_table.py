@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 
 from ingest.errors import ParseError
 from ingest.model import Node, NodeKind, ParsedDocument, Segment, make_node, normalize_ws
-from ingest.parse.common import Line, lines_of
+from ingest.parse.common import Line, lines_of, paragraphs
 
 UPPER = "A-ZÆØÅÄÖÜÉ"
 LOWER = "a-zæøåäöüé"
@@ -152,21 +152,6 @@ def _split_marker(source: str, cell: _Cell) -> tuple[str | None, list[Segment]]:
 
 def _starts_lower(cell: _Cell) -> bool:
     return bool(cell.text) and cell.text[0].islower()
-
-
-def _paragraphs(lines: list[Line]) -> list[list[Line]]:
-    out: list[list[Line]] = []
-    current: list[Line] = []
-    for line in lines:
-        if line.blank:
-            if current:
-                out.append(current)
-                current = []
-        else:
-            current.append(line)
-    if current:
-        out.append(current)
-    return out
 
 
 class _Parser:
@@ -333,7 +318,7 @@ class _Parser:
     def preamble(self, first_header: int) -> tuple[dict[str, str], set[int]]:
         """Publisher, title and date from the paragraphs before the first table, and the numbers of the lines
         they use. A last paragraph that is none of these (after a title) is the first table's heading."""
-        paras = _paragraphs([ln for ln in self.lines if ln.number < first_header and "\t" not in ln.text])
+        paras = paragraphs([ln for ln in self.lines if ln.number < first_header and "\t" not in ln.text])
         attrs: dict[str, str] = {}
         used: set[int] = set()
         rest: list[list[Line]] = []

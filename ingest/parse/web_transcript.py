@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 
 from ingest.errors import ParseError
 from ingest.model import Node, NodeKind, ParsedDocument, Segment, make_node, normalize_ws
-from ingest.parse.common import Line, lines_of
+from ingest.parse.common import Line, lines_of, paragraphs
 
 UPPER = "A-ZÆØÅÄÖÜÉ"
 LOWER = "a-zæøåäöüé"
@@ -245,21 +245,6 @@ def _fold_title(title: str) -> str:
 # --------------------------------------------------------------------------------------------------- pages
 
 
-def _paragraphs(lines: list[Line]) -> list[list[Line]]:
-    out: list[list[Line]] = []
-    current: list[Line] = []
-    for line in lines:
-        if line.blank:
-            if current:
-                out.append(current)
-                current = []
-        else:
-            current.append(line)
-    if current:
-        out.append(current)
-    return out
-
-
 def _para_text(para: list[Line]) -> str:
     return normalize_ws(" ".join(line.text for line in para))
 
@@ -326,7 +311,7 @@ class _Parser:
         nodes: list[Node] = []
         seen: set[str] = set()
         after = [line for line in self.lines if line.number > head.number]
-        for para in _paragraphs(after):
+        for para in paragraphs(after):
             if _TRANSCRIPT_HEAD.match(para[0].text):
                 return nodes, para[0].number + 1
             if _toc_entries(para):
@@ -574,7 +559,7 @@ class _Parser:
     # -- document ---------------------------------------------------------------------------------------
 
     def parse(self) -> ParsedDocument:
-        paras = _paragraphs(self.lines)
+        paras = paragraphs(self.lines)
         if not paras:
             raise self.error("empty text: no transcript pages", 1)
         related, first_line = self.related()
@@ -583,7 +568,7 @@ class _Parser:
             for number, title in _toc_entries(para):
                 toc.setdefault(number, title)
         toc_list = sorted(toc.items(), key=lambda kv: tuple(int(p) for p in kv[0].rstrip(".").split(".")))
-        pages = [p for p in _paragraphs(self.lines[first_line - 1:]) if not _toc_entries(p)]
+        pages = [p for p in paragraphs(self.lines[first_line - 1:]) if not _toc_entries(p)]
         if not pages:
             raise self.error("no transcript pages after the related documents", self.lines[-1].number)
         stream, page_starts = self.stream(pages)
