@@ -154,10 +154,3 @@ OUTRO = """\
 Scratch data (synthetic corpora, builds, the embedding cache) is in `build/bench/` (git-ignored) and may be
 deleted; `python -m benchmarks.synthetic OUT --nodes N` writes a corpus anywhere."""
 
-DEPS_METHOD = """\
-`service/deps.py` declares its three dependencies (`get_state`, `get_generation`, `get_settings_dep`) as
-plain `def`, and FastAPI runs every plain-`def` dependency in its thread pool: a `/search` request makes
-three thread hand-offs before the route's own `run_in_threadpool(search, …)`. They do no I/O.
-`benchmarks/bench_deps.py` serves the bundled build twice at once, as is and from a copy of `service/` in
-which only those three functions are `async def`, and queries both alternately (same queries, same load).
-Nothing in the repository was changed for this; the figures are for the owner of `service/deps.py`."""

@@ -6,9 +6,7 @@
     python -m benchmarks.run --render    # rewrite docs/benchmarks.md from docs/benchmarks.json only
 
 Sections: ``build`` (bundled, cold per stage and incremental), ``search`` (bundled, HTTP, against the
-floor), ``sparql`` (bundled, rdflib vs pyoxigraph), ``scale`` (synthetic 10k/100k), ``sparql-1m``; and,
-only with ``--only deps``, an experiment measuring a suggested change outside the benchmarks
-(benchmarks/bench_deps.py).
+floor), ``sparql`` (bundled, rdflib vs pyoxigraph), ``scale`` (synthetic 10k/100k), ``sparql-1m``.
 Each section's figures are stored in docs/benchmarks.json with the command, the time and the machine
 (load average included: the machine is shared and noisy, so every comparison is made inside one run,
 side by side, and reported as a ratio). Scratch data goes to build/bench/ (git-ignored); synthetic builds
@@ -29,7 +27,6 @@ from benchmarks.common import ROOT, WORK, machine
 DOCS = ROOT / "docs"
 QUICK = ("build", "search", "sparql")
 FULL = (*QUICK, "scale", "sparql-1m")
-EXTRA = ("deps",)
 BUNDLED_BUILD = WORK / "bundled" / "cold" / "build"
 
 
@@ -75,10 +72,6 @@ def run_section(name: str, args: argparse.Namespace) -> dict[str, Any]:
         graph = bench_sparql.synthetic_graph(args.triples, triples_per_node=ratio)
         return {"graph": graph, "triples_per_node": ratio,
                 "compare": bench_sparql.compare(Path(graph["nt"]), reps=args.sparql_1m_reps, limit_s=args.limit)}
-    if name == "deps":
-        from benchmarks import bench_deps
-
-        return bench_deps.run(_bundled_build(), n=min(args.n, 300))
     raise ValueError(name)
 
 
@@ -118,7 +111,7 @@ def main(argv: list[str] | None = None) -> int:
     mode.add_argument("--quick", action="store_true", help="bundled corpora only (default)")
     mode.add_argument("--full", action="store_true", help="also the synthetic corpora (10k, 100k nodes, 1M triples)")
     mode.add_argument("--render", action="store_true", help="only rewrite the markdown from the JSON")
-    ap.add_argument("--only", nargs="+", choices=(*FULL, *EXTRA), help="run only these sections")
+    ap.add_argument("--only", nargs="+", choices=FULL, help="run only these sections")
     ap.add_argument("--out", type=Path, default=DOCS)
     ap.add_argument("--n", type=int, default=400, help="requests per latency series")
     ap.add_argument("--duration", type=float, default=8.0, help="seconds per throughput phase")

@@ -43,16 +43,20 @@ class ServiceState:
         return old
 
 
-def get_state(request: Request) -> ServiceState:
+# The dependencies are ``async`` on purpose: FastAPI runs a plain ``def`` dependency in the thread pool, a
+# hand-off that costs more than the work these do (they only read attributes).
+
+
+async def get_state(request: Request) -> ServiceState:
     state: ServiceState = request.app.state.service
     return state
 
 
-def get_generation(state: Annotated[ServiceState, Depends(get_state)]) -> Generation:
+async def get_generation(state: Annotated[ServiceState, Depends(get_state)]) -> Generation:
     return state.generation
 
 
-def get_settings_dep(state: Annotated[ServiceState, Depends(get_state)]) -> Settings:
+async def get_settings_dep(state: Annotated[ServiceState, Depends(get_state)]) -> Settings:
     return state.settings
 
 

@@ -39,6 +39,9 @@ class LRU:
         self._data: OrderedDict[Any, Any] = OrderedDict()
         self._lock = threading.Lock()
 
+    def __len__(self) -> int:
+        return len(self._data)
+
     def get(self, key: Any) -> Any:
         with self._lock:
             if key in self._data:
@@ -77,6 +80,8 @@ class Generation:
     """Topics and overlaps computed at build time (analysis.json), when the build has them."""
     query_cache: LRU = field(default_factory=lambda: LRU(2048))
     result_cache: LRU = field(default_factory=lambda: LRU(2048))
+    json_cache: LRU = field(default_factory=lambda: LRU(2048))
+    """Serialised /search responses by parameters: a repeated query is answered without a thread hop."""
     mask_cache: LRU = field(init=False, default_factory=lambda: LRU(256))
     """Document-filter masks over the nodes (read-only arrays), keyed by the filter values."""
     row_cache: LRU = field(init=False, default_factory=lambda: LRU(20_000))

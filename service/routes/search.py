@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Response
 from starlette.concurrency import run_in_threadpool
 
 from service.deps import GenerationDep, SettingsDep
+from service.generation import Generation
 from service.problems import Problem
 from service.schemas import Mode, SearchResponse
 from service.search import SearchError, SearchParams, search
@@ -29,11 +30,22 @@ async def search_route(
     mode: Annotated[Mode, Query(description="hybrid (default), semantic or keyword")] = Mode.hybrid,
     topic: Annotated[str | None, Query(description="Topic id or label, e.g. netvaerk-og-paaroerende: nodes tagged "
                                                    "with it or under a container tagged with it")] = None,
-) -> SearchResponse:
+) -> Response:
     params = SearchParams(q=q, k=k, types=tuple(type or ()), municipality=municipality, document=document,
                           year_from=year_from, year_to=year_to, mode=mode, topic=topic,
                           max_query_chars=settings.max_query_chars)
-    try:
-        return await run_in_threadpool(search, gen, params)
-    except SearchError as exc:
-        raise Problem(422, "Invalid parameters", str(exc), kind="invalid-parameters") from exc
+    # A repeated query is answered here, on the event loop, from the bytes made the first time.
+    body = gen.json_cache.get(params)
+    if body is None:
+        try:
+            body = await run_in_threadpool(search_json, gen, params)
+        except SearchError as exc:
+            raise Problem(422, "Invalid parameters", str(exc), kind="invalid-parameters") from exc
+    return Response(body, media_type="application/json")
+
+
+def search_json(gen: Generation, params: SearchParams) -> bytes:
+    """The /search response body, cached per generation (invalid parameters raise and are not cached)."""
+    body = search(gen, params).model_dump_json(by_alias=True).encode()
+    gen.json_cache.put(params, body)
+    return body

@@ -63,7 +63,11 @@ def test_rebuild_swaps_in_a_new_generation_while_serving(admin_app) -> None:  # 
     assert codes <= {200}
     new = client.get("/health").json()["build_id"]
     assert new == status["build_id"] and new != old
+    # Caches belong to a generation: the query answered from the old one's cache is computed afresh.
+    live = client.app.state.service.generation
+    assert len(live.json_cache) == 0 and len(live.result_cache) == 0
     assert client.get("/search", params={"q": "netværk", "type": "Principle"}).json()["results"]
+    assert len(live.json_cache) == 1
 
 
 def test_failed_rebuild_keeps_the_live_build(admin_app) -> None:  # type: ignore[no-untyped-def]

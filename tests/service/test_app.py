@@ -32,6 +32,30 @@ def test_search_type_is_repeatable(client) -> None:  # type: ignore[no-untyped-d
     assert body["results"] and {r["type"] for r in body["results"]} <= {"Track", "Bearing"}
 
 
+def test_repeated_search_is_answered_from_the_generations_response_cache(client) -> None:  # type: ignore[no-untyped-def]
+    from service.schemas import SearchResponse
+
+    gen = client.app.state.service.generation
+    params = {"q": "misbrugsbehandling for unge voksne", "k": "4", "type": "Statement"}
+    before = len(gen.json_cache)
+    first = client.get("/search", params=params)
+    assert first.status_code == 200 and first.headers["content-type"] == "application/json"
+    assert len(gen.json_cache) == before + 1
+    second = client.get("/search", params=params)
+    assert second.content == first.content and len(gen.json_cache) == before + 1
+    body = SearchResponse.model_validate_json(second.content)  # the cached bytes still follow the schema
+    assert body.query == params["q"] and 0 < len(body.results) <= 4
+    assert {r.type for r in body.results} == {"Statement"}
+
+
+def test_refused_search_is_not_cached(client) -> None:  # type: ignore[no-untyped-def]
+    gen = client.app.state.service.generation
+    before = len(gen.json_cache)
+    for _ in range(2):
+        assert client.get("/search", params={"q": "netværk", "municipality": "atlantis"}).status_code == 422
+    assert len(gen.json_cache) == before
+
+
 @pytest.mark.parametrize("params", [
     {"q": ""}, {"q": "   "}, {"q": "x" * 10_000}, {"q": "netværk", "k": 0}, {"q": "netværk", "k": 101},
     {"q": "netværk", "type": "Planet"}, {"q": "netværk", "municipality": "atlantis"},
