@@ -21,7 +21,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from benchmarks.common import WORK, dir_bytes, machine
+from benchmarks.common import CORPORA, WORK, dir_bytes, machine
 
 SIZES = (10_000, 100_000)
 SEED = 7
@@ -211,7 +211,7 @@ def latency_side_by_side(builds: dict[str, Path], qs: list[str], embed: Any) -> 
         for name, build_dir in builds.items():
             started = time.perf_counter()
             corpora = build_dir.parent / "corpora"
-            servers[name] = stack.enter_context(serve(build_dir, **({"corpora_dir": corpora} if corpora.is_dir() else {})))
+            servers[name] = stack.enter_context(serve(build_dir, corpora_dir=corpora if corpora.is_dir() else CORPORA))
             out.setdefault("start_s", {})[name] = round(time.perf_counter() - started, 1)
         clients = {name: Client(s.base) for name, s in servers.items()}
         for q in make_queries(30, seed=99):  # warm-up, not measured

@@ -155,7 +155,7 @@ def concurrent(base: str, plain: Any, batched: Any, qs: Sequence[str], *, client
     per_round: list[dict[str, Any]] = []
     budget = int(duration_s * 150)  # distinct queries per phase, more than can be answered in duration_s
     for _ in range(rounds):
-        r = {"load_avg": loadavg()}
+        r: dict[str, Any] = {"load_avg": loadavg()}
         fresh = take(budget)  # new to the server; the embedders alone have no cache, so they may reuse them
         r["embedder_alone"] = closed_loop(clients, duration_s, plain_work, fresh)
         time.sleep(0.5)
@@ -206,8 +206,8 @@ def breakdown(generation: Path, qs: Sequence[str], embedder: Any) -> dict[str, A
                 inner[name] = time.perf_counter() - t
         return wrapper
 
-    ss.semantic_ranking = timed("vector", real_semantic)  # type: ignore[assignment]
-    ss.keyword_ranking = timed("bm25", real_keyword)  # type: ignore[assignment]
+    ss.semantic_ranking = timed("vector", real_semantic)
+    ss.keyword_ranking = timed("bm25", real_keyword)
     try:
         for q in qs:
             p = ss.SearchParams(q=q)
@@ -243,7 +243,7 @@ def breakdown(generation: Path, qs: Sequence[str], embedder: Any) -> dict[str, A
             stages["after_embedding"].append(t_rank + t_hl + t_ctx + t_ser)
             stages["total"].append(t_embed + t_rank + t_hl + t_ctx + t_ser)
     finally:
-        ss.semantic_ranking, ss.keyword_ranking = real_semantic, real_keyword  # type: ignore[assignment]
+        ss.semantic_ranking, ss.keyword_ranking = real_semantic, real_keyword
     out: dict[str, Any] = {k: {"p50_ms": ms(median(v)), "p99_ms": summary_ms(v)["p99_ms"]} for k, v in stages.items()}
     out["nodes"] = len(gen.nodes)
     out["index_kind"] = gen.indexes.vector.kind

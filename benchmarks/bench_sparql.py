@@ -68,7 +68,8 @@ def child(nt: Path, reps: int, skip: set[tuple[str, str]], done: set[tuple[str, 
         return len(list(graph.query(q)))
 
     def run_oxigraph(q: str) -> int:
-        return len(list(store.query(q)))
+        result = store.query(q)
+        return 1 if isinstance(result, pyoxigraph.QueryBoolean) else len(list(result))
 
     engines = {"rdflib": run_rdflib, "oxigraph": run_oxigraph}
     for qid, text in catalogue():
@@ -195,7 +196,7 @@ def main(argv: list[str]) -> int:
     if argv and argv[0] == "child":
         skip = {tuple(x) for x in json.loads(argv[3])}
         done = {tuple(x) for x in json.loads(argv[4])}
-        child(Path(argv[1]), int(argv[2]), skip, done)  # type: ignore[arg-type]
+        child(Path(argv[1]), int(argv[2]), skip, done)
         return 0
     ap = argparse.ArgumentParser()
     ap.add_argument("--nt", type=Path)
