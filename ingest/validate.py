@@ -42,7 +42,7 @@ def _where(data: Graph, focus: URIRef) -> str | None:
 def find_violations(data: Graph, shapes: Graph | None = None) -> list[Violation]:
     """Every SHACL violation of ``data``, each naming the focus node, its source line and the rule."""
     conforms, report, _ = shacl_validate(data, shacl_graph=shapes or load_shapes(), inference="none",
-                                         advanced=True, allow_warnings=True)
+                                         advanced=False, allow_warnings=True)
     if conforms:
         return []
     assert isinstance(report, Graph)

@@ -474,10 +474,10 @@ def overlap_triples(graph: Graph, overlaps: Iterable[Overlap], topic_iris: Mappi
         graph.add((iri, SG.overlapNode, URIRef(o.a)))
         graph.add((iri, SG.overlapNode, URIRef(o.b)))
         graph.add((iri, SG.score, Literal(float(o.score), datatype=XSD.double)))
-        graph.add((iri, SG.method, Literal(o.method, datatype=XSD.string)))
-        graph.add((iri, SG.level, Literal(o.level, datatype=XSD.string)))
+        graph.add((iri, SG.method, Literal(o.method)))
+        graph.add((iri, SG.level, Literal(o.level)))
         if o.kind == KIND_ALIGNMENT:
-            graph.add((iri, SG.embeddingModel, Literal(model, datatype=XSD.string)))
+            graph.add((iri, SG.embeddingModel, Literal(model)))
         for topic in o.shared_topics:
             graph.add((iri, SG.sharedTopic, URIRef(topic_iris[topic])))
         for term in o.shared_terms:

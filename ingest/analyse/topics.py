@@ -349,9 +349,9 @@ def topic_triples(graph: Graph, tags: Iterable[TopicTag], topics: Sequence[Topic
         graph.add((a, SG.assignedTo, node))
         graph.add((a, SG.topic, topic))
         graph.add((a, SG.confidence, Literal(float(tag.confidence), datatype=XSD.double)))
-        graph.add((a, SG.method, Literal(tag.method, datatype=XSD.string)))
+        graph.add((a, SG.method, Literal(tag.method)))
         if tag.method != METHOD_CHILDREN:
-            graph.add((a, SG.embeddingModel, Literal(model, datatype=XSD.string)))
+            graph.add((a, SG.embeddingModel, Literal(model)))
         n += 1
     return n
 
