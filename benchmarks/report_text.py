@@ -32,7 +32,17 @@ Incremental rebuild: a copy of the corpora is built once with the cache of the c
 `{file}` is edited (`{old}` → `{new}`) and the corpora rebuilt with the same cache. The embedding cache is
 keyed by the content hash of each node's embedded text (its own text with its ancestors' headings), so only
 the changed node is embedded again: **{n} node re-embedded**, {cached} read from the cache. Parse, graph,
-SHACL and writing still run over the whole corpus."""
+SHACL and writing still run over the whole corpus.
+
+What made the non-embedding stages cheap (each measured on this corpus before and after, same machine):
+* **SHACL.** References to "any document node" were an `sh:or` of fifteen `sh:class` constraints;
+  pySHACL builds a full failure result (message, stringified nodes) for every branch that fails, i.e.
+  fourteen per reference. They are now `sh:node sgsh:DocumentNode`, an `sh:in` over the value's `rdf:type`
+  (the same condition without inference), and validation runs SHACL Core only (`advanced=False`: no
+  SHACL-AF feature is used). `find_violations` on the bundled graph: 2.45 s → 1.07 s (median of 3).
+* **Writing.** rdflib's Turtle and JSON-LD serialisers took ~1.7 s of the ~2 s write stage. rdflib now
+  writes N-Triples only; pyoxigraph reads them back, sorts them and writes canonical N-Triples, Turtle (with
+  the project prefixes) and JSON-LD: 1.84 s → 0.31 s for the three files (one run each, same process)."""
 
 SEARCH_METHOD = """\
 Server: `python -m ingest serve --host 127.0.0.1 --port <free>` with `STRATEGIGRAF_BUILD_DIR` set to the
