@@ -97,6 +97,13 @@ def pre_embed(n: int, *, chunk: int = 2000) -> dict[str, Any]:
     return record
 
 
+def index_params() -> dict[str, int]:
+    """The approximate index's construction parameters: a build made with others is not reused."""
+    from ingest.index import HNSW_EF_CONSTRUCTION, HNSW_EF_SEARCH, HNSW_M
+
+    return {"hnsw_m": HNSW_M, "ef_construction": HNSW_EF_CONSTRUCTION, "ef_search": HNSW_EF_SEARCH}
+
+
 def build_tier(n: int, *, reuse: bool = True, seed: int = SEED) -> dict[str, Any]:
     """Generate and build the corpus of size ``n``; reuse an existing build of the same corpus when asked."""
     from benchmarks.bench_build import build
@@ -109,13 +116,14 @@ def build_tier(n: int, *, reuse: bool = True, seed: int = SEED) -> dict[str, Any
         previous = json.loads(result_path.read_text())
         gen = current_generation(d / "build")
         if previous.get("corpus", {}).get("digest") == corpus["digest"] and gen is not None \
-                and str(gen) == previous["build"]["path"]:
+                and str(gen) == previous["build"]["path"] and previous.get("index_params") == index_params():
             previous["reused"] = True
             return previous
     pre = pre_embed(n) if n > 20_000 else None
     started = time.perf_counter()
     result = build(d / "corpora", d / "build", CACHE, analyse=False)
     out = {"n_target": n, "corpus": corpus, "build": result, "reused": False, "pre_embed": pre,
+           "index_params": index_params(),
            "built_at": time.strftime("%Y-%m-%d %H:%M:%S"), "machine": machine(),
            "build_wall_s": round(time.perf_counter() - started, 1)}
     emb = result["embedder"]
