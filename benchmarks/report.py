@@ -332,11 +332,17 @@ def _scale(sec: dict[str, Any], text: Any) -> list[str]:
     stages = list(built(next(iter(tiers.values())))["timings_s"])
     for st in stages:
         row(f"build stage `{st}`", lambda t, st=st: "left out (see above)" if st == "analyse" else
-            f"{built(t)['timings_s'][st]:,.1f} s" + (" (from the cache)" if st == "embed" and t["build"].get("pre_embed")
-                                                     else " (cold)" if st == "embed" else ""))
+            f"{built(t)['timings_s'][st]:,.1f} s" + ("" if st != "embed" else " (cold)" if built(t)["embedder"]["cached"] == 0
+                                                     else " (from the cache)"))
     row("build wall time (child process)", lambda t: f"{built(t)['wall_s']:,.0f} s")
-    row("cold build total (wall; + cold embedding when done ahead)",
-        lambda t: f"{built(t)['wall_s'] + (cold(t)[1] if t['build'].get('pre_embed') else 0):,.0f} s")
+
+    def cold_total(t: dict[str, Any]) -> str:
+        if t["build"].get("pre_embed"):
+            return f"{built(t)['wall_s'] + cold(t)[1]:,.0f} s (this build + the embedding ahead)"
+        first = (t.get("cold_build") or t["build"])["build"]
+        return f"{first['wall_s']:,.0f} s (the first build of this corpus, embedding inside)"
+
+    row("cold build total", cold_total)
     row("peak RSS of the build", lambda t: f"{built(t)['peak_rss_mb']:,.0f} MB")
     row("vector index", lambda t: f"{t['recall']['kind']} ({t['recall']['ntotal']:,} vectors)")
     row("index.faiss", lambda t: _mb(t["sizes_bytes"]["index.faiss"]))
