@@ -40,13 +40,15 @@ from ingest.graph import ParsedSource, build_graph
 from ingest.manifest import Manifest, load_manifest, read_source
 from ingest.parse import LAYOUTS, parse_document
 from ingest.records import DocumentRecord, NodeRecord, build_records, records_payload
-from ingest.validate import validate_graph
+from ingest.validate import ValidatedCache, validate_graph
 from ontology import PREFIXES
 
 Progress = Callable[[str], None]
 
 GRAPH_FILES = ("graph.nt", "graph.ttl", "graph.jsonld")
 FORMAT_VERSION = 1
+VALIDATED_FILE = "validated.sqlite"
+"""Fingerprints of focus nodes that passed SHACL (ingest.validate), in the cache folder."""
 
 
 @dataclass
@@ -235,7 +237,7 @@ def run_build(options: BuildOptions, progress: Progress | None = None) -> BuildR
         if options.fail_after_stage == name:
             raise IngestError(f"fault injected after stage {name!r}")
 
-    with build_lock(options.build_dir):
+    with build_lock(options.build_dir), contextlib.ExitStack() as stack:
         t = time.perf_counter()
         manifest = load_manifest(options.corpora_dir, layouts=frozenset(LAYOUTS))
         _fault_point("parse")
@@ -250,7 +252,10 @@ def run_build(options: BuildOptions, progress: Progress | None = None) -> BuildR
 
         t = time.perf_counter()
         say(f"validating {len(graph)} triples against the SHACL shapes")
-        validate_graph(graph)
+        cache_dir = options.cache_dir or options.build_dir / "cache"
+        validated = ValidatedCache(cache_dir / VALIDATED_FILE)
+        stack.callback(validated.close)
+        validate_graph(graph, cache=validated)
         stage("shacl", t)
 
         from ingest import searchindex
@@ -258,7 +263,7 @@ def run_build(options: BuildOptions, progress: Progress | None = None) -> BuildR
         t = time.perf_counter()
         say(f"embedding {len(nodes)} nodes with {options.embedder}")
         _fault_point("embed")
-        embedded = searchindex.embed_nodes(nodes, options.embedder, options.cache_dir or options.build_dir / "cache")
+        embedded = searchindex.embed_nodes(nodes, options.embedder, cache_dir)
         stage("embed", t)
 
         t = time.perf_counter()
@@ -271,9 +276,9 @@ def run_build(options: BuildOptions, progress: Progress | None = None) -> BuildR
         t = time.perf_counter()
         say("analysing topics, overlaps and lineage")
         analysis = run_analysis(documents, nodes, embedded.vectors, graph, options.embedder,
-                                options.cache_dir or options.build_dir / "cache", indexes.lexical.splitter)
+                                cache_dir, indexes.lexical.splitter)
         say(f"validating {len(analysis.graph)} analysis triples against the SHACL shapes")
-        validate_analysis(analysis.graph, graph)
+        validate_analysis(analysis.graph, graph, validated)
         graph += analysis.graph
         stage("analyse", t)
 

@@ -13,11 +13,14 @@ import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDF
+
+if TYPE_CHECKING:
+    from ingest.validate import ValidatedCache
 
 from ingest.analyse import lineage, overlaps, topics
 from ingest.lexical import CompoundSplitter
@@ -160,10 +163,11 @@ def _memoised_sparql_parsing() -> Iterator[None]:
             processor.SPARQLProcessor.query = original  # type: ignore[method-assign]
 
 
-def validate_analysis(added: Graph, graph: Graph) -> None:
+def validate_analysis(added: Graph, graph: Graph, cache: ValidatedCache | None = None) -> None:
     """SHACL-validate the analysis triples before they join ``graph``: the added triples plus the type and
     document of every node they reference, against the Overlap and TopicAssignment shapes (no other
-    shape constrains what the analysis adds). Raises ``ValidationError`` like the shacl stage."""
+    shape constrains what the analysis adds). Raises ``ValidationError`` like the shacl stage. With
+    ``cache``, overlaps and assignments that passed before unchanged are not validated again."""
     from ingest.validate import validate_graph
     from ontology import SG
 
@@ -178,4 +182,4 @@ def validate_analysis(added: Graph, graph: Graph) -> None:
             for triple in graph.triples((node, SG.inDocument, None)):
                 data.add(triple)
     with _memoised_sparql_parsing():
-        validate_graph(data, analysis_shapes())
+        validate_graph(data, analysis_shapes(), cache=cache, variant="analysis")

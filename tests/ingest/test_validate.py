@@ -6,10 +6,17 @@ from pathlib import Path
 
 import pytest
 from rdflib import Graph, Literal
-from rdflib.namespace import XSD
+from rdflib.namespace import DCTERMS, RDF, SKOS, XSD
 
 from ingest.errors import ValidationError
-from ingest.validate import find_violations, validate_graph
+from ingest.validate import (
+    ValidatedCache,
+    find_violations,
+    load_shapes,
+    target_nodes,
+    unvalidated,
+    validate_graph,
+)
 from ontology import ID, SG
 
 
@@ -40,3 +47,78 @@ def test_order_zero_is_refused(graph: Graph) -> None:
     broken.set((node, SG.order, Literal(0, datatype=XSD.integer)))
     violations = find_violations(broken)
     assert any(v.focus == str(node) for v in violations)
+
+
+# --- incremental validation: only focus nodes whose neighbourhood changed are validated again ----------
+
+
+@pytest.fixture
+def warm_cache(graph: Graph, tmp_path: Path):  # type: ignore[no-untyped-def]
+    with ValidatedCache(tmp_path / "validated.sqlite") as cache:
+        assert find_violations(graph, cache=cache) == []
+        yield cache
+
+
+def test_a_validated_graph_is_not_validated_again(graph: Graph, warm_cache: ValidatedCache) -> None:
+    shapes = load_shapes()
+    assert len(target_nodes(graph, shapes)) > 400
+    assert unvalidated(graph, shapes, warm_cache) == {}
+    # Another variant of the shapes (or another shapes file) shares nothing with this one.
+    assert len(unvalidated(graph, shapes, warm_cache, variant="other")) == len(target_nodes(graph, shapes))
+
+
+def test_an_edited_node_is_validated_again_and_refused(graph: Graph, warm_cache: ValidatedCache) -> None:
+    broken = Graph()
+    broken += graph
+    node = ID["slagelse-2024-2030/track/5/statement/3"]
+    broken.remove((node, SG.text, None))
+    assert set(unvalidated(broken, load_shapes(), warm_cache)) == {node}
+    with pytest.raises(ValidationError) as info:
+        validate_graph(broken, cache=warm_cache)
+    assert str(node) in str(info.value) and "slagelse-2024-2030-politisk-strategi.txt" in str(info.value)
+
+
+def _retyped_track(graph: Graph) -> Graph:
+    broken = Graph()
+    broken += graph
+    track = ID["slagelse-2024-2030/track/5"]
+    broken.remove((track, RDF.type, None))
+    broken.add((track, RDF.type, SKOS.Concept))
+    return broken
+
+
+def _without_span_line(graph: Graph) -> Graph:
+    broken = Graph()
+    broken += graph
+    span = broken.value(ID["faxe-strategi/bearing/2/principle/1"], SG.sourceSpan)
+    broken.remove((span, SG.startLine, None))
+    return broken
+
+
+def test_a_node_is_validated_again_when_what_it_points_to_changes(graph: Graph, warm_cache: ValidatedCache) -> None:
+    """The children of a track whose type changed are unchanged themselves, yet their parent is no longer a
+    document node: their fingerprints include the types of the IRIs they point to."""
+    broken = _retyped_track(graph)
+    children = set(broken.subjects(DCTERMS.isPartOf, ID["slagelse-2024-2030/track/5"]))
+    assert children and children <= set(unvalidated(broken, load_shapes(), warm_cache))
+
+
+@pytest.mark.parametrize("breakage", [_retyped_track, _without_span_line])
+def test_cached_validation_reports_what_a_full_validation_reports(graph: Graph, warm_cache: ValidatedCache,
+                                                                   breakage) -> None:  # type: ignore[no-untyped-def]
+    broken = breakage(graph)
+    full = find_violations(broken)
+    assert full
+    cached = find_violations(broken, cache=warm_cache)
+    assert {(v.focus, v.path, v.shape) for v in cached} == {(v.focus, v.path, v.shape) for v in full}
+
+
+def test_after_a_refused_graph_only_the_refused_nodes_are_validated_again(graph: Graph, tmp_path: Path) -> None:
+    broken = Graph()
+    broken += graph
+    node = ID["faxe-strategi/bearing/2"]
+    broken.remove((node, SG.text, None))
+    with ValidatedCache(tmp_path / "v.sqlite") as cache:
+        assert {v.focus for v in find_violations(broken, cache=cache)} == {str(node)}
+        assert set(unvalidated(broken, load_shapes(), cache)) == {node}
+        assert {v.focus for v in find_violations(broken, cache=cache)} == {str(node)}
