@@ -20,7 +20,8 @@ class Settings(BaseSettings):
     index_kind: str = Field("auto", description="Vector index kind: auto, flat (exact) or hnsw (approximate)")
     index_threshold: int = Field(20_000, ge=1, description="Above this many vectors 'auto' picks the approximate index")
     keep_generations: int = Field(3, ge=1, description="How many build generations to keep on disk")
-    cache_dir: Path | None = Field(None, description="Embedding cache folder; default <build_dir>/cache")
+    cache_dir: Path | None = Field(None, description="Cache folder (embeddings, SHACL fingerprints that passed); "
+                                                       "default <build_dir>/cache")
 
     host: str = Field("127.0.0.1", description="Address the service listens on")
     port: int = Field(8000, ge=1, le=65535, description="Port the service listens on")
