@@ -279,8 +279,8 @@ def render(data: dict[str, Any]) -> str:
             out += [f"In the single-client series, search p50 exceeds the floor p50 by **{b['over_floor_p50_ms']:.2f} ms**; "
                     f"the in-process work after the embedding accounts for {b['after_embedding']['p50_ms']:.2f} ms of "
                     f"it, leaving **{b['http_residual_p50_ms']:.2f} ms** for the web stack: uvicorn (h11), FastAPI "
-                    "parameter validation, three thread-pool dependencies plus the route's own thread hand-off, "
-                    "response validation and serialisation, the access log (see the experiment at the end).", ""]
+                    "parameter validation, the route's thread hand-off to the search and the search's hand-off to "
+                    "the batching embedder's thread, the access log.", ""]
         out += [text.HOT_PATH, ""]
 
     sec = _section(data, "scale")
