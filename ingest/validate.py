@@ -23,6 +23,7 @@ from pathlib import Path
 import pyshacl
 from pyshacl import validate as shacl_validate
 from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.compare import to_canonical_graph
 from rdflib.namespace import RDF
 from rdflib.term import Node
 
@@ -49,10 +50,12 @@ def load_shapes() -> Graph:
     return Graph().parse(resource_path(SHAPES_FILE), format="turtle")
 
 
-def shapes_digest(variant: str = "full") -> str:
-    """Identifies the rules a fingerprint was validated against: shapes.ttl, the variant, pySHACL's version."""
-    h = hashlib.sha256(resource_path(SHAPES_FILE).read_bytes())
-    h.update(f"\0{variant}\0{pyshacl.__version__}".encode())
+def shapes_digest(shapes: Graph) -> str:
+    """Identifies the rules a fingerprint was validated against: the shapes graph (canonicalised, so blank
+    node labels do not matter) and pySHACL's version."""
+    lines = sorted(to_canonical_graph(shapes).serialize(format="nt").splitlines())
+    h = hashlib.sha256("\n".join(lines).encode())
+    h.update(f"\0{pyshacl.__version__}".encode())
     return h.hexdigest()
 
 
@@ -109,6 +112,12 @@ def target_nodes(data: Graph, shapes: Graph) -> set[Node]:
     return out
 
 
+def paths_are_predicates(shapes: Graph) -> bool:
+    """Every sh:path is a plain predicate (no inverse, sequence or transitive paths): the premise of
+    :func:`fingerprint`. A SPARQL constraint must likewise look only at what :func:`visible_triples` covers."""
+    return all(isinstance(path, URIRef) for path in shapes.objects(None, SH.path))
+
+
 def deep_predicates(shapes: Graph) -> frozenset[Node]:
     """Predicates whose values the shapes look into beyond their type: the paths of property shapes with an
     ``sh:node`` whose shape constrains more than ``rdf:type`` / ``sg:inDocument`` (e.g. source spans)."""
@@ -151,33 +160,36 @@ def fingerprint(data: Graph, node: Node, digest: str, deep: frozenset[Node]) -> 
     return hashlib.sha256(f"{digest}\n{node.n3()}\n".encode() + "\n".join(lines).encode()).digest()
 
 
-def unvalidated(data: Graph, shapes: Graph, cache: ValidatedCache, variant: str = "full") -> dict[Node, bytes]:
+def unvalidated(data: Graph, shapes: Graph, cache: ValidatedCache) -> dict[Node, bytes]:
     """The focus nodes of ``data`` whose fingerprint has not conformed before, with their fingerprints."""
-    digest, deep = shapes_digest(variant), deep_predicates(shapes)
+    digest, deep = shapes_digest(shapes), deep_predicates(shapes)
     prints = {n: fingerprint(data, n, digest, deep) for n in target_nodes(data, shapes)}
     known = cache.known(prints.values())
     return {n: f for n, f in prints.items() if f not in known}
 
 
-def find_violations(data: Graph, shapes: Graph | None = None, *, cache: ValidatedCache | None = None,
-                    variant: str = "full") -> list[Violation]:
+def find_violations(data: Graph, shapes: Graph | None = None, *, cache: ValidatedCache | None = None) -> list[Violation]:
     """Every SHACL violation of ``data``, each naming the focus node, its source line and the rule.
 
     With ``cache``, focus nodes whose fingerprint conformed before are not validated again: the others
     are validated on :func:`visible_subgraph` (pySHACL's own ``focus_nodes`` option is no substitute: it
     also filters the value nodes of nested shapes such as ``sh:node``, so their violations went unseen),
-    and the fingerprints of those that conform are added (``variant`` names the shapes graph).
+    and the fingerprints of those that conform are added.
     """
     shapes = shapes if shapes is not None else load_shapes()
     todo: dict[Node, bytes] | None = None
     target = data
+    if cache is not None and not paths_are_predicates(shapes):
+        cache = None  # an inverse or sequence path sees beyond the neighbourhood a fingerprint covers
     if cache is not None:
-        todo = unvalidated(data, shapes, cache, variant)
+        todo = unvalidated(data, shapes, cache)
         if not todo:
             return []
         if len(todo) < len(target_nodes(data, shapes)):
             target = visible_subgraph(data, todo, shapes)
-    conforms, report, _ = shacl_validate(target, shacl_graph=shapes, inference="none", advanced=False,
+    rules = Graph()  # pySHACL adds to the shapes graph it is given; keep the caller's (and its digest) intact
+    rules += shapes
+    conforms, report, _ = shacl_validate(target, shacl_graph=rules, inference="none", advanced=False,
                                          allow_warnings=True)
     violations = [] if conforms else _violations(report, data)
     if todo is not None:
@@ -230,9 +242,9 @@ def _violations(report: object, data: Graph) -> list[Violation]:
 
 
 def validate_graph(data: Graph, shapes: Graph | None = None, show: int = 10, *,
-                   cache: ValidatedCache | None = None, variant: str = "full") -> None:
+                   cache: ValidatedCache | None = None) -> None:
     """Raise ``ValidationError`` naming the offending nodes and rules when ``data`` does not conform."""
-    violations = find_violations(data, shapes, cache=cache, variant=variant)
+    violations = find_violations(data, shapes, cache=cache)
     if violations:
         lines = "\n  ".join(str(v) for v in violations[:show])
         more = f"\n  … and {len(violations) - show} more" if len(violations) > show else ""

@@ -182,4 +182,4 @@ def validate_analysis(added: Graph, graph: Graph, cache: ValidatedCache | None =
             for triple in graph.triples((node, SG.inDocument, None)):
                 data.add(triple)
     with _memoised_sparql_parsing():
-        validate_graph(data, analysis_shapes(), cache=cache, variant="analysis")
+        validate_graph(data, analysis_shapes(), cache=cache)
