@@ -143,14 +143,22 @@ def child(corpora: Path, build_dir: Path, cache_dir: Path, index_kind: str, anal
                       "generation_bytes": dir_bytes(result.path)}, ensure_ascii=False))
 
 
-def cold(work: Path = WORK / "bundled") -> dict[str, Any]:
-    """The cold build, then the embedding of the same texts alone (same calls, own process)."""
-    shutil.rmtree(work / "cold", ignore_errors=True)
+def cold(work: Path = WORK / "bundled", reps: int = 3) -> dict[str, Any]:
+    """Cold builds, each followed by the embedding of the same texts alone (same calls, own process); the
+    speed of the model itself drifts by tens of percent between minutes on this shared machine, so the pairs
+    are measured back to back and the pair with the median ratio is reported (all ratios kept)."""
     calls = work / "cold-model-calls.json"
-    out = build(CORPORA, work / "cold" / "build", work / "cold" / "cache", record_calls=calls)
-    out["embed_alone"] = alone = embed_alone(calls)
-    out["ratio_to_embed_alone"] = round(out["run_build_s"] / alone["seconds"], 3)
-    return out
+    pairs = []
+    for _ in range(reps):
+        shutil.rmtree(work / "cold", ignore_errors=True)
+        out = build(CORPORA, work / "cold" / "build", work / "cold" / "cache", record_calls=calls)
+        out["embed_alone"] = alone = embed_alone(calls)
+        out["ratio_to_embed_alone"] = round(out["run_build_s"] / alone["seconds"], 3)
+        pairs.append(out)
+    ratios = [p["ratio_to_embed_alone"] for p in pairs]
+    chosen = sorted(pairs, key=lambda p: p["ratio_to_embed_alone"])[len(pairs) // 2]
+    chosen["ratios_all_pairs"] = ratios
+    return chosen
 
 
 def incremental(work: Path = WORK / "bundled", warm_cache: Path | None = None) -> dict[str, Any]:
