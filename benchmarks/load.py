@@ -10,13 +10,10 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import os
 import random
 import secrets
 import shutil
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -24,6 +21,8 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+
+from benchmarks.common import serve
 
 ROOT = Path(__file__).resolve().parents[1]
 QUERIES = [
@@ -34,12 +33,6 @@ QUERIES = [
     "anerkendelse", "brugerinddragelse", "forebyggelse", "boliger til udsatte", "sociale virksomheder",
 ]
 TYPES = [None, None, "Principle", "Track", "Bearing", "Statement"]
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def _percentile(values: list[float], q: float) -> float:
@@ -156,33 +149,12 @@ def main() -> int:
     token = secrets.token_urlsafe(24)
     work = Path(tempfile.mkdtemp(prefix="sg-load-"))
     cache = (args.build or ROOT / "build") / "cache"
-    port = _free_port()
-    env = {**os.environ, "STRATEGIGRAF_BUILD_DIR": str(work / "build"), "STRATEGIGRAF_ADMIN_TOKEN": token,
-           "STRATEGIGRAF_CORPORA_DIR": str(ROOT / "corpora")}
+    env = {"STRATEGIGRAF_ADMIN_TOKEN": token}
     if cache.is_dir():
         env["STRATEGIGRAF_CACHE_DIR"] = str(cache)
-    log = (work / "server.log").open("wb")
-    server = subprocess.Popen([sys.executable, "-m", "ingest", "serve", "--host", "127.0.0.1", "--port", str(port)],
-                              cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 600
-        while True:
-            if server.poll() is not None:
-                raise SystemExit(f"server exited: see {work / 'server.log'}")
-            try:
-                if httpx.get(base + "/health", timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if time.monotonic() > deadline:
-                raise SystemExit("server not ready in 600 s")
-            time.sleep(0.5)
-        report = asyncio.run(_run(base, args.seconds, args.clients, token))
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
-        log.close()
+    # An empty build folder: the server builds the bundled corpora first, hence the long start-up allowance.
+    with serve(work / "build", env=env, ready_timeout_s=600) as server:
+        report = asyncio.run(_run(server.base, args.seconds, args.clients, token))
     command = f"make load  # python -m benchmarks.load --seconds {args.seconds:g} --clients {args.clients}"
     args.out.mkdir(parents=True, exist_ok=True)
     (args.out / "load.json").write_text(json.dumps(report, indent=1), encoding="utf-8")

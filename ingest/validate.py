@@ -14,8 +14,6 @@ nodes (and whatever points at a node whose type changed), not the whole corpus.
 from __future__ import annotations
 
 import hashlib
-import sqlite3
-import threading
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,6 +26,7 @@ from rdflib.namespace import RDF
 from rdflib.term import Node
 
 from ingest.errors import ValidationError
+from ingest.sqlitecache import SqliteCache
 from ontology import SG, SH, SHAPES_FILE, resource_path
 
 
@@ -59,43 +58,21 @@ def shapes_digest(shapes: Graph) -> str:
     return h.hexdigest()
 
 
-class ValidatedCache:
+class ValidatedCache(SqliteCache):
     """Fingerprints of focus nodes that conformed (sqlite, beside the embedding cache)."""
 
+    what = "SHACL validation cache"
+
     def __init__(self, path: str | Path) -> None:
-        self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._lock = threading.Lock()
-        self._conn = sqlite3.connect(str(self.path), timeout=30.0, check_same_thread=False)
-        self._conn.execute("PRAGMA journal_mode=WAL")
-        self._conn.execute("CREATE TABLE IF NOT EXISTS validated (fingerprint BLOB PRIMARY KEY)")
-        self._conn.commit()
+        super().__init__(path, "CREATE TABLE IF NOT EXISTS validated (fingerprint BLOB PRIMARY KEY)")
 
     def known(self, fingerprints: Iterable[bytes]) -> set[bytes]:
-        wanted = list(fingerprints)
-        found: set[bytes] = set()
-        with self._lock:
-            for start in range(0, len(wanted), 500):
-                chunk = wanted[start:start + 500]
-                rows = self._conn.execute(
-                    f"SELECT fingerprint FROM validated WHERE fingerprint IN ({','.join('?' * len(chunk))})", chunk)
-                found.update(bytes(r[0]) for r in rows)
-        return found
+        rows = self._select_in("SELECT fingerprint FROM validated WHERE fingerprint IN ({marks})", list(fingerprints))
+        return {bytes(r[0]) for r in rows}
 
     def add(self, fingerprints: Iterable[bytes]) -> None:
-        with self._lock:
+        with self._lock, self._conn:
             self._conn.executemany("INSERT OR IGNORE INTO validated VALUES (?)", [(f,) for f in fingerprints])
-            self._conn.commit()
-
-    def close(self) -> None:
-        with self._lock:
-            self._conn.close()
-
-    def __enter__(self) -> ValidatedCache:
-        return self
-
-    def __exit__(self, *_exc: object) -> None:
-        self.close()
 
 
 def target_nodes(data: Graph, shapes: Graph) -> set[Node]:

@@ -3,17 +3,13 @@ client on it, and a real uvicorn server on 127.0.0.1."""
 
 from __future__ import annotations
 
-import os
 import shutil
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
 import pytest
+
+from tests import servers
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPORA = ROOT / "corpora"
@@ -75,44 +71,15 @@ def client(settings):  # type: ignore[no-untyped-def]
         yield test_client
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture(scope="session")
 def live_server(build_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """Base URL of a real `strategigraf serve` process (uvicorn) on 127.0.0.1."""
-    port = _free_port()
-    log_path = tmp_path_factory.mktemp("server") / "server.log"
-    log = log_path.open("wb")
-    env = {**os.environ, "STRATEGIGRAF_BUILD_DIR": str(build_dir), "STRATEGIGRAF_CORPORA_DIR": str(CORPORA),
-           "STRATEGIGRAF_SPARQL_TIMEOUT_S": "3"}
-    proc = subprocess.Popen([sys.executable, "-m", "ingest", "serve", "--host", "127.0.0.1", "--port", str(port)],
-                            env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 120
+    proc, base = servers.start(build_dir, tmp_path_factory.mktemp("server") / "server.log",
+                               {"STRATEGIGRAF_SPARQL_TIMEOUT_S": "3"})
     try:
-        while time.monotonic() < deadline:
-            if proc.poll() is not None:
-                out = log_path.read_text(errors="replace")
-                raise RuntimeError(f"server exited with {proc.returncode}:\n{out}")
-            try:
-                if httpx.get(base + "/health", timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                time.sleep(0.3)
-        else:
-            raise RuntimeError("server did not become ready in 120 s")
         yield base
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        log.close()
+        servers.stop(proc)
 
 
 @pytest.fixture

@@ -11,16 +11,13 @@ switching models never returns stale vectors.
 from __future__ import annotations
 
 import hashlib
-import sqlite3
-import threading
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
-from types import TracebackType
 
 import numpy as np
 
 from ingest.embed.base import Embedder, check_texts
-from ingest.errors import BuildError
+from ingest.sqlitecache import SqliteCache
 
 __all__ = ["EmbeddingCache", "cache_key", "embed_passages_cached", "embed_queries_cached"]
 
@@ -31,7 +28,6 @@ CREATE TABLE IF NOT EXISTS embeddings (
     vec BLOB NOT NULL
 ) WITHOUT ROWID
 """
-_CHUNK = 500  # keys per SELECT ... IN (...), well below SQLite's variable limit
 
 
 def cache_key(embedder_name: str, role: str, text: str) -> bytes:
@@ -45,39 +41,24 @@ def cache_key(embedder_name: str, role: str, text: str) -> bytes:
     return h.digest()
 
 
-class EmbeddingCache:
+class EmbeddingCache(SqliteCache):
     """A sqlite3-backed map from :func:`cache_key` to a float32 vector."""
 
+    what = "embedding cache"
+
     def __init__(self, path: str | Path) -> None:
-        self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._lock = threading.Lock()
-        try:
-            self._conn = sqlite3.connect(str(self.path), timeout=30.0, check_same_thread=False)
-            self._conn.execute("PRAGMA journal_mode=WAL")
-            self._conn.execute("PRAGMA synchronous=NORMAL")
-            self._conn.execute(_SCHEMA)
-            self._conn.commit()
-        except sqlite3.DatabaseError as exc:
-            raise BuildError(f"embedding cache is not a readable sqlite3 database ({exc})", file=self.path) from exc
+        super().__init__(path, _SCHEMA)
 
     def get_many(self, keys: Sequence[bytes], dim: int | None = None) -> dict[bytes, np.ndarray]:
         """Cached vectors for those ``keys`` that are present (and, if given, of dimension ``dim``)."""
         found: dict[bytes, np.ndarray] = {}
         unique = list(dict.fromkeys(keys))
-        with self._lock:
-            for i in range(0, len(unique), _CHUNK):
-                chunk = unique[i : i + _CHUNK]
-                marks = ",".join("?" * len(chunk))
-                rows = self._conn.execute(
-                    f"SELECT key, dim, vec FROM embeddings WHERE key IN ({marks})", chunk
-                ).fetchall()
-                for key, d, blob in rows:
-                    if dim is not None and d != dim:
-                        continue
-                    vec = np.frombuffer(blob, dtype=np.float32)
-                    if vec.shape[0] == d:
-                        found[bytes(key)] = vec
+        for key, d, blob in self._select_in("SELECT key, dim, vec FROM embeddings WHERE key IN ({marks})", unique):
+            if dim is not None and d != dim:
+                continue
+            vec = np.frombuffer(blob, dtype=np.float32)
+            if vec.shape[0] == d:
+                found[bytes(key)] = vec
         return found
 
     def put_many(self, items: Mapping[bytes, np.ndarray] | Iterable[tuple[bytes, np.ndarray]]) -> None:
@@ -96,18 +77,6 @@ class EmbeddingCache:
         with self._lock:
             (n,) = self._conn.execute("SELECT COUNT(*) FROM embeddings").fetchone()
         return int(n)
-
-    def close(self) -> None:
-        with self._lock:
-            self._conn.close()
-
-    def __enter__(self) -> EmbeddingCache:
-        return self
-
-    def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        self.close()
 
 
 def _embed_cached(embedder: Embedder, texts: Sequence[str], cache: EmbeddingCache, role: str) -> tuple[np.ndarray, int]:

@@ -9,7 +9,6 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -29,16 +28,11 @@ from ingest.publish import (
     publish_chunks,
     publish_generation,
 )
+from tests import servers
 
 ROOT = Path(__file__).resolve().parents[2]
 GRAPH = "https://w3id.org/strategigraf/graph/test"
 SPARQL_JSON = "application/sparql-results+json"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 # ------------------------------------------------------------------------------------------------------
@@ -72,7 +66,7 @@ def test_chunks_keep_lines_whole_and_blank_nodes_together() -> None:
 
 
 def test_unreachable_store_is_a_clear_error() -> None:
-    target = PublishTarget(endpoint=f"http://127.0.0.1:{_free_port()}/sparql-graph-crud-auth", timeout_s=2)
+    target = PublishTarget(endpoint=f"http://127.0.0.1:{servers.free_port()}/sparql-graph-crud-auth", timeout_s=2)
     with pytest.raises(PublishError, match="could not reach"):
         publish_chunks([b"<http://s> <http://p> <http://o> .\n"], target)
 
@@ -119,7 +113,7 @@ def virtuoso(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     if exe is None:
         pytest.fail("virtuoso-t not found: install the Debian package virtuoso-opensource (`make test` does as root)")
     db = tmp_path_factory.mktemp("virtuoso")
-    sql_port, http_port = _free_port(), _free_port()
+    sql_port, http_port = servers.free_port(), servers.free_port()
     ini = db / "virtuoso.ini"
     ini.write_text(virtuoso_ini(_packaged_ini().read_text(encoding="utf-8"), db, sql_port, http_port),
                    encoding="utf-8")
@@ -182,38 +176,6 @@ def _norm(row: dict[str, dict[str, str]]) -> tuple[tuple[str, str, str, str], ..
     return tuple(sorted(out))
 
 
-def _start_server(build_dir: Path, env_extra: dict[str, str], log_path: Path) -> tuple[subprocess.Popen[bytes], str]:
-    port = _free_port()
-    env = {**os.environ, "STRATEGIGRAF_BUILD_DIR": str(build_dir), "STRATEGIGRAF_CORPORA_DIR": str(ROOT / "corpora"),
-           "STRATEGIGRAF_SPARQL_TIMEOUT_S": "10", **env_extra}
-    log = log_path.open("wb")
-    proc = subprocess.Popen([sys.executable, "-m", "ingest", "serve", "--host", "127.0.0.1", "--port", str(port)],
-                            env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
-    log.close()
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"server exited with {proc.returncode}:\n{log_path.read_text(errors='replace')}")
-        try:
-            if httpx.get(base + "/health", timeout=2).status_code == 200:
-                return proc, base
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.3)
-    proc.kill()
-    raise RuntimeError("server did not become ready in 120 s")
-
-
-def _stop(proc: subprocess.Popen[bytes]) -> None:
-    proc.terminate()
-    try:
-        proc.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait(timeout=10)
-
-
 @pytest.fixture(scope="module")
 def published(virtuoso: str, generation_dir: Path) -> dict[str, object]:
     """The session build published to Virtuoso through the CLI (Graph Store Protocol, digest auth as dba)."""
@@ -270,8 +232,9 @@ def test_service_forwards_sparql_to_the_published_graph(virtuoso: str, published
     with the same rows as the embedded store (live_server)."""
     from service.sparql import load_catalogue
 
-    proc, base = _start_server(build_dir, {"STRATEGIGRAF_SPARQL_UPSTREAM": virtuoso + "/sparql",
-                                           "STRATEGIGRAF_SPARQL_UPSTREAM_GRAPH": GRAPH}, tmp_path / "upstream.log")
+    proc, base = servers.start(build_dir, tmp_path / "upstream.log",
+                               {"STRATEGIGRAF_SPARQL_TIMEOUT_S": "10", "STRATEGIGRAF_SPARQL_UPSTREAM": virtuoso + "/sparql",
+                                "STRATEGIGRAF_SPARQL_UPSTREAM_GRAPH": GRAPH})
     compared: list[str] = []
     try:
         for example in load_catalogue():
@@ -309,7 +272,7 @@ def test_service_forwards_sparql_to_the_published_graph(virtuoso: str, published
         r = httpx.get(base + "/sparql", params={"query": "SELECT ?x WHERE { ?x"})
         assert r.status_code == 400 and r.headers["content-type"].startswith("application/problem+json")
     finally:
-        _stop(proc)
+        servers.stop(proc)
 
 
 def test_unreachable_upstream_is_502(settings: Settings) -> None:
@@ -317,7 +280,7 @@ def test_unreachable_upstream_is_502(settings: Settings) -> None:
 
     from service.app import create_app
 
-    dead = settings.model_copy(update={"sparql_upstream": f"http://127.0.0.1:{_free_port()}/sparql"})
+    dead = settings.model_copy(update={"sparql_upstream": f"http://127.0.0.1:{servers.free_port()}/sparql"})
     with TestClient(create_app(dead)) as client:
         r = client.get("/sparql", params={"query": "ASK {}"})
         assert r.status_code == 502

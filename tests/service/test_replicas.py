@@ -4,68 +4,32 @@ See docs/scaling.md."""
 
 from __future__ import annotations
 
-import os
-import socket
 import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def _stop(proc: subprocess.Popen[bytes]) -> None:
-    proc.terminate()
-    try:
-        proc.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait(timeout=10)
+from tests import servers
 
 
 @pytest.fixture(scope="module")
 def replicas(build_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[list[str]]:
     """Base URLs of two `python -m ingest serve` processes on two free ports, sharing ``build_dir``."""
     logs = tmp_path_factory.mktemp("replicas")
-    env = {**os.environ, "STRATEGIGRAF_BUILD_DIR": str(build_dir), "STRATEGIGRAF_CORPORA_DIR": str(ROOT / "corpora"),
-           "STRATEGIGRAF_SPARQL_TIMEOUT_S": "5"}
+    env = {"STRATEGIGRAF_SPARQL_TIMEOUT_S": "5"}
     procs: list[tuple[subprocess.Popen[bytes], str, Path]] = []
     try:
         for i in range(2):  # started together: both load the same generation concurrently
-            port = _free_port()
             log_path = logs / f"replica-{i}.log"
-            with log_path.open("wb") as log:
-                proc = subprocess.Popen([sys.executable, "-m", "ingest", "serve", "--host", "127.0.0.1",
-                                         "--port", str(port)], env=env, cwd=ROOT, stdout=log,
-                                        stderr=subprocess.STDOUT)
-            procs.append((proc, f"http://127.0.0.1:{port}", log_path))
-        deadline = time.monotonic() + 180
+            procs.append((*servers.launch(build_dir, log_path, env), log_path))
         for proc, base, log_path in procs:
-            while True:
-                if proc.poll() is not None:
-                    pytest.fail(f"replica exited with {proc.returncode}:\n{log_path.read_text(errors='replace')}")
-                try:
-                    if httpx.get(base + "/health", timeout=2).status_code == 200:
-                        break
-                except httpx.HTTPError:
-                    pass
-                if time.monotonic() > deadline:
-                    pytest.fail(f"replica {base} not ready in 180 s:\n{log_path.read_text(errors='replace')}")
-                time.sleep(0.3)
+            servers.wait_ready(proc, base, log_path, timeout_s=180)
         yield [base for _, base, _ in procs]
     finally:
         for proc, _, _ in procs:
-            _stop(proc)
+            servers.stop(proc)
 
 
 def test_two_replicas_serve_the_same_build(replicas: list[str], generation_dir: Path) -> None:
