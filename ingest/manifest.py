@@ -2,18 +2,25 @@
 
 from __future__ import annotations
 
+import csv
 import hashlib
 import re
 import tomllib
+import unicodedata
 from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
 from pathlib import Path
 
 from ingest.errors import ManifestError, SourceError
 
-DOCUMENT_KINDS = ("strategy", "political-bearings", "strategy-proposal", "follow-up-report")
+DOCUMENT_KINDS = ("strategy", "policy", "political-bearings", "strategy-proposal", "follow-up-report")
 RELATIONS = ("follows_up", "carries_forward", "revises")
-REQUIRED = ("id", "file", "municipality", "title", "kind", "year", "committee", "layout")
+REQUIRED = ("id", "file", "municipality", "title", "kind", "year", "committee")
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+_SHA256 = re.compile(r"^[0-9a-f]{64}$")
+MUNICIPALITIES_FILE = "kommuner.csv"
+"""The 98 Danish municipalities with their official codes (package data of ``ingest.data``)."""
 
 
 @dataclass(frozen=True)
@@ -21,6 +28,41 @@ class Municipality:
     key: str
     name: str
     code: str | None = None
+
+    @property
+    def base_name(self) -> str:
+        """The name without "Kommune"/"Regionskommune" and without the genitive s the CSV writes
+        ("Københavns Kommune" → "København")."""
+        return municipality_base_name(self.name)
+
+
+_DANISH_FOLD = str.maketrans({"æ": "ae", "ø": "oe", "å": "aa", "Æ": "ae", "Ø": "oe", "Å": "aa"})
+
+
+def slugify(text: str) -> str:
+    """Lower-case ASCII slug: Danish letters spelled out (æ→ae, ø→oe, å→aa), other marks dropped."""
+    folded = unicodedata.normalize("NFKD", text.translate(_DANISH_FOLD))
+    ascii_text = folded.encode("ascii", "ignore").decode().lower()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text).strip("-")
+
+
+_GENITIVE_NAMES = ("Københavns", "Bornholms", "Nordfyns", "Vesthimmerlands")
+
+
+def municipality_base_name(name: str) -> str:
+    base = re.sub(r"\s+(?:Regions)?[Kk]ommune$", "", name.strip())
+    return base[:-1] if base in _GENITIVE_NAMES else base
+
+
+@cache
+def known_municipalities() -> dict[str, Municipality]:
+    """Every Danish municipality by key (the slug of its base name: "aarhus", "hoeje-taastrup", "koebenhavn")."""
+    text = resources.files("ingest.data").joinpath(MUNICIPALITIES_FILE).read_text(encoding="utf-8")
+    out: dict[str, Municipality] = {}
+    for row in csv.DictReader(text.splitlines()):
+        key = slugify(municipality_base_name(row["name"]))
+        out[key] = Municipality(key=key, name=row["name"], code=row["code"])
+    return out
 
 
 @dataclass(frozen=True)
@@ -34,7 +76,12 @@ class DocumentEntry:
     kind: str
     year: int
     committee: str
-    layout: str
+    layout: str | None = None
+    """Legacy layout parser (the five bundled texts only); without it the file is read by format."""
+    sha256: str | None = None
+    """SHA-256 of the original file, written by ``strategigraf add``."""
+    format: str | None = None
+    """Format detected when the file was added (pdf, docx, html, markdown, text …)."""
     period: str | None = None
     date: str | None = None
     source: str | None = None
@@ -95,12 +142,16 @@ def load_manifest(path: Path, layouts: frozenset[str] | None = None) -> Manifest
             raise ManifestError(f"duplicate id {doc_id!r}", file=path, line=line)
         seen.add(doc_id)
         if raw["municipality"] not in munis:
-            raise ManifestError(f"document {doc_id}: unknown municipality {raw['municipality']!r} "
-                                f"(known: {', '.join(sorted(munis))})", file=path, line=line)
+            fallback = known_municipalities().get(str(raw["municipality"]))
+            if fallback is None:
+                raise ManifestError(f"document {doc_id}: unknown municipality {raw['municipality']!r} "
+                                    f"(known: {', '.join(sorted(munis))}, or the key of a Danish municipality "
+                                    f"such as 'aarhus' or 'hoeje-taastrup')", file=path, line=line)
+            munis[fallback.key] = fallback
         if raw["kind"] not in DOCUMENT_KINDS:
             raise ManifestError(f"document {doc_id}: unknown kind {raw['kind']!r} "
                                 f"(known: {', '.join(DOCUMENT_KINDS)})", file=path, line=line)
-        if layouts is not None and raw["layout"] not in layouts:
+        if raw.get("layout") and layouts is not None and raw["layout"] not in layouts:
             raise ManifestError(f"document {doc_id}: unknown layout {raw['layout']!r} "
                                 f"(known: {', '.join(sorted(layouts))})", file=path, line=line)
         try:
@@ -108,10 +159,16 @@ def load_manifest(path: Path, layouts: frozenset[str] | None = None) -> Manifest
         except (TypeError, ValueError) as exc:
             raise ManifestError(f"document {doc_id}: year {raw['year']!r} is not a number",
                                 file=path, line=line) from exc
+        sha256 = str(raw["sha256"]).lower() if raw.get("sha256") else None
+        if sha256 is not None and not _SHA256.match(sha256):
+            raise ManifestError(f"document {doc_id}: sha256 {raw['sha256']!r} is not 64 hex digits",
+                                file=path, line=line)
         relations = {r: tuple(str(x) for x in raw.get(r, [])) for r in RELATIONS if raw.get(r)}
         docs.append(DocumentEntry(
             id=doc_id, file=str(raw["file"]), municipality=str(raw["municipality"]), title=str(raw["title"]),
-            kind=str(raw["kind"]), year=year, committee=str(raw["committee"]), layout=str(raw["layout"]),
+            kind=str(raw["kind"]), year=year, committee=str(raw["committee"]),
+            layout=str(raw["layout"]) if raw.get("layout") else None, sha256=sha256,
+            format=str(raw["format"]) if raw.get("format") else None,
             period=raw.get("period"), date=str(raw["date"]) if raw.get("date") else None,
             source=raw.get("source"), relations=relations, line=line,
         ))
