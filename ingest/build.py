@@ -37,8 +37,9 @@ from rdflib import Graph
 
 from ingest.errors import BuildError, IngestError
 from ingest.graph import ParsedSource, build_graph
-from ingest.manifest import Manifest, load_manifest, read_source
-from ingest.parse import LAYOUTS, parse_document
+from ingest.document import load_document
+from ingest.manifest import Manifest, load_manifest
+from ingest.parse import LAYOUTS
 from ingest.records import DocumentRecord, NodeRecord, build_records, records_payload
 from ingest.validate import ValidatedCache, validate_graph
 from ontology import PREFIXES
@@ -106,16 +107,27 @@ def build_lock(build_dir: Path) -> Iterator[None]:
 
 
 def parse_corpus(manifest: Manifest, progress: Progress | None = None) -> dict[str, ParsedSource]:
-    """Read and parse every document of the manifest, in manifest order."""
+    """Read every document of the manifest and recognise its structure, in manifest order."""
     docs: dict[str, ParsedSource] = {}
     for entry in manifest.documents:
         path = manifest.root / entry.file
         if progress:
-            progress(f"parsing {entry.file} ({entry.layout})")
-        source = read_source(path)
-        parsed = parse_document(entry.layout, source.text, str(path))
-        docs[entry.id] = ParsedSource(entry=entry, source=source, parsed=parsed)
+            progress(f"reading {entry.file}")
+        loaded = load_document(path, layout=entry.layout)
+        docs[entry.id] = ParsedSource(entry=entry, source=loaded.source, parsed=loaded.parsed,
+                                      format=loaded.format, page_starts=loaded.page_starts)
     return docs
+
+
+SOURCES_DIR = "sources"
+"""Folder of a generation holding each document's source text (decoded or extracted) as ``<id>.txt``."""
+
+
+def write_sources(docs: dict[str, ParsedSource], folder: Path) -> None:
+    """The text every node's offsets point into, one file per document, so a generation is self-contained."""
+    (folder / SOURCES_DIR).mkdir()
+    for doc_id, doc in docs.items():
+        (folder / SOURCES_DIR / f"{doc_id}.txt").write_text(doc.source.text, encoding="utf-8")
 
 
 def class_counts(graph: Graph) -> dict[str, int]:
@@ -291,6 +303,7 @@ def run_build(options: BuildOptions, progress: Progress | None = None) -> BuildR
             for _ in write_graph_files(graph, tmp):
                 _fault_point("write")
             _write_json(tmp / "records.json", records_payload(documents, nodes))
+            write_sources(docs, tmp)
             _write_json(tmp / ANALYSIS_FILE, analysis.payload)
             np.save(tmp / "vectors.npy", embedded.vectors)
             indexes.save(tmp)
@@ -301,7 +314,8 @@ def run_build(options: BuildOptions, progress: Progress | None = None) -> BuildR
                 "build_id": build_id,
                 "created": datetime.now(UTC).isoformat(timespec="seconds"),
                 "corpora": {
-                    d.entry.id: {"file": d.entry.file, "sha256": d.source.sha256, "encoding": d.source.encoding}
+                    d.entry.id: {"file": d.entry.file, "sha256": d.source.sha256, "encoding": d.source.encoding,
+                                 "format": d.format, "text": f"{SOURCES_DIR}/{d.entry.id}.txt"}
                     for d in docs.values()
                 },
                 "counts": {

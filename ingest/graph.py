@@ -21,11 +21,22 @@ _WORD = re.compile(r"[0-9A-Za-zÆØÅæøåÉéÜü]+")
 
 @dataclass(frozen=True)
 class ParsedSource:
-    """One manifest entry with its decoded source text and the parser's result."""
+    """One manifest entry with its source text (decoded, or extracted from PDF/DOCX/HTML) and its tree."""
 
     entry: DocumentEntry
     source: SourceText
     parsed: ParsedDocument
+    format: str = "text"
+    """Format detected from the file's content (``pdf``, ``docx``, ``html``, ``markdown``, ``text`` …)."""
+    page_starts: tuple[tuple[int, int], ...] = ()
+    """(offset in the source text, 1-based page) where each page's text begins, sorted; empty without pages."""
+
+    def page_at(self, offset: int) -> int | None:
+        """The page of the original file the character at ``offset`` of the source text is on."""
+        import bisect
+
+        i = bisect.bisect_right(self.page_starts, (offset, 1 << 30)) - 1
+        return self.page_starts[i][1] if i >= 0 else None
 
 
 def slug(text: str) -> str:
@@ -73,8 +84,11 @@ def _bind(graph: Graph) -> None:
         graph.bind(prefix, ns, override=True)
 
 
-def _add_selector(graph: Graph, iri: URIRef, file: str, start: int, end: int, lines: _LineIndex) -> None:
+def _add_selector(graph: Graph, iri: URIRef, file: str, start: int, end: int, lines: _LineIndex,
+                  page: int | None = None) -> None:
     graph.add((iri, RDF.type, OA.TextPositionSelector))
+    if page is not None:
+        graph.add((iri, SG.page, Literal(page, datatype=XSD.positiveInteger)))
     graph.add((iri, OA.start, Literal(start, datatype=XSD.nonNegativeInteger)))
     graph.add((iri, OA.end, Literal(end, datatype=XSD.nonNegativeInteger)))
     graph.add((iri, SG.sourceFile, Literal(file)))
@@ -101,11 +115,11 @@ def _add_node(graph: Graph, doc: ParsedSource, node: Node, parent: URIRef, order
     file = doc.entry.file
     span = URIRef(f"{iri}/span")
     graph.add((iri, SG.sourceSpan, span))
-    _add_selector(graph, span, file, node.start, node.end, lines)
+    _add_selector(graph, span, file, node.start, node.end, lines, doc.page_at(node.start))
     for i, (start, end) in enumerate(node.segments, start=1):
         seg = URIRef(f"{iri}/span/{i}")
         graph.add((iri, SG.sourceSegment, seg))
-        _add_selector(graph, seg, file, start, end, lines)
+        _add_selector(graph, seg, file, start, end, lines, doc.page_at(start))
         graph.add((seg, SG.order, Literal(i, datatype=XSD.integer)))
     for prop, target in node.links:
         graph.add((iri, SG[prop], node_iri(doc_id, target)))
@@ -125,7 +139,9 @@ def _add_document(graph: Graph, manifest: Manifest, doc: ParsedSource) -> None:
     graph.add((iri, SG.municipality, municipality_iri(muni.key)))
     graph.add((iri, SG.year, Literal(entry.year, datatype=XSD.integer)))
     graph.add((iri, SG.documentKind, Literal(entry.kind)))
-    graph.add((iri, SG.layout, Literal(entry.layout)))
+    if entry.layout:
+        graph.add((iri, SG.layout, Literal(entry.layout)))
+    graph.add((iri, SG.sourceFormat, Literal(doc.format)))
     graph.add((iri, SG.sha256, Literal(doc.source.sha256)))
     graph.add((iri, DCTERMS.source, Literal(entry.file)))
     if entry.period:

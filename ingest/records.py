@@ -22,6 +22,9 @@ class SourceSpan(BaseModel):
     start_line: int = Field(description="1-based line of the start offset")
     end_line: int = Field(description="1-based line of the last character")
     segments: list[tuple[int, int]] = Field(description="Exact pieces of the source the text was read from")
+    page: int | None = Field(default=None, description="1-based page of the original file where the node begins "
+                             "(formats with pages: PDF, Word, pdftotext text)")
+    end_page: int | None = Field(default=None, description="1-based page where the node ends")
 
 
 class Ancestor(BaseModel):
@@ -42,7 +45,9 @@ class DocumentRecord(BaseModel):
     kind: str = Field(description="strategy, political-bearings, strategy-proposal or follow-up-report")
     committee: str = Field(description="Committee or centre behind the document")
     file: str = Field(description="Source file, relative to the corpus folder")
-    layout: str = Field(description="Layout profile used to parse the text")
+    layout: str | None = Field(default=None, description="Legacy layout profile named in the manifest, if any")
+    format: str = Field(default="text", description="Format detected from the file's content (pdf, docx, html, "
+                        "markdown, text, pdftotext, web-transcript)")
     themes: list[str] = Field(description="Cross-cutting themes the document names for itself")
     relations: dict[str, list[str]] = Field(description="Relations to other documents by id")
 
@@ -81,19 +86,18 @@ def build_records(manifest: Manifest, docs: dict[str, ParsedSource]) -> tuple[li
             id=entry.id, iri=str(document_iri(entry.id)), title=entry.title, municipality=muni.key,
             municipality_name=muni.name, year=entry.year, period=entry.period,
             date=entry.date or doc.parsed.attrs.get("date"), kind=entry.kind, committee=entry.committee,
-            file=entry.file, layout=entry.layout, themes=list(doc.parsed.themes),
+            file=entry.file, layout=entry.layout, format=doc.format, themes=list(doc.parsed.themes),
             relations={k: list(v) for k, v in entry.relations.items()},
         ))
         root = Ancestor(id=str(document_iri(entry.id)), type="StrategyDocument", label=entry.title)
-        text = doc.source.text
-
         for i, top in enumerate(doc.parsed.nodes, start=1):
-            _visit(nodes, entry.id, entry.file, text, top, [root], root.id, i)
+            _visit(nodes, doc, top, [root], root.id, i)
     return documents, nodes
 
 
-def _visit(out: list[NodeRecord], doc_id: str, file: str, text: str, node: Node, ancestors: list[Ancestor],
-           parent: str, order: int) -> None:
+def _visit(out: list[NodeRecord], doc: ParsedSource, node: Node, ancestors: list[Ancestor], parent: str,
+           order: int) -> None:
+    doc_id, file, text = doc.entry.id, doc.entry.file, doc.source.text
     iri = str(node_iri(doc_id, node.key))
     links: dict[str, list[str]] = {}
     for prop, target in node.links:
@@ -105,12 +109,13 @@ def _visit(out: list[NodeRecord], doc_id: str, file: str, text: str, node: Node,
         source=SourceSpan(file=file, start=node.start, end=node.end,
                           start_line=line_of_offset(text, node.start),
                           end_line=line_of_offset(text, max(node.start, node.end - 1)),
-                          segments=list(node.segments)),
+                          segments=list(node.segments), page=doc.page_at(node.start),
+                          end_page=doc.page_at(max(node.start, node.end - 1))),
         attrs=dict(node.attrs), links=links, context=embedding_context(node, ancestors),
     ))
     me = Ancestor(id=iri, type=node.kind.value, label=node.label or _short(node))
     for i, child in enumerate(node.children, start=1):
-        _visit(out, doc_id, file, text, child, [*ancestors, me], iri, i)
+        _visit(out, doc, child, [*ancestors, me], iri, i)
 
 
 def _short(node: Node, limit: int = 60) -> str:

@@ -56,6 +56,11 @@ class SourceContext(BaseModel):
     before: str = Field(description="Source text just before the span")
     span: str = Field(description="The source text of the span, markup included")
     after: str = Field(description="Source text just after the span")
+    page: int | None = Field(default=None, description="1-based page of the original file where the node begins")
+    end_page: int | None = Field(default=None, description="1-based page where the node ends")
+    format: str = Field(default="text", description="Format of the original file (pdf, docx, html, markdown, text …)")
+    original: str | None = Field(default=None, description="Path of the original file on this service, opened at "
+                                 "the node's page where the format has pages")
 
 
 class NodeDetail(BaseModel):
@@ -114,6 +119,11 @@ def read_source_text(corpora_dir: Path, file: str) -> str:
     return read_source(path).text
 
 
+def original_link(doc_id: str, page: int | None) -> str:
+    """Where the service serves a document's original file; a PDF viewer opens it at ``#page=N``."""
+    return f"/documents/{doc_id}/original" + (f"#page={page}" if page else "")
+
+
 def node_detail(gen: Generation, iri: str, source_text: str | None) -> NodeDetail | None:
     node = gen.node(iri)
     if node is None:
@@ -126,7 +136,9 @@ def node_detail(gen: Generation, iri: str, source_text: str | None) -> NodeDetai
     text = source_text or ""
     ctx = SourceContext(file=node.source.file, start=s, end=e, start_line=node.source.start_line,
                         end_line=node.source.end_line, segments=node.source.segments,
-                        before=text[max(0, s - CONTEXT_CHARS):s], span=text[s:e], after=text[e:e + CONTEXT_CHARS])
+                        before=text[max(0, s - CONTEXT_CHARS):s], span=text[s:e], after=text[e:e + CONTEXT_CHARS],
+                        page=node.source.page, end_page=node.source.end_page, format=doc.format,
+                        original=original_link(doc.id, node.source.page))
     return NodeDetail(id=node.id, type=node.type, label=node.label, text=node.text, attrs=node.attrs,
                       document=DocumentRef(id=doc.id, title=doc.title, municipality=doc.municipality,
                                            year=doc.year),

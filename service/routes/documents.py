@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+import hashlib
+from pathlib import Path
+
+from fastapi import APIRouter, Response
 
 from service.browse import (
     DocumentDetail,
@@ -13,7 +16,7 @@ from service.browse import (
     node_detail,
 )
 from service.deps import GenerationDep, SettingsDep
-from service.problems import not_found
+from service.problems import Problem, not_found
 from service.sources import source_text_for
 
 router = APIRouter(tags=["browse"])
@@ -30,6 +33,32 @@ def document_route(doc_id: str, gen: GenerationDep) -> DocumentDetail:
     if detail is None:
         raise not_found("document", doc_id)
     return detail
+
+
+ORIGINAL_MEDIA_TYPES = {
+    "pdf": "application/pdf",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "html": "text/html; charset=utf-8",
+}
+
+
+@router.get("/documents/{doc_id}/original", summary="The document's original file, byte for byte",
+            response_class=Response, responses={200: {"content": {t: {} for t in ORIGINAL_MEDIA_TYPES.values()}}})
+def original_route(doc_id: str, gen: GenerationDep, settings: SettingsDep) -> Response:
+    """The file as it was added to corpora/, if it still has the checksum the build recorded."""
+    entry = gen.manifest.get("corpora", {}).get(doc_id)
+    if entry is None:
+        raise not_found("document", doc_id)
+    root = Path(settings.corpora_dir).resolve()
+    path = (root / entry["file"]).resolve()
+    if root not in path.parents or not path.is_file():
+        raise not_found("original file of document", doc_id)
+    data = path.read_bytes()
+    if hashlib.sha256(data).hexdigest() != entry["sha256"]:
+        raise Problem(409, "Conflict", f"the original of {doc_id} changed since the build; rebuild first")
+    media = ORIGINAL_MEDIA_TYPES.get(entry.get("format", "text"), "text/plain; charset=utf-8")
+    return Response(data, media_type=media,
+                    headers={"Content-Disposition": f'inline; filename="{Path(entry["file"]).name}"'})
 
 
 @router.get("/nodes/{node_path:path}", response_model=NodeDetail,
