@@ -47,3 +47,19 @@ class BuildError(IngestError):
     """A build directory is missing, incomplete or corrupt."""
 
     exit_code = 7
+
+
+class DuplicateDocumentError(IngestError):
+    """The file is already in the corpus (same SHA-256 as an existing entry); the message names that entry."""
+
+    exit_code = 8
+
+    def __init__(self, message: str, *, existing: str, file: str | Path | None = None) -> None:
+        self.existing = existing
+        super().__init__(message, file=file)
+
+
+class MetadataError(IngestError):
+    """A manifest field could not be inferred from the document and was not given (or was given wrongly)."""
+
+    exit_code = 9
