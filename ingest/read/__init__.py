@@ -19,5 +19,7 @@ module             formats
 from __future__ import annotations
 
 from ingest.read.blocks import Block, BlockKind, ReadDocument
+from ingest.read.detect import DEFAULT_MAX_BYTES, REASONS, ReadError, detect_format, read_bytes, read_file
 
-__all__ = ["Block", "BlockKind", "ReadDocument"]
+__all__ = ["DEFAULT_MAX_BYTES", "REASONS", "Block", "BlockKind", "ReadDocument", "ReadError", "detect_format",
+           "read_bytes", "read_file"]
