@@ -15,59 +15,67 @@ Called by the recogniser for the ``TABLE_CELL`` blocks of one table; nothing els
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, MutableMapping, Sequence
+import tomllib
+from collections.abc import MutableMapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from functools import lru_cache
+from pathlib import Path
 
 from ingest.model import Node, NodeKind, Segment, make_node
 from ingest.read.blocks import Block
+from ingest.structure.cues import CUES_FILE, Cues, fold
 
 ROLE_ORDER: tuple[NodeKind, ...] = (NodeKind.FOCUS_AREA, NodeKind.GOAL, NodeKind.ACTIVITY, NodeKind.STATUS_REPORT)
 """Nesting order of the column roles, outermost first."""
 
 _LABELLED = frozenset({NodeKind.FOCUS_AREA, NodeKind.GOAL})
-_SINGLE = frozenset({NodeKind.STATUS_REPORT})
-"""Roles with one node per parent: later cells add to it."""
-_DEFAULT_KEYS = {NodeKind.FOCUS_AREA: "theme", NodeKind.GOAL: "goal", NodeKind.ACTIVITY: "activity",
-                 NodeKind.STATUS_REPORT: "status"}
 
 _TOKEN = r"(?:\d{1,2}\)|\d{1,2}\.(?!\d)|[A-ZÆØÅ]\.|[a-zæøå]\))"
 _LEADING = re.compile(rf"\s*((?:{_TOKEN}\s+)*{_TOKEN})\s+(?=\S)")
 _ITEM = re.compile(rf"(?:(?<=^)|(?<=[.!?:;]\s)|(?<=\n))({_TOKEN})\s+(?=\S)")
 
 
-def _table_cues(cues: Mapping[str, Any]) -> Mapping[str, Any]:
-    table = cues.get("table", {})
-    return table if isinstance(table, Mapping) else {}
+@dataclass(frozen=True)
+class Role:
+    """What a column holds: the class of its cells' nodes and the IRI path segment of their keys."""
+
+    kind: NodeKind
+    key: str
+    single: bool = False
 
 
-def column_role(header: str, cues: Mapping[str, Any]) -> NodeKind | None:
-    """The class a column header names by the cue words of ``[table.columns]``, or None.
+def column_role(header: str, cues: Cues) -> Role | None:
+    """The role a column header names by the class words of the cue file (``[class.<Class>]`` ``words``,
+    ``plural``, ``definite``), or None.
 
-    The first word of the header that is a cue word (or ends in one, the head of a Danish compound) decides;
-    a cue of several words must occur as a phrase.
+    A header word matches a cue word when it is that word or ends in it (the head of a Danish compound:
+    "Resultat*mål*", "Projekt*status*"); a cue of several words must occur as a phrase. The header's first
+    matching word decides. The key is the class's ``key``, or its ``key_words`` entry for the word matched.
     """
-    columns: Mapping[str, Sequence[str]] = _table_cues(cues).get("columns", {})
-    folded = " ".join(re.findall(r"\w+", header.casefold()))
-    best: tuple[int, NodeKind] | None = None
-    for cls, words in columns.items():
-        kind = NodeKind(cls)
-        for word in words:
-            w = word.casefold()
+    folded = " ".join(re.findall(r"\w+", fold(header)))
+    tokens = folded.split()
+    best: tuple[int, Role] | None = None
+    for kind in ROLE_ORDER:
+        cue = cues.classes.get(kind)
+        if cue is None:
+            continue
+        for word in (*cue.words, *cue.plural, *cue.definite):
+            w = " ".join(re.findall(r"\w+", word))
+            if not w:
+                continue
             if " " in w:
                 m = re.search(rf"\b{re.escape(w)}\b", folded)
-                pos = m.start() if m else -1
+                pos = len(folded[:m.start()].split()) if m else -1
             else:
-                pos = next((i for i, tok in enumerate(folded.split())
-                            if tok == w or (len(w) >= 3 and tok.endswith(w))), -1)
-                if pos >= 0:
-                    pos = sum(len(t) + 1 for t in folded.split()[:pos])
-            if pos >= 0 and (best is None or pos < best[0]):
-                best = (pos, kind)
+                pos = next((i for i, tok in enumerate(tokens) if tok == w or (len(w) >= 3 and tok.endswith(w))), -1)
+            if pos < 0 or (best is not None and pos >= best[0]):
+                continue
+            key = cue.key_words.get(w) or cue.key_words.get(tokens[pos]) or cue.key
+            best = (pos, Role(kind, key, cue.single))
     return best[1] if best else None
 
 
-def column_roles(cells: Sequence[Block], cues: Mapping[str, Any]) -> dict[int, NodeKind]:
+def column_roles(cells: Sequence[Block], cues: Cues) -> dict[int, Role]:
     """Role of each column of a table, from the ``header`` of its cells.
 
     When no column names a focus area and the first column names nothing, the first column is the rows'
@@ -77,14 +85,24 @@ def column_roles(cells: Sequence[Block], cues: Mapping[str, Any]) -> dict[int, N
     for cell in cells:
         if cell.col is not None and cell.header and cell.col not in headers:
             headers[cell.col] = cell.header
-    roles: dict[int, NodeKind] = {}
+    roles: dict[int, Role] = {}
     for col, header in headers.items():
         role = column_role(header, cues)
         if role is not None:
             roles[col] = role
-    if roles and NodeKind.FOCUS_AREA not in roles.values() and 0 in headers and 0 not in roles:
-        roles[0] = NodeKind.FOCUS_AREA
+    focus = cues.classes.get(NodeKind.FOCUS_AREA)
+    if (roles and focus is not None and all(r.kind is not NodeKind.FOCUS_AREA for r in roles.values())
+            and 0 in headers and 0 not in roles):
+        roles[0] = Role(NodeKind.FOCUS_AREA, focus.key)
     return roles
+
+
+@lru_cache(maxsize=4)
+def split_classes(path: Path = CUES_FILE) -> frozenset[NodeKind]:
+    """Classes whose cells may list several numbered items: ``[table].split_numbered`` of the cue file."""
+    with path.open("rb") as fh:
+        table = tomllib.load(fh).get("table", {})
+    return frozenset(NodeKind(c) for c in table.get("split_numbered", []))
 
 
 @dataclass
@@ -144,15 +162,12 @@ def split_items(text: str, segments: list[Segment]) -> list[_Item]:
 
 
 class _Builder:
-    def __init__(self, text: str, cues: Mapping[str, Any], key_prefix: str,
+    def __init__(self, text: str, split: frozenset[NodeKind], key_prefix: str,
                  counters: MutableMapping[str, int]) -> None:
-        table = _table_cues(cues)
         self.text = text
         self.prefix = f"{key_prefix.rstrip('/')}/" if key_prefix else ""
         self.counters = counters
-        keys: Mapping[str, str] = table.get("keys", {})
-        self.keys = {kind: keys.get(kind.value, default) for kind, default in _DEFAULT_KEYS.items()}
-        self.split = {NodeKind(c) for c in table.get("split_numbered", [])}
+        self.split = split
         self.top: list[Node] = []
         self.current: dict[NodeKind, Node | None] = dict.fromkeys(ROLE_ORDER)
 
@@ -163,24 +178,26 @@ class _Builder:
                 return node
         return None
 
-    def key_for(self, kind: NodeKind, parent: Node | None) -> str:
-        name = self.keys[kind]
-        if kind in _SINGLE:
-            base = parent.key if parent is not None else f"{self.prefix}{name}"
-            return f"{base}/{name}" if parent is not None else self._counted(name)
+    def key_for(self, role: Role, parent: Node | None) -> str:
         if parent is None:
-            return self._counted(name)
-        n = sum(1 for c in parent.children if c.kind is kind) + 1
-        return f"{parent.key}/{name}/{n}"
+            self.counters[role.key] = self.counters.get(role.key, 0) + 1
+            return f"{self.prefix}{role.key}/{self.counters[role.key]}"
+        if role.single:
+            return f"{parent.key}/{role.key}"
+        n = sum(1 for c in parent.children if c.kind is role.kind) + 1
+        return f"{parent.key}/{role.key}/{n}"
 
-    def _counted(self, name: str) -> str:
-        self.counters[name] = self.counters.get(name, 0) + 1
-        return f"{self.prefix}{name}/{self.counters[name]}"
-
-    def add(self, kind: NodeKind, item: _Item) -> Node:
+    def add(self, role: Role, item: _Item) -> None:
+        kind = role.kind
         parent = self.parent_of(kind)
+        if role.single and parent is not None:
+            existing = next((c for c in parent.children if c.kind is kind), None)
+            if existing is not None:  # a later row adds to the one node its parent may have
+                grown = make_node(kind, existing.key, self.text, existing.segments + item.segments)
+                existing.segments, existing.text = grown.segments, grown.text
+                return
         attrs = {"number": item.number} if item.number else {}
-        node = make_node(kind, self.key_for(kind, parent), self.text, item.segments, **attrs)
+        node = make_node(kind, self.key_for(role, parent), self.text, item.segments, **attrs)
         if kind in _LABELLED:
             node.label = node.text
         if parent is None:
@@ -194,37 +211,30 @@ class _Builder:
         self.current[kind] = node
         for lower in ROLE_ORDER[ROLE_ORDER.index(kind) + 1:]:
             self.current[lower] = None
-        return node
 
-    def status(self, segments: list[Segment]) -> None:
-        parent = self.parent_of(NodeKind.STATUS_REPORT)
-        existing = next((c for c in parent.children if c.kind is NodeKind.STATUS_REPORT), None) if parent else None
-        if existing is None:
-            self.add(NodeKind.STATUS_REPORT, _Item(segments, None))
-            return
-        grown = make_node(existing.kind, existing.key, self.text, existing.segments + segments)
-        existing.segments, existing.text = grown.segments, grown.text
-
-    def row(self, by_role: dict[NodeKind, list[Segment]]) -> None:
+    def row(self, cells: dict[NodeKind, tuple[Role, list[Segment]]]) -> None:
         for kind in ROLE_ORDER:
-            segments = by_role.get(kind)
-            if not segments:
+            if kind not in cells:
                 continue
-            if kind is NodeKind.STATUS_REPORT:
-                self.status(segments)
-                continue
-            items = split_items(self.text, segments) if kind in self.split else [_strip_number(self.text, segments)]
+            role, segments = cells[kind]
+            if kind in self.split and not role.single:
+                items = split_items(self.text, segments)
+            elif role.single:
+                items = [_Item(segments, None)]
+            else:
+                items = [_strip_number(self.text, segments)]
             for item in items:
                 if item.segments:
-                    self.add(kind, item)
+                    self.add(role, item)
 
 
-def table_nodes(cells: list[Block], text: str, *, cues: Mapping[str, Any], key_prefix: str = "",
-                counters: MutableMapping[str, int]) -> list[Node]:
+def table_nodes(cells: list[Block], text: str, *, cues: Cues, key_prefix: str = "",
+                counters: MutableMapping[str, int], split: frozenset[NodeKind] | None = None) -> list[Node]:
     """Nodes of one table from its ``TABLE_CELL`` blocks, nested by column role.
 
-    ``cues`` is the parsed cue file (its ``[table]`` section is read); ``text`` the ``ReadDocument.text`` the
-    cells' segments point into. Top-level nodes get keys ``<key_prefix>/<key>/<n>`` with ``n`` counted in
+    ``cues`` gives the column roles and keys (``[class.*]``); ``split`` the classes whose cells may list several
+    numbered items (default: ``[table].split_numbered`` of the bundled cue file); ``text`` is the ``ReadDocument.text`` the cells'
+    segments point into. Top-level nodes get keys ``<key_prefix>/<key>/<n>`` with ``n`` counted in
     ``counters`` (pass the same mapping for every table of a document: ``theme/1`` … ``theme/4`` over two
     tables); children are numbered under their parent (``theme/2/goal/1/activity/1/status``). Header cells
     (row 0 with ``style["role"] == "header"``) and cells of columns without a role are not read. Returns []
@@ -233,13 +243,14 @@ def table_nodes(cells: list[Block], text: str, *, cues: Mapping[str, Any], key_p
     roles = column_roles(cells, cues)
     if not roles:
         return []
-    builder = _Builder(text, cues, key_prefix, counters)
-    rows: dict[int, dict[NodeKind, list[Segment]]] = {}
+    builder = _Builder(text, split_classes() if split is None else split, key_prefix, counters)
+    rows: dict[int, dict[NodeKind, tuple[Role, list[Segment]]]] = {}
     for cell in cells:
         if cell.style.get("role") == "header" or cell.col not in roles or cell.row is None:
             continue
-        by_role = rows.setdefault(cell.row, {})
-        by_role.setdefault(roles[cell.col], []).extend(cell.segments)
+        role = roles[cell.col]
+        by_kind = rows.setdefault(cell.row, {})
+        by_kind.setdefault(role.kind, (role, []))[1].extend(cell.segments)
     for row in sorted(rows):
         builder.row(rows[row])
     return builder.top
