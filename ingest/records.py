@@ -42,7 +42,7 @@ class DocumentRecord(BaseModel):
     year: int = Field(description="Year the document belongs to")
     period: str | None = Field(description="Period the document covers, e.g. 2024-2030")
     date: str | None = Field(description="Date the text states (ISO)")
-    kind: str = Field(description="strategy, political-bearings, strategy-proposal or follow-up-report")
+    kind: str = Field(description="strategy, policy, political-bearings, strategy-proposal or follow-up-report")
     committee: str = Field(description="Committee or centre behind the document")
     file: str = Field(description="Source file, relative to the corpus folder")
     layout: str | None = Field(default=None, description="Legacy layout profile named in the manifest, if any")

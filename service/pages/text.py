@@ -42,6 +42,7 @@ ATTR_LABELS = {"number": "Nummer", "subtitle": "Undertitel", "issuer": "Udsteder
 
 KIND_LABELS = {
     "strategy": "Strategi",
+    "policy": "Politik",
     "political-bearings": "Politiske pejlemærker",
     "strategy-proposal": "Strategiforslag",
     "follow-up-report": "Opfølgningsrapport",
