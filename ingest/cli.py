@@ -1,6 +1,8 @@
-"""The `strategigraf` command line: ingest, stats, search, eval, serve, overlaps, compare, topics, publish.
+"""The `strategigraf` command line: ingest, add, preview, stats, search, eval, serve, overlaps, compare, topics,
+publish.
 
-Exit codes: 0 success, 1 usage/other error, 2-7 ingestion errors (see ingest.errors), 130 interrupted.
+Exit codes: 0 success, 1 usage/other error, 2-9 ingestion errors (see ingest.errors and EXIT_CODES), 130
+interrupted.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from rich.table import Table
 from ingest.build import BuildOptions, current_generation, read_build_manifest, run_build
 from ingest.config import get_settings
 from ingest.errors import IngestError
+from ingest.read.detect import DEFAULT_MAX_BYTES
 
 if TYPE_CHECKING:
     from service.generation import Generation
@@ -86,6 +89,124 @@ def _print_counts(manifest: dict[str, object]) -> None:
     for doc, c in per_doc.items():
         table.add_row(doc, *(str(c.get(k, "")) for k in kinds))
     out.print(table)
+
+
+EXIT_CODES = "\n".join((
+    "Exit codes:",
+    "0 done;",
+    "1 other error;",
+    "2 usage error (a bad option) or another ingestion error;",
+    "3 manifest: corpora/manifest.toml missing or malformed;",
+    "4 source file: missing, empty, too large, unsupported format, encrypted, scanned without a text layer, "
+    "corrupt, zip bomb, XML entities;",
+    "5 no document tree could be made;",
+    "6 SHACL validation failed;",
+    "7 build failed (the live build is unchanged);",
+    "8 duplicate: the same file is already in the corpus;",
+    "9 metadata: municipality, year or title cannot be inferred and was not given, or a given value is unknown;",
+    "130 interrupted.",
+))
+
+MaxBytesOpt = Annotated[int, typer.Option("--max-bytes", envvar="STRATEGIGRAF_MAX_FILE_BYTES", min=1,
+                                          help="Largest file accepted, bytes (default 50 MB)")]
+
+
+def _build_options(corpora: Path, build: Path | None) -> BuildOptions:
+    s = get_settings()
+    return BuildOptions(corpora_dir=corpora, build_dir=_build_dir(build), embedder=s.embedder,
+                        index_kind=s.index_kind, index_threshold=s.index_threshold,
+                        keep_generations=s.keep_generations, cache_dir=s.cache_dir)
+
+
+@app.command(help="Add an original document (PDF, Word, web page, Markdown or text) to the corpus and build.\n\n"
+             "Reads and recognises PATH, infers title, municipality, year, committee and kind from it (each flag "
+             "overrides one), copies the file into the corpus folder, appends its manifest entry (with the file's "
+             "SHA-256) and builds. A refused file or a failed build leaves the corpus folder, the manifest and the "
+             "live build as they were.\n\n" + EXIT_CODES)
+def add(
+    path: Annotated[Path, typer.Argument(help="The original file", dir_okay=False)],
+    municipality: Annotated[str | None, typer.Option(help="Municipality key, e.g. aarhus or hoeje-taastrup")] = None,
+    title: Annotated[str | None, typer.Option(help="The document's title")] = None,
+    year: Annotated[int | None, typer.Option(help="The year the document belongs to")] = None,
+    kind: Annotated[str | None, typer.Option(help="strategy, policy, political-bearings, strategy-proposal or "
+                                                  "follow-up-report")] = None,
+    committee: Annotated[str | None, typer.Option(help="The committee or centre behind it")] = None,
+    period: Annotated[str | None, typer.Option(help="Period, e.g. 2025-2028")] = None,
+    corpora: Annotated[Path | None, typer.Option(help="Corpus folder with manifest.toml")] = None,
+    build: BuildOpt = None,
+    no_build: Annotated[bool, typer.Option("--no-build", help="Only copy the file and write its entry")] = False,
+    max_bytes: MaxBytesOpt = DEFAULT_MAX_BYTES,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress output")] = False,
+) -> None:
+    from ingest.add import add_document
+
+    corpora_dir = corpora or get_settings().corpora_dir
+
+    def progress(msg: str) -> None:
+        if not quiet:
+            err.log(msg)
+
+    result = add_document(path, corpora_dir, municipality=municipality, title=title, year=year, kind=kind,
+                          committee=committee, period=period, max_bytes=max_bytes,
+                          build=None if no_build else _build_options(corpora_dir, build), progress=progress)
+    if result.recovered:
+        err.log(f"an earlier add was cut off: document {result.recovered} was taken out again")
+    for warning in result.preview.warnings:
+        err.print(f"[bold yellow]warning:[/] {path}: {warning}", highlight=False, soft_wrap=True)
+    e = result.entry
+    out.print(f"added {e.id}: {e.title} ({e.municipality}, {e.year}, {e.kind}) as {corpora_dir / e.file}",
+              highlight=False)
+    counts = result.preview.counts
+    out.print("nodes: " + ", ".join(f"{n} {k}" for k, n in counts.items()), highlight=False)
+    if result.build is not None:
+        out.print(f"build {result.build.build_id} is live → {result.build.path}", highlight=False)
+
+
+@app.command(help="Show the document tree (class, label, counts per class) and the metadata PATH would get, "
+             "with the evidence for each value, without changing anything.\n\n" + EXIT_CODES)
+def preview(
+    path: Annotated[Path, typer.Argument(help="The original file", dir_okay=False)],
+    corpora: Annotated[Path | None, typer.Option(help="Corpus folder (for the documents a report follows up)")]
+    = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the preview as JSON")] = False,
+    max_bytes: MaxBytesOpt = DEFAULT_MAX_BYTES,
+) -> None:
+    from rich.markup import escape
+    from rich.tree import Tree
+
+    from ingest.add import preview as make_preview
+    from ingest.model import Node
+
+    seen = make_preview(path, corpora_dir=corpora or get_settings().corpora_dir, max_bytes=max_bytes)
+    if as_json:
+        print(json.dumps(seen.as_dict(), ensure_ascii=False, indent=1))
+        return
+    pages = f", {seen.pages} pages" if seen.pages else ""
+    root = Tree(f"[bold]{escape(path.name)}[/] ({seen.format}{pages}, {seen.size} bytes)")
+
+    def grow(branch: Tree, nodes: list[Node]) -> None:
+        for node in nodes:
+            text = node.label or (node.text if len(node.text) <= 90 else node.text[:89] + "…")
+            grow(branch.add(f"[cyan]{node.kind.value}[/] {escape(text)}"), node.children)
+
+    grow(root, seen.parsed.nodes)
+    out.print(root)
+    table = Table(title="Nodes per class")
+    table.add_column("class")
+    table.add_column("count", justify="right")
+    for name, n in seen.counts.items():
+        table.add_row(name, str(n))
+    out.print(table)
+    table = Table(title="Metadata", show_lines=True)
+    for col in ("field", "value", "evidence"):
+        table.add_column(col)
+    for name, item in seen.metadata.as_dict().items():
+        value = item["value"]
+        shown = ", ".join(map(str, value)) if isinstance(value, list) else "" if value is None else str(value)
+        table.add_row(name, escape(shown), escape(str(item["evidence"])))
+    out.print(table)
+    for warning in seen.warnings:
+        err.print(f"[bold yellow]warning:[/] {escape(str(path))}: {escape(warning)}", highlight=False, soft_wrap=True)
 
 
 @app.command()
@@ -174,6 +295,19 @@ def evaluate_cmd(
         print(json.dumps(report, ensure_ascii=False, indent=1))
     else:
         out.print(markdown_table(report))
+
+
+@app.command("eval-structure")
+def eval_structure_cmd(
+    directory: Annotated[Path, typer.Argument(help="Folder of labelled documents with *.key.toml answer keys")] = Path(
+        "tests/data/structure-eval"),
+    as_json: Annotated[bool, typer.Option("--json", help="Print the JSON report")] = False,
+) -> None:
+    """Score the structure reader on labelled documents: container precision/recall, node counts, metadata."""
+    from ingest.structure.evaluate import evaluate_structure
+
+    report = evaluate_structure(directory)
+    print(report.to_json() if as_json else report.to_markdown().rstrip("\n"))
 
 
 @app.command()

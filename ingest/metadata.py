@@ -1,0 +1,364 @@
+"""What a document says about itself: title, municipality, year or period, committee, kind, follows_up.
+
+Each value comes with the evidence it was read from (document properties, a heading, a quoted phrase of the
+text), so that `strategigraf preview` can show why, and every value can be overridden by a flag or the manifest.
+The inference is deliberately plain: patterns of how Danish municipal documents name themselves, weighted
+towards the title page, the headings and the document properties, where a document names its own facts (a
+strategy may list dozens of other municipalities' policies further down).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from functools import cache
+from pathlib import PurePath
+from typing import Generic, TypeVar
+
+from ingest.manifest import DOCUMENT_KINDS, DocumentEntry, known_municipalities, slugify
+from ingest.model import ParsedDocument, normalize_ws
+from ingest.read.blocks import BlockKind, ReadDocument
+
+T = TypeVar("T")
+
+HEAD_CHARS = 3_000
+"""The start of the text, where a document names its own municipality, period and committee."""
+
+MONTHS = {
+    "januar": 1, "februar": 2, "marts": 3, "april": 4, "maj": 5, "juni": 6, "juli": 7, "august": 8,
+    "september": 9, "oktober": 10, "november": 11, "december": 12,
+}
+
+
+@dataclass(frozen=True)
+class Guess(Generic[T]):
+    """One inferred value and where it came from (``None`` when the document does not say)."""
+
+    value: T | None
+    evidence: str
+    source: str = "text"
+    """``meta`` (document properties), ``title``, ``heading``, ``text``, ``file-name``, ``flag``, ``none``."""
+
+
+def _none(reason: str) -> Guess[T]:
+    return Guess(None, reason, "none")
+
+
+@dataclass(frozen=True)
+class InferredMetadata:
+    """The manifest fields of a document, each with its evidence."""
+
+    title: Guess[str]
+    municipality: Guess[str]
+    """Key of the municipality ("slagelse", "hoeje-taastrup")."""
+    year: Guess[int]
+    period: Guess[str]
+    date: Guess[str]
+    committee: Guess[str]
+    kind: Guess[str]
+    follows_up: Guess[tuple[str, ...]] = field(default_factory=lambda: Guess((), "no earlier document named", "none"))
+
+    def overridden(self, **values: object) -> InferredMetadata:
+        """A copy with the given fields set (``None`` values are ignored), their evidence saying so."""
+        changes: dict[str, Guess[object]] = {}
+        for name, value in values.items():
+            if value is None:
+                continue
+            if name not in self.__dataclass_fields__:
+                raise KeyError(name)
+            changes[name] = Guess(value, "given", "flag")
+        if "period" in changes and "year" not in changes and isinstance(changes["period"].value, str):
+            start = re.match(r"\d{4}", changes["period"].value)
+            if start:
+                changes["year"] = Guess(int(start.group()), "first year of the given period", "flag")
+        return replace(self, **changes)  # type: ignore[arg-type]
+
+    def as_dict(self) -> dict[str, dict[str, object]]:
+        out: dict[str, dict[str, object]] = {}
+        for name in self.__dataclass_fields__:
+            guess: Guess[object] = getattr(self, name)
+            value = list(guess.value) if isinstance(guess.value, tuple) else guess.value
+            out[name] = {"value": value, "evidence": guess.evidence, "source": guess.source}
+        return out
+
+
+def _quote(text: str, start: int, end: int, pad: int = 30) -> str:
+    """The match with a little context, on one line, for evidence."""
+    left = ("…" if start > pad else "") + text[max(0, start - pad):start]
+    right = text[end:end + pad] + ("…" if end + pad < len(text) else "")
+    return "»" + normalize_ws(left + text[start:end] + right) + "«"
+
+
+# --- title -------------------------------------------------------------------------------------------------
+
+_JUNK_TITLE = re.compile(r"^(?:microsoft word\s*-|untitled|dokument\d*$|document\d*$|præsentation)|\.(?:docx?|pdf)$",
+                         re.IGNORECASE)
+
+
+def infer_title(doc: ReadDocument, file_name: str) -> Guess[str]:
+    meta = normalize_ws(doc.meta.get("title", ""))
+    if len(meta) >= 4 and not _JUNK_TITLE.search(meta):
+        return Guess(meta, "the document's own title property", "meta")
+    headings = [b for b in doc.blocks if b.kind is BlockKind.HEADING and b.text]
+    for block in headings:
+        if block.level == 1:
+            return Guess(block.text, "first level-1 heading", "heading")
+    if headings:
+        return Guess(headings[0].text, f"first heading (level {headings[0].level})", "heading")
+    for block in doc.content_blocks():
+        if block.kind is BlockKind.PARAGRAPH and 3 <= len(block.text) <= 120:
+            return Guess(block.text, "first short paragraph (the document has no headings)", "text")
+    stem = PurePath(file_name).stem.replace("_", " ").replace("-", " ").strip()
+    return Guess(stem or file_name, "file name (no title in the document)", "file-name")
+
+
+# --- municipality ------------------------------------------------------------------------------------------
+
+@cache
+def _municipality_pattern() -> tuple[re.Pattern[str], dict[str, str]]:
+    by_name = {m.base_name.casefold(): key for key, m in known_municipalities().items()}
+    names = sorted((re.escape(m.base_name) for m in known_municipalities().values()), key=len, reverse=True)
+    alternation = "|".join(names)
+    # "Aarhus Kommune", "Københavns Kommune", "Bornholms Regionskommune", "Kommunen Aarhus" — never "Region …".
+    pattern = re.compile(
+        rf"(?<![\w-])(?:(?P<a>{alternation})s?\s+(?:regions)?kommunes?|kommunen\s+(?P<b>{alternation}))(?![\w-])",
+        re.IGNORECASE)
+    return pattern, by_name
+
+
+def _heading_ranges(doc: ReadDocument) -> list[tuple[int, int]]:
+    return [(b.start, b.end) for b in doc.blocks if b.kind is BlockKind.HEADING and b.segments]
+
+
+def _in_ranges(pos: int, ranges: Sequence[tuple[int, int]]) -> bool:
+    return any(s <= pos < e for s, e in ranges)
+
+
+def infer_municipality(doc: ReadDocument, file_name: str) -> Guess[str]:
+    """The municipality the document names most, title page, headings and properties counting triple."""
+    pattern, by_name = _municipality_pattern()
+    scores: dict[str, float] = {}
+    first: dict[str, tuple[int, str]] = {}
+    counts: dict[str, int] = {}
+    for name, value in doc.meta.items():
+        for m in pattern.finditer(value):
+            key = by_name[(m.group("a") or m.group("b")).casefold()]
+            scores[key] = scores.get(key, 0) + 3
+            counts[key] = counts.get(key, 0) + 1
+            first.setdefault(key, (-1, f"document property {name}: »{normalize_ws(value)}«"))
+    headings = _heading_ranges(doc)
+    for m in pattern.finditer(doc.text):
+        key = by_name[(m.group("a") or m.group("b")).casefold()]
+        weight = 3 if m.start() < HEAD_CHARS or _in_ranges(m.start(), headings) else 1
+        scores[key] = scores.get(key, 0) + weight
+        counts[key] = counts.get(key, 0) + 1
+        first.setdefault(key, (m.start(), _quote(doc.text, m.start(), m.end())))
+    if scores:
+        best = max(scores, key=lambda k: (scores[k], -first[k][0]))
+        n = counts[best]
+        others = sorted((k for k in scores if k != best), key=lambda k: -scores[k])[:3]
+        note = f"; also named: {', '.join(others)}" if others else ""
+        return Guess(best, f"named {n} time{'s' if n != 1 else ''}, first {first[best][1]}{note}",
+                     "meta" if first[best][0] < 0 else "text")
+    stem_parts = set(slugify(PurePath(file_name).stem).split("-"))
+    for key in known_municipalities():
+        if set(key.split("-")) <= stem_parts:
+            return Guess(key, f"file name {file_name!r}", "file-name")
+    return _none("the text names no Danish municipality (»X Kommune«)")
+
+
+# --- year, period, date ------------------------------------------------------------------------------------
+
+_PERIOD = re.compile(r"(?<![\d-])((?:19|20)\d\d)\s*[-–—/]\s*((?:19|20)?\d\d)(?![\d-])")
+_ISO_DATE = re.compile(r"(?<![\d-])((?:19|20)\d\d)-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])(?![\d-])")
+_DANISH_DATE = re.compile(
+    r"(?<!\d)(?:(?P<day>[0-3]?\d)\.?\s+)?(?P<month>" + "|".join(MONTHS) + r")\s+(?P<year>(?:19|20)\d\d)(?!\d)",
+    re.IGNORECASE)
+_NUMERIC_DATE = re.compile(r"(?<![\d.-])([0-3]?\d)[.-]([01]?\d)[.-]((?:19|20)\d\d)(?![\d-])")
+_YEAR = re.compile(r"(?<![\d-])((?:19|20)\d\d)(?![\d-])")
+
+
+def _period(text: str) -> tuple[str, re.Match[str]] | None:
+    for m in _PERIOD.finditer(text):
+        start, end = int(m.group(1)), m.group(2)
+        end_year = int(end) if len(end) == 4 else (start // 100) * 100 + int(end)
+        if 0 < end_year - start <= 15:
+            return f"{start}-{end_year}", m
+    return None
+
+
+def _dates(text: str) -> list[tuple[int, str, int, int]]:
+    """(offset, ISO date or year-month, start, end) of every date the text states."""
+    found: list[tuple[int, str, int, int]] = []
+    for m in _ISO_DATE.finditer(text):
+        found.append((m.start(), m.group(0), m.start(), m.end()))
+    for m in _DANISH_DATE.finditer(text):
+        month = MONTHS[m.group("month").lower()]
+        iso = f"{m.group('year')}-{month:02d}"
+        if m.group("day"):
+            day = int(m.group("day"))
+            if not 1 <= day <= 31:
+                continue
+            iso += f"-{day:02d}"
+        found.append((m.start(), iso, m.start(), m.end()))
+    for m in _NUMERIC_DATE.finditer(text):
+        day, month = int(m.group(1)), int(m.group(2))
+        if 1 <= day <= 31 and 1 <= month <= 12:
+            found.append((m.start(), f"{m.group(3)}-{month:02d}-{day:02d}", m.start(), m.end()))
+    return sorted(found)
+
+
+def infer_time(doc: ReadDocument, title: str, parsed: ParsedDocument | None) -> tuple[Guess[int], Guess[str],
+                                                                                      Guess[str]]:
+    """(year, period, date): the title's period or year first, then the title page, then dates, then properties."""
+    head = doc.text[:HEAD_CHARS]
+    period: Guess[str] = _none("no period such as »2024-2030« on the title page")
+    year: Guess[int] = _none("no year in the title, on the title page or in the document properties")
+    date: Guess[str] = _none("no date stated on the title page")
+    found = _period(title)
+    if found:
+        period = Guess(found[0], f"title »{title}«", "title")
+    else:
+        found = _period(head)
+        if found:
+            period = Guess(found[0], _quote(head, found[1].start(), found[1].end()), "text")
+    dates = _dates(head)
+    stated = parsed.attrs.get("date") if parsed else None
+    if dates:
+        offset, iso, s, e = dates[0]
+        date = Guess(iso, _quote(head, s, e), "text")
+    elif stated:
+        date = Guess(stated, "date the structure reader found in the text", "text")
+    if period.value:
+        year = Guess(int(period.value[:4]), f"first year of the period ({period.evidence})", period.source)
+    else:
+        in_title = _YEAR.search(title)
+        if in_title:
+            year = Guess(int(in_title.group(1)), f"title »{title}«", "title")
+        elif date.value:
+            year = Guess(int(date.value[:4]), f"stated date ({date.evidence})", date.source)
+        else:
+            created = doc.meta.get("created", "")
+            m = _YEAR.search(created)
+            if m:
+                year = Guess(int(m.group(1)), f"document property created: {created}", "meta")
+            else:
+                years = [int(y) for y in _YEAR.findall(head)]
+                if years:
+                    best = max(set(years), key=lambda y: (years.count(y), y))
+                    year = Guess(best, f"the year named most often on the title page ({years.count(best)}×)", "text")
+    return year, period, date
+
+
+# --- committee ---------------------------------------------------------------------------------------------
+
+_WORD = r"[A-ZÆØÅ][\wæøåÆØÅ-]*"
+_COMMITTEE = re.compile(
+    r"(?<![\w-])(?:"
+    r"(?P<udvalg>[A-ZÆØÅ][a-zæøå]*(?:-,?\s+(?:og\s+)?[A-Za-zæøåÆØÅ][a-zæøå]*)*udvalget)"
+    rf"|(?P<named>(?:Udvalget|Center|Centret|Afdelingen|Forvaltningen)\s+for\s+{_WORD}"
+    rf"(?:(?:,[ \t]*|[ \t]+og[ \t]+|[ \t]+){_WORD})*)"
+    r")(?![\w-])")
+
+
+def infer_committee(doc: ReadDocument) -> Guess[str]:
+    """The committee or centre named most (title page and headings weigh triple), earliest on a tie."""
+    headings = _heading_ranges(doc)
+    scores: dict[str, float] = {}
+    first: dict[str, tuple[int, str]] = {}
+    for m in _COMMITTEE.finditer(doc.text):
+        name = normalize_ws(m.group(0))
+        if name.lower() in ("udvalget", "fagudvalget", "fagudvalgene"):
+            continue
+        weight = 3 if m.start() < HEAD_CHARS or _in_ranges(m.start(), headings) else 1
+        scores[name] = scores.get(name, 0) + weight
+        first.setdefault(name, (m.start(), _quote(doc.text, m.start(), m.end())))
+    for prop in ("author", "company", "publisher"):
+        value = normalize_ws(doc.meta.get(prop, ""))
+        if value and _COMMITTEE.fullmatch(value):
+            scores[value] = scores.get(value, 0) + 3
+            first.setdefault(value, (-1, f"document property {prop}"))
+    if not scores:
+        return _none("no committee or centre (»…udvalget«, »Udvalget for …«, »Center for …«) named")
+    best = max(scores, key=lambda k: (scores[k], -first[k][0]))
+    return Guess(best, f"{first[best][1]}", "meta" if first[best][0] < 0 else "text")
+
+
+# --- kind --------------------------------------------------------------------------------------------------
+
+_KIND_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("follow-up-report", re.compile(r"opfølgning|statusrapport|status\s+på|afrapportering|midtvejsstatus",
+                                    re.IGNORECASE)),
+    ("political-bearings", re.compile(r"pejlemærke", re.IGNORECASE)),
+    ("strategy-proposal", re.compile(r"(?:forslag|udkast)\s+til\b.*strategi|strategiforslag|strategiudkast",
+                                     re.IGNORECASE)),
+    ("policy", re.compile(r"politik(?:ken)?\b", re.IGNORECASE)),
+    ("strategy", re.compile(r"strategi", re.IGNORECASE)),
+)
+assert {k for k, _ in _KIND_CUES} <= set(DOCUMENT_KINDS)
+
+
+def infer_kind(title: str, doc: ReadDocument) -> Guess[str]:
+    for kind, cue in _KIND_CUES:
+        m = cue.search(title)
+        if m:
+            return Guess(kind, f"title »{title}« says »{m.group(0)}«", "title")
+    headings = " · ".join(b.text for b in doc.blocks[:40] if b.kind is BlockKind.HEADING)
+    for kind, cue in _KIND_CUES:
+        m = cue.search(headings)
+        if m:
+            return Guess(kind, f"a heading on the first pages says »{m.group(0)}«", "heading")
+    return Guess("strategy", "default: neither title nor headings name another kind", "none")
+
+
+# --- follows_up --------------------------------------------------------------------------------------------
+
+def _core_title(title: str) -> str:
+    """A title without its years and periods, the words a later report uses to name it."""
+    core = _PERIOD.sub(" ", title)
+    core = _YEAR.sub(" ", core)
+    return normalize_ws(re.sub(r"\s[-–—:]\s*$", "", normalize_ws(core))).strip(" -–—:,")
+
+
+def infer_follows_up(doc: ReadDocument, kind: str | None, municipality: str | None,
+                     known: Iterable[DocumentEntry]) -> Guess[tuple[str, ...]]:
+    """Earlier documents of the manifest the text names by title and year (follow-up reports only)."""
+    if kind != "follow-up-report":
+        return Guess((), "only a follow-up report follows up on a document", "none")
+    text = doc.text
+    folded = text.casefold()
+    found: list[str] = []
+    evidence: list[str] = []
+    for entry in known:
+        if municipality and entry.municipality != municipality:
+            continue
+        core = _core_title(entry.title).casefold()
+        if len(core) < 8:
+            continue
+        for m in re.finditer(re.escape(core).replace(r"\ ", r"\s+"), folded):
+            window = text[max(0, m.start() - 60):m.end() + 60]
+            if str(entry.year) in window or (entry.period and entry.period in window):
+                found.append(entry.id)
+                evidence.append(f"{entry.id}: {_quote(text, m.start(), m.end())}")
+                break
+    if not found:
+        return Guess((), "names no document of the manifest by title and year", "none")
+    return Guess(tuple(found), "; ".join(evidence), "text")
+
+
+# --- all together ------------------------------------------------------------------------------------------
+
+def infer_metadata(doc: ReadDocument, parsed: ParsedDocument | None, *, file_name: str,
+                   known: Sequence[DocumentEntry] = ()) -> InferredMetadata:
+    """Every manifest field the document states about itself, with evidence; ``known`` are the manifest's
+    documents (for ``follows_up``)."""
+    title = infer_title(doc, file_name)
+    municipality = infer_municipality(doc, file_name)
+    year, period, date = infer_time(doc, title.value or "", parsed)
+    kind = infer_kind(title.value or "", doc)
+    return InferredMetadata(
+        title=title, municipality=municipality, year=year, period=period, date=date,
+        committee=infer_committee(doc), kind=kind,
+        follows_up=infer_follows_up(doc, kind.value, municipality.value, known),
+    )
