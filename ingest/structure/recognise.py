@@ -1,0 +1,734 @@
+"""Blocks of any format → the ontology's document tree, from the cues in ``cues.toml``.
+
+The steps, each generic (what one kind of document needs is a cue, not a branch here):
+
+1. *Markers*: a heading that is only a class word (``Pejlemærke:``) right before another heading gives that
+   heading its class and is no node.
+2. *Cover*: the blocks before the first sentence are the title page; of them only the last heading is kept
+   (it heads the first chapter).
+3. *Outline*: headings nest by level; a heading with nothing under it followed at once by one of the same
+   level is a label with a subtitle (``Recovery og rehabilitering`` / ``Mødet imellem ...``), and a
+   class-word-and-number heading (``Spor 5``) takes the heading right under it as its title.
+4. *Skipped chapters*: tables of contents, overview pages whose headings repeat later chapters (their
+   mottos are kept for chapters that print none), and a closing colophon of short lines.
+5. *Classes*: from the heading's own words (singular class word first, plural anywhere → a group whose
+   untyped sub-headings take the class), from a marker, from the enclosing group, or from an announcement
+   ("fem politiske pejlemærker") matching the number of untyped chapters after it. Anything else is a
+   Section.
+6. *Bodies*: paragraphs are Passages, list items Statements; a lead-in line ending in ``:`` decides what its
+   list is (a Principle in a group of principles, related documents, or just Statements); a short lead-in
+   naming a class introduces a node of it (``Visionen ... er:`` + the vision); bold short exclamations are
+   Mottos; tables go to the column-role logic.
+
+Keys follow the IRI paths the five bundled texts have always had: classified nodes count per class under the
+nearest classified ancestor (a Section does not add to their path), Sections and Passages under their parent.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from ingest.model import Node, NodeKind, ParsedDocument, Segment, make_node, normalize_ws, segment_text
+from ingest.read.blocks import Block, BlockKind, ReadDocument
+from ingest.structure.cues import Cues, fold, has_phrase, load_cues
+
+_SENTENCE_END = re.compile(r"[.!?…][\"'”»)]*$")
+_DATE = re.compile(r"\b\d{1,2}\.\s?\d{1,2}\.\s?\d{2,4}\b|\b(?:19|20)\d\d-\d\d-\d\d\b")
+_URL = re.compile(r"\bwww\.|https?://|\w@\w")
+_COVER_MAX_WORDS = 12
+_LEAD_IN_MAX_WORDS = 12
+
+
+# --------------------------------------------------------------------------------------------------------
+# The outline
+# --------------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Part:
+    """A heading with what stands under it (the document itself is a Part without heading)."""
+
+    heading: Block | None
+    level: int
+    body: list[Block] = field(default_factory=list)
+    children: list[Part] = field(default_factory=list)
+    label: Block | None = None
+    """The block that names the part (its heading, or the title under a ``Spor 5`` heading)."""
+    subtitle: Block | None = None
+    number: str | None = None
+    kind: NodeKind | None = None
+    word: str | None = None
+    """The cue word that gave the class (it may choose the key: ``tema`` → ``theme``)."""
+    group: NodeKind | None = None
+    group_word: str | None = None
+    skip: str | None = None
+    """Why the part gives no nodes (``toc``, ``summary``, ``colophon``), or None."""
+    bare: bool = False
+    """The heading is only a plural class word (``Principper``): inside a typed node it merely labels a list
+    and gives no node of its own; elsewhere it is a Section grouping that class."""
+    section: bool = False
+    related: str | None = None
+    """Key of the RelatedDocuments its blocks are (``related``, ``reference``)."""
+
+    @property
+    def text(self) -> str:
+        return self.label.text if self.label is not None else ""
+
+    def blocks(self) -> list[Block]:
+        """Its body and all its descendants' blocks, headings included, in document order."""
+        out = list(self.body)
+        for child in self.children:
+            if child.heading is not None:
+                out.append(child.heading)
+            if child.subtitle is not None:
+                out.append(child.subtitle)
+            out.extend(child.blocks())
+        return out
+
+    def descendants(self) -> list[Part]:
+        out: list[Part] = []
+        for child in self.children:
+            out.append(child)
+            out.extend(child.descendants())
+        return out
+
+    @property
+    def empty(self) -> bool:
+        return not self.body and not self.children
+
+
+def _is_sentence_block(block: Block) -> bool:
+    if block.kind in (BlockKind.LIST_ITEM, BlockKind.TABLE_CELL):
+        return True
+    if block.kind is not BlockKind.PARAGRAPH:
+        return False
+    return bool(_SENTENCE_END.search(block.text)) or len(block.text.split()) > _COVER_MAX_WORDS \
+        or block.text.endswith(":")
+
+
+class _Recogniser:
+    def __init__(self, doc: ReadDocument, file: str, cues: Cues) -> None:
+        self.doc = doc
+        self.file = file
+        self.cues = cues
+        self.source = doc.text
+        self.counters: dict[tuple[str, str], int] = {}
+        self.table_counters: dict[str, int] = {}
+        self.top: list[Node] = []
+        self.related: list[Node] = []
+        self.themes: list[str] = []
+        self.summary_mottos: dict[str, Block] = {}
+        self.warnings: list[str] = []
+
+    # ---- classes of words -----------------------------------------------------------------------------
+
+    def heading_class(self, text: str) -> tuple[NodeKind | None, str | None, str]:
+        """(class, cue word, ``singular`` | ``plural`` | ``ambiguous``) a heading names, or (None, None, "")."""
+        folded = fold(text)
+        folded = re.sub(r"^\d+(?:\.\d+)*[.)]?\s+", "", folded)
+        words = folded.split()
+        if words and words[0] in self.cues.possessive and len(words) > 1:
+            folded = " ".join(words[1:])
+        best: tuple[NodeKind | None, str | None, str] = (None, None, "")
+        best_len = 0
+        for cue in self.cues.container_classes():
+            for word in cue.words:
+                if re.match(re.escape(word) + r"(?=$|[\s:.\d–-])", folded) and len(word) > best_len:
+                    role = "ambiguous" if word in cue.plural else "singular"
+                    best, best_len = (cue.kind, word, role), len(word)
+        if best[0] is not None:
+            return best
+        for cue in self.cues.container_classes():
+            for word in cue.plural:
+                if has_phrase(folded, word) and len(word) > best_len:
+                    best, best_len = (cue.kind, word, "plural"), len(word)
+        return best
+
+    def bare_class_word(self, text: str) -> tuple[NodeKind | None, str | None, bool]:
+        """The class a heading consisting only of a class word names (``Pejlemærke:``, ``Principper``)."""
+        folded = fold(text).rstrip(":").strip()
+        for cue in self.cues.container_classes():
+            if folded in cue.words:
+                return cue.kind, folded, False
+            if folded in cue.plural:
+                return cue.kind, folded, True
+        return None, None, False
+
+    def lead_in_class(self, text: str) -> tuple[NodeKind | None, str | None]:
+        """The class a short lead-in names (``Visionen for ... er:``)."""
+        folded = fold(text)
+        if not folded.endswith(":") or len(folded.split()) > _LEAD_IN_MAX_WORDS:
+            return None, None
+        for cue in self.cues.container_classes():
+            for word in (*cue.definite, *cue.words):
+                if has_phrase(folded, word):
+                    return cue.kind, word
+        return None, None
+
+    # ---- steps 1-3: markers, cover, outline -----------------------------------------------------------
+
+    def outline(self) -> Part:
+        blocks = [b for b in self.doc.blocks if b.kind is not BlockKind.PAGE_BREAK]
+        markers: dict[int, tuple[NodeKind, str]] = {}
+        kept: list[Block] = []
+        for i, block in enumerate(blocks):
+            if block.kind is BlockKind.HEADING and i + 1 < len(blocks) and blocks[i + 1].kind is BlockKind.HEADING:
+                kind, word, plural = self.bare_class_word(block.text)
+                if kind is not None and word is not None and not plural:
+                    markers[id(blocks[i + 1])] = (kind, word)
+                    continue
+            kept.append(block)
+        blocks = self.drop_cover(kept)
+        root = Part(heading=None, level=0)
+        stack = [root]
+        for block in blocks:
+            if block.kind is BlockKind.HEADING:
+                level = block.level or 1
+                while stack[-1].level >= level:
+                    stack.pop()
+                part = Part(heading=block, level=level, label=block, number=block.number)
+                if id(block) in markers:
+                    part.kind, part.word = markers[id(block)]
+                stack[-1].children.append(part)
+                stack.append(part)
+            else:
+                stack[-1].body.append(block)
+        self.merge_runs(root)
+        return root
+
+    def drop_cover(self, blocks: list[Block]) -> list[Block]:
+        first = next((i for i, b in enumerate(blocks) if _is_sentence_block(b)), len(blocks))
+        headings = [i for i in range(first) if blocks[i].kind is BlockKind.HEADING]
+        if not headings:
+            return blocks
+        last = headings[-1]
+        return blocks[last:]
+
+    def type_number(self, part: Part) -> re.Match[str] | None:
+        if part.heading is None:
+            return None
+        return self.cues.type_number.match(normalize_ws(part.heading.text))
+
+    def merge_runs(self, part: Part) -> None:
+        """Titles under ``Spor 5`` headings, subtitles under label headings, recursively."""
+        for child in part.children:
+            self.merge_runs(child)
+        merged: list[Part] = []
+        i = 0
+        children = part.children
+        while i < len(children):
+            child = children[i]
+            tn = self.type_number(child)
+            if tn and not child.body and child.children and child.children[0].empty is False \
+                    and child.children[0].heading is not None:
+                title = child.children.pop(0)
+                child.label = title.heading
+                child.number = child.number or tn.group("number")
+                child.body = title.body
+                child.children = title.children + child.children
+            if child.empty and i + 1 < len(children) and children[i + 1].level == child.level \
+                    and not self.is_special(child) and not self.is_special(children[i + 1]):
+                nxt = children[i + 1]
+                if tn:
+                    child.label = nxt.heading
+                    child.number = child.number or tn.group("number")
+                else:
+                    child.subtitle = nxt.heading
+                child.body, child.children = nxt.body, nxt.children
+                merged.append(child)
+                i += 2
+                continue
+            if tn and child.label is child.heading:
+                child.number = child.number or tn.group("number")
+            merged.append(child)
+            i += 1
+        part.children = merged
+
+    def is_special(self, part: Part) -> bool:
+        if part.heading is None:
+            return False
+        folded = fold(part.heading.text).rstrip(":")
+        return folded in self.cues.toc or folded in self.cues.section or folded in self.cues.related_headings
+
+    # ---- step 4-5: skipped chapters and classes ------------------------------------------------------
+
+    def classify(self, root: Part) -> None:
+        self.mark_special(root, parent_kind=None)
+        self.find_summaries(root)
+        self.find_colophon(root)
+        self.apply_announcements(root)
+
+    def mark_special(self, part: Part, parent_kind: NodeKind | None, parent_group: NodeKind | None = None) -> None:
+        for child in part.children:
+            assert child.heading is not None
+            folded = fold(child.heading.text).rstrip(":").strip()
+            if folded in self.cues.toc:
+                child.skip = "toc"
+                continue
+            if folded in self.cues.related_headings:
+                child.related = self.cues.related_headings[folded]
+                continue
+            if folded in self.cues.section:
+                child.section = True
+            elif child.kind is None:
+                kind, word, role = self.heading_class(child.heading.text)
+                bare_kind, bare_word, bare_plural = self.bare_class_word(child.heading.text)
+                if bare_plural and bare_kind is not None:
+                    # Only the plural word ("Principper"): a list label inside a typed node, else a group.
+                    child.bare = True
+                    child.group, child.group_word = bare_kind, bare_word
+                elif role == "singular":
+                    child.kind, child.word = kind, word
+                elif role == "plural":
+                    child.group, child.group_word = kind, word
+                elif role == "ambiguous":
+                    if any(d.heading is not None and self.heading_class(d.heading.text)[2] in ("singular", "ambiguous")
+                           and self.heading_class(d.heading.text)[0] is kind for d in child.descendants()):
+                        child.group, child.group_word = kind, word
+                    else:
+                        child.kind, child.word = kind, word
+                if child.kind is None and parent_group is not None and child.group is None:
+                    child.kind = parent_group
+            own_kind = child.kind if child.kind is not None else NodeKind.SECTION
+            self.mark_special(child, own_kind, child.group)
+
+    def find_summaries(self, root: Part) -> None:
+        """Overview pages: parts whose sub-headings repeat the headings of later chapters."""
+        all_parts = root.descendants()
+        order = {id(p): i for i, p in enumerate(all_parts)}
+        for part in all_parts:
+            if part.skip or not part.children:
+                continue
+            inside = {id(d) for d in part.descendants()}
+            later = {fold(p.text) for p in all_parts if order[id(p)] > order[id(part)] and id(p) not in inside}
+            names = [fold(c.text) for c in part.children]
+            if len(names) >= 2 and sum(1 for n in names if n in later) >= 2:
+                part.skip = "summary"
+                for child in part.children:
+                    motto = next((b for b in child.blocks() if self.is_motto(b)), None)
+                    if motto is not None:
+                        self.summary_mottos.setdefault(fold(child.text), motto)
+
+    def find_colophon(self, root: Part) -> None:
+        """A closing chapter of short lines that names editors, a date or an address: the back page."""
+        live = [c for c in root.children if not c.skip]
+        if not live:
+            return
+        last = live[-1]
+        blocks = last.blocks()
+        if not blocks or any(b.kind is not BlockKind.PARAGRAPH and b.kind is not BlockKind.HEADING for b in blocks):
+            return
+        if any(_SENTENCE_END.search(b.text) and not _DATE.search(b.text) for b in blocks if b.kind is BlockKind.PARAGRAPH):
+            return
+        text = fold(" ".join(b.text for b in blocks))
+        if any(has_phrase(text, w) for w in self.cues.colophon) or _DATE.search(text) or _URL.search(text):
+            last.skip = "colophon"
+
+    def announcements(self, text: str) -> list[tuple[int, NodeKind]]:
+        folded = fold(text)
+        numbers = "|".join(re.escape(w) for w in self.cues.numbers)
+        out: list[tuple[int, NodeKind]] = []
+        for cue in self.cues.container_classes():
+            for word in cue.plural:
+                pattern = (rf"(?<![\w-])(\d{{1,2}}|{numbers})\s+(?:[\w-]+\s+){{0,{self.cues.announcement_gap - 1}}}?"
+                           rf"{re.escape(word)}(?![\w-])")
+                for m in re.finditer(pattern, folded):
+                    raw = m.group(1)
+                    out.append((int(raw) if raw.isdigit() else self.cues.numbers[raw], cue.kind))
+        return out
+
+    def apply_announcements(self, root: Part) -> None:
+        parents: dict[int, Part] = {}
+
+        def index(part: Part) -> None:
+            for c in part.children:
+                parents[id(c)] = part
+                index(c)
+
+        index(root)
+        for part in root.descendants():
+            if part.skip:
+                continue
+            for number, kind in self.announcements(" ".join(b.text for b in part.body)):
+                node: Part | None = part
+                while node is not None and id(node) in parents:
+                    parent = parents[id(node)]
+                    siblings = parent.children
+                    later = siblings[siblings.index(node) + 1:]
+                    eligible = [s for s in later if not s.skip and not s.section and s.group is None
+                                and not s.related]
+                    if eligible and len(eligible) == number and all(s.kind in (None, kind) for s in eligible) \
+                            and any(s.kind is None for s in eligible):
+                        for s in eligible:
+                            s.kind = s.kind or kind
+                        break
+                    node = parent if parent is not root else None
+
+    # ---- step 6: nodes --------------------------------------------------------------------------------
+
+    def next_number(self, scope: str, seg: str) -> int:
+        n = self.counters.get((scope, seg), 0) + 1
+        self.counters[(scope, seg)] = n
+        return n
+
+    def child_key(self, scope: str, seg: str, single: bool = False) -> str:
+        if single:
+            return f"{scope}/{seg}" if scope else seg
+        n = self.next_number(scope, seg)
+        return f"{scope}/{seg}/{n}" if scope else f"{seg}/{n}"
+
+    def node(self, kind: NodeKind, key: str, segments: list[Segment], label: str | None = None,
+             **attrs: str) -> Node:
+        return make_node(kind, key, self.source, segments, label=label, **attrs)
+
+    def emit(self, root: Part) -> None:
+        self.emit_body(root.body, None, "", None)
+        for child in root.children:
+            self.emit_part(child, None, "", None)
+
+    def attach(self, parent: Node | None, node: Node) -> None:
+        (parent.children if parent is not None else self.top).append(node)
+
+    def emit_part(self, part: Part, parent: Node | None, scope: str, parent_group: NodeKind | None) -> None:
+        if part.skip:
+            return
+        if part.related is not None:
+            self.emit_related(part)
+            return
+        if part.bare and parent is not None and parent.kind is not NodeKind.SECTION:
+            self.emit_body(part.body, parent, scope, part.group)
+            for child in part.children:
+                if child.kind is None and not child.section:
+                    child.kind = part.group
+                self.emit_part(child, parent, scope, part.group)
+            return
+        assert part.label is not None
+        if part.empty:
+            return
+        attrs: dict[str, str] = {}
+        if part.number:
+            attrs["number"] = part.number
+        if part.subtitle is not None:
+            attrs["subtitle"] = part.subtitle.text
+        if part.kind is not None and not part.section:
+            cue = self.cues.cue(part.kind)
+            seg = cue.key_for(part.word)
+            target = parent
+            node_scope = scope
+            if cue.document_level and parent is not None and parent.kind is NodeKind.SECTION \
+                    and parent_group is not part.kind:
+                target, node_scope = None, ""
+            key = self.child_key(node_scope, seg)
+            node = self.node(part.kind, key, part.label.segments, label=part.label.text, **attrs)
+            self.attach(target, node)
+            self.emit_body(part.body, node, key, None)
+            for child in part.children:
+                self.emit_part(child, node, key, part.group)
+            motto = self.summary_mottos.get(fold(part.label.text))
+            if motto is not None and not any(c.kind is NodeKind.MOTTO for c in node.children):
+                # The chapter prints no motto of its own: the overview's, printed under its name.
+                node.children.append(self.node(NodeKind.MOTTO, self.child_key(key, "motto", single=True),
+                                               motto.segments, label=motto.text))
+        else:
+            base = parent.key if parent is not None else ""
+            key = self.child_key(base, "section")
+            node = self.node(NodeKind.SECTION, key, part.label.segments, label=part.label.text, **attrs)
+            self.attach(parent, node)
+            self.emit_body(part.body, node, scope, None)
+            for child in part.children:
+                self.emit_part(child, node, scope, part.group)
+        node.children.sort(key=lambda n: n.start)
+
+    def emit_related(self, part: Part) -> None:
+        key = part.related or "related"
+        for block in part.blocks():
+            if block.kind is BlockKind.HEADING:
+                continue
+            label = block.text
+            self.related.append(self.node(NodeKind.RELATED_DOCUMENT, self.child_key("", key), block.segments,
+                                          label=label, role=key))
+
+    def is_motto(self, block: Block) -> bool:
+        if block.kind is not BlockKind.PARAGRAPH:
+            return False
+        if self.cues.motto_emphasis and block.style.get("emphasis") != "bold":
+            return False
+        return block.text.endswith(self.cues.motto_endings) and len(block.text.split()) <= self.cues.motto_max_words
+
+    def is_related_lead_in(self, block: Block) -> bool:
+        folded = fold(block.text)
+        return any(w in folded for w in self.cues.related_words) \
+            and any(has_phrase(folded, m) for m in self.cues.related_markers)
+
+    def strip_lead(self, segments: list[Segment], words: tuple[str, ...] = ()) -> list[Segment]:
+        """``segments`` without the lead-in's final colon (and final ``words`` such as ``er``)."""
+        segs = list(segments)
+        while segs:
+            s, e = segs[-1]
+            while e > s and (self.source[e - 1] in ":" or self.source[e - 1].isspace()):
+                e -= 1
+            for word in words:
+                tail = self.source[s:e]
+                m = re.search(r"\s+" + re.escape(word) + r"$", tail, re.IGNORECASE)
+                if m:
+                    e = s + m.start()
+                    break
+            if e > s:
+                segs[-1] = (s, e)
+                return segs
+            segs.pop()
+        return segs
+
+    def passage(self, parent: Node | None, scope_key: str, block: Block) -> Node:
+        base = parent.key if parent is not None else ""
+        node = self.node(NodeKind.PASSAGE, self.child_key(base, "passage"), block.segments)
+        self.collect_themes(block.text)
+        return node
+
+    def statement(self, parent: Node | None, block: Block) -> Node:
+        base = parent.key if parent is not None else ""
+        return self.node(NodeKind.STATEMENT, self.child_key(base, "statement"), block.segments)
+
+    def emit_body(self, blocks: list[Block], parent: Node | None, scope: str, lead_class: NodeKind | None) -> None:
+        """Nodes of the blocks directly under ``parent`` (None: the document)."""
+        has_motto = any(c.kind is NodeKind.MOTTO for c in parent.children) if parent is not None else True
+        i = 0
+        while i < len(blocks):
+            block = blocks[i]
+            nxt = blocks[i + 1] if i + 1 < len(blocks) else None
+            if block.kind is BlockKind.TABLE_CELL:
+                j = i
+                while j < len(blocks) and blocks[j].kind is BlockKind.TABLE_CELL and blocks[j].table == block.table:
+                    j += 1
+                self.emit_table(blocks[i:j], parent, scope)
+                i = j
+                continue
+            if block.kind is BlockKind.PARAGRAPH and block.text.endswith(":") and nxt is not None \
+                    and nxt.kind is BlockKind.LIST_ITEM:
+                j = i + 1
+                while j < len(blocks) and blocks[j].kind is BlockKind.LIST_ITEM:
+                    j += 1
+                items = blocks[i + 1:j]
+                self.emit_list(block, items, parent, scope, lead_class)
+                i = j
+                continue
+            if block.kind is BlockKind.PARAGRAPH and nxt is not None and nxt.kind is BlockKind.PARAGRAPH:
+                kind, word = self.lead_in_class(block.text)
+                if kind is not None:
+                    self.emit_lead_in_node(kind, word, block, nxt, parent, scope)
+                    i += 2
+                    continue
+            if self.is_motto(block) and parent is not None and not has_motto:
+                has_motto = True
+                self.attach(parent, self.node(NodeKind.MOTTO, self.child_key(parent.key, "motto", single=True),
+                                              block.segments, label=block.text))
+            elif block.kind is BlockKind.LIST_ITEM:
+                if parent is not None:
+                    self.attach(parent, self.statement(parent, block))
+                else:
+                    self.attach(None, self.passage(None, scope, block))
+            elif block.kind in (BlockKind.PARAGRAPH, BlockKind.HEADING):
+                self.attach(parent, self.passage(parent, scope, block))
+            i += 1
+
+    def emit_list(self, lead: Block, items: list[Block], parent: Node | None, scope: str,
+                  lead_class: NodeKind | None) -> None:
+        folded_lead = fold(lead.text).rstrip(":").strip()
+        if self.is_related_lead_in(lead):
+            self.attach(parent, self.passage(parent, scope, lead))
+            for item in items:
+                label = item.text.split(" (", 1)[0].strip()
+                self.related.append(self.node(NodeKind.RELATED_DOCUMENT, self.child_key("", "related"),
+                                              item.segments, label=label))
+            return
+        if lead_class is not None and parent is not None:
+            cue = self.cues.cue(lead_class)
+            segs = self.strip_lead(lead.segments)
+            key = self.child_key(parent.key, cue.key)
+            node = self.node(lead_class, key, segs, label=segment_text(self.source, segs))
+            for item in items:
+                node.children.append(self.statement(node, item))
+            self.attach(parent, node)
+            return
+        if folded_lead not in self.cues.statement_lead_ins:
+            self.attach(parent, self.passage(parent, scope, lead))
+        for item in items:
+            if parent is not None:
+                self.attach(parent, self.statement(parent, item))
+            else:
+                self.attach(None, self.passage(None, scope, item))
+
+    def emit_lead_in_node(self, kind: NodeKind, word: str | None, lead: Block, body: Block, parent: Node | None,
+                          scope: str) -> None:
+        cue = self.cues.cue(kind)
+        target, node_scope = parent, scope
+        if cue.document_level and (parent is None or parent.kind is NodeKind.SECTION):
+            target, node_scope = None, ""
+        label_segs = self.strip_lead(lead.segments, self.cues.label_strip)
+        key = self.child_key(node_scope, cue.key_for(word))
+        self.attach(target, self.node(kind, key, body.segments, label=segment_text(self.source, label_segs)))
+
+    def emit_table(self, cells: list[Block], parent: Node | None, scope: str) -> None:
+        table_nodes = _table_nodes_impl()
+        nodes = (table_nodes(cells, self.source, cues=self.cues, key_prefix=scope, counters=self.table_counters)
+                 if table_nodes is not None else simple_table_nodes(self, cells, scope))
+        if not nodes:
+            # No column names a class: the cells are prose.
+            base = parent.key if parent is not None else ""
+            nodes = [self.node(NodeKind.PASSAGE, self.child_key(base, "passage"), c.segments) for c in cells
+                     if c.style.get("role") != "header"]
+        for node in nodes:
+            self.attach(parent, node)
+
+    # ---- themes ----------------------------------------------------------------------------------------
+
+    def collect_themes(self, text: str) -> None:
+        folded = fold(text)
+        for lead in self.cues.theme_leads:
+            m = re.search(r"(?<![\w-])" + re.escape(lead) + r"\s*,?\s*(?:som|såsom|herunder|nemlig|bl\.\s*a\.|like|such as)?\s*:?\s*([^.:;]+)", folded)
+            if m is None:
+                continue
+            start = len(text) - len(text.lstrip())
+            del start
+            original = normalize_ws(text)[m.start(1):m.end(1)]
+            for theme in split_items(original, self.cues.theme_joiners):
+                if theme not in self.themes:
+                    self.themes.append(theme)
+
+    # ---- the whole ----------------------------------------------------------------------------------
+
+    def run(self) -> ParsedDocument:
+        root = self.outline()
+        self.classify(root)
+        self.emit(root)
+        nodes = [*self.top, *self.related]
+        nodes.sort(key=lambda n: n.start)
+        self.finish_keys(nodes)
+        attrs: dict[str, str] = {}
+        if not any(n.kind not in (NodeKind.SECTION, NodeKind.PASSAGE) for n in _walk(nodes)):
+            message = (f"{self.file}: no strategy structure recognised (no class cue matched); "
+                       "read as Sections and Passages")
+            self.warnings.append(message)
+            attrs["warning"] = message
+        self.doc.warnings.extend(w for w in self.warnings if w not in self.doc.warnings)
+        return ParsedDocument(nodes=nodes, attrs=attrs, themes=self.themes)
+
+    def finish_keys(self, nodes: list[Node]) -> None:
+        """Classes numbered only when several (``vision`` vs ``vision/1``) lose the number when alone."""
+        everything = _walk(nodes)
+        for cue in self.cues.classes.values():
+            if cue.numbered != "when-several":
+                continue
+            found = [n for n in everything if n.kind is cue.kind]
+            if len(found) == 1 and found[0].key == f"{cue.key}/1":
+                old = found[0].key
+                for n in found[0].walk():
+                    n.key = cue.key + n.key[len(old):]
+
+
+def _walk(nodes: list[Node]) -> list[Node]:
+    out: list[Node] = []
+    for n in nodes:
+        out.extend(n.walk())
+    return out
+
+
+def split_items(items: str, joiners: tuple[str, ...]) -> list[str]:
+    """``"A, B og C"`` → ``["A", "B", "C"]``; only the first joiner of the last item splits it."""
+    pieces = [p.strip() for p in normalize_ws(items).split(",") if p.strip()]
+    if not pieces:
+        return []
+    head, last = pieces[:-1], pieces[-1]
+    pattern = r"\s+(?:" + "|".join(re.escape(j) for j in joiners) + r")\s+"
+    tail = re.split(pattern, last, maxsplit=1) if head else [last]
+    return [p.strip() for p in [*head, *tail] if p.strip()]
+
+
+# --------------------------------------------------------------------------------------------------------
+# Tables
+# --------------------------------------------------------------------------------------------------------
+
+TableNodes = Callable[..., list[Node]]
+
+
+def _table_nodes_impl() -> TableNodes | None:
+    """``ingest.structure.tables.table_nodes`` when that module exists, else None."""
+    try:
+        from ingest.structure import tables  # type: ignore[attr-defined]
+    except ImportError:
+        return None
+    return getattr(tables, "table_nodes", None)
+
+
+def simple_table_nodes(rec: _Recogniser, cells: list[Block], scope: str) -> list[Node]:
+    """Rows of a table whose header cells name classes → FocusArea/Goal/Activity/StatusReport nodes.
+
+    A column's role is the class its header names (singular or plural cue word). A row opens a node of a
+    column's class where that cell has text; the classes nest in the order FocusArea > Goal > Activity >
+    StatusReport, so a row with only an activity adds it to the goal above. A table naming no class gives
+    a Passage per cell.
+    """
+    headers = {c.col: c for c in cells if c.row == 0}
+    roles: dict[int, tuple[NodeKind, str]] = {}
+    for col, cell in headers.items():
+        folded = fold(cell.text)
+        for cue in rec.cues.classes.values():
+            word = next((w for w in (*cue.words, *cue.plural) if folded == w or has_phrase(folded, w)), None)
+            if word is not None and col is not None:
+                roles[col] = (cue.kind, word)
+                break
+    order = [NodeKind.FOCUS_AREA, NodeKind.GOAL, NodeKind.ACTIVITY, NodeKind.STATUS_REPORT]
+    if not roles:
+        return []
+    out: list[Node] = []
+    current: dict[NodeKind, Node] = {}
+    rows: dict[int, list[Block]] = {}
+    for cell in cells:
+        if cell.row:
+            rows.setdefault(cell.row, []).append(cell)
+    for row in sorted(rows):
+        for cell in sorted(rows[row], key=lambda c: c.col or 0):
+            role = roles.get(cell.col or 0)
+            if role is None:
+                continue
+            kind, word = role
+            cue = rec.cues.cue(kind)
+            level = order.index(kind) if kind in order else len(order)
+            parent = next((current[k] for k in reversed(order[:level]) if k in current), None)
+            base = parent.key if parent is not None else scope
+            if kind is NodeKind.STATUS_REPORT:
+                if parent is None:
+                    continue
+                node = rec.node(kind, f"{parent.key}/{cue.key}", cell.segments)
+                parent.links.append(("hasStatus", node.key))
+            elif kind is NodeKind.ACTIVITY:
+                node = rec.node(kind, rec.child_key(base, cue.key_for(word)), cell.segments,
+                                **({"number": cell.number} if cell.number else {}))
+                if parent is not None and parent.kind is NodeKind.GOAL:
+                    node.links.append(("forGoal", parent.key))
+            else:
+                node = rec.node(kind, rec.child_key(base, cue.key_for(word)), cell.segments, label=cell.text,
+                                **({"number": cell.number} if cell.number else {}))
+            if parent is not None:
+                parent.children.append(node)
+            else:
+                out.append(node)
+            current[kind] = node
+            for deeper in order[level + 1:]:
+                current.pop(deeper, None)
+    return out
+
+
+# --------------------------------------------------------------------------------------------------------
+# Entry point
+# --------------------------------------------------------------------------------------------------------
+
+
+def recognise(doc: ReadDocument, *, file: str, cues: Cues | None = None) -> ParsedDocument:
+    """The document tree of ``doc``'s blocks (``file`` names the source in warnings)."""
+    return _Recogniser(doc, file, cues or load_cues()).run()
+
+
+__all__ = ["Part", "recognise", "simple_table_nodes", "split_items"]
