@@ -38,26 +38,34 @@ _MAX_HEADING_WORDS = 15
 
 
 @dataclass(frozen=True)
-class _Line:
+class Line:
+    """One line of a text with its offsets (newline excluded)."""
+
     start: int
     end: int
-    raw: str
+    text: str
 
     @property
     def blank(self) -> bool:
-        return not self.raw.strip()
+        return not self.text.strip()
 
     @property
     def is_row(self) -> bool:
-        return "\t" in self.raw
+        return "\t" in self.text
+
+    def span(self) -> Segment:
+        """Offsets of the line's content without surrounding whitespace."""
+        lead = len(self.text) - len(self.text.lstrip())
+        return (self.start + lead, self.start + len(self.text.rstrip()))
 
 
-def _lines(text: str) -> list[_Line]:
-    out: list[_Line] = []
+def lines_of(text: str) -> list[Line]:
+    """The lines of ``text`` with their offsets (``\n`` and ``\r\n`` endings)."""
+    out: list[Line] = []
     pos = 0
     for raw in text.split("\n"):
         body = raw[:-1] if raw.endswith("\r") else raw
-        out.append(_Line(pos, pos + len(body), body))
+        out.append(Line(pos, pos + len(body), body))
         pos += len(raw) + 1
     return out
 
@@ -81,17 +89,17 @@ def _spans_text(text: str, spans: list[Segment]) -> str:
     return normalize_ws(" ".join(text[s:e] for s, e in spans))
 
 
-def _split_cells(text: str, line: _Line) -> list[list[Segment]]:
+def _split_cells(text: str, line: Line) -> list[list[Segment]]:
     """The cells of a tab row as content spans (an empty list for an empty cell)."""
     cells: list[list[Segment]] = []
     pos = line.start
-    for part in line.raw.split("\t"):
+    for part in line.text.split("\t"):
         cells.append(content_spans(text, pos, pos + len(part)))
         pos += len(part) + 1
     return cells
 
 
-def _header_texts(text: str, line: _Line) -> list[str] | None:
+def _header_texts(text: str, line: Line) -> list[str] | None:
     """The column names of a row that looks like a header row, or None."""
     cells = [_spans_text(text, c) for c in _split_cells(text, line)]
     while cells and not cells[-1]:
@@ -114,7 +122,7 @@ def looks_like_tab_table(text: str) -> bool:
     head = text.lstrip()[:200].casefold()
     if head.startswith(("<!doctype", "<html", "<?xml")):
         return False
-    lines = [ln for ln in _lines(text) if not ln.blank]
+    lines = [ln for ln in lines_of(text) if not ln.blank]
     for i, line in enumerate(lines[:-1]):
         if line.is_row and _header_texts(text, line) is not None and lines[i + 1].is_row:
             return True
@@ -192,7 +200,7 @@ class _Reader:
 
     # -- rows -------------------------------------------------------------------------------------------
 
-    def start_table(self, line: _Line, headers: list[str] | None) -> _Table:
+    def start_table(self, line: Line, headers: list[str] | None) -> _Table:
         cells = _split_cells(self.text, line)
         width = len(headers) if headers else len(cells)
         table = _Table(index=self.tables, headers=headers, width=width)
@@ -206,7 +214,7 @@ class _Reader:
             self.body_row(table, line)
         return table
 
-    def body_row(self, table: _Table, line: _Line) -> None:
+    def body_row(self, table: _Table, line: Line) -> None:
         cells = _split_cells(self.text, line)
         first = next((_spans_text(self.text, c) for c in cells if c), "")
         if not first:
@@ -230,7 +238,7 @@ class _Reader:
 
     # -- paragraphs -------------------------------------------------------------------------------------
 
-    def paragraph(self, para: list[_Line], before_table: bool) -> None:
+    def paragraph(self, para: list[Line], before_table: bool) -> None:
         spans = [s for ln in para for s in content_spans(self.text, ln.start, ln.end)]
         body = _spans_text(self.text, spans)
         if not body:
@@ -252,9 +260,9 @@ class _Reader:
             self.blocks.append(block)
 
     def read(self) -> list[Block]:
-        items: list[tuple[str, list[_Line]]] = []
-        para: list[_Line] = []
-        for line in _lines(self.text):
+        items: list[tuple[str, list[Line]]] = []
+        para: list[Line] = []
+        for line in lines_of(self.text):
             if line.blank or line.is_row:
                 if para:
                     items.append(("para", para))
@@ -283,7 +291,7 @@ class _Reader:
             previous = "row"
         return self.blocks
 
-    def _opens_table(self, line: _Line) -> bool:
+    def _opens_table(self, line: Line) -> bool:
         """Whether a tab row right after a paragraph starts a table (rather than continuing the one open)."""
         return self.table is None or _header_texts(self.text, line) is not None
 
