@@ -24,6 +24,8 @@ T = TypeVar("T")
 
 HEAD_CHARS = 3_000
 """The start of the text, where a document names its own municipality, period and committee."""
+HEAD_WEIGHT = 5
+"""A mention on the title page, in a heading or in the document properties counts this many times."""
 
 MONTHS = {
     "januar": 1, "februar": 2, "marts": 3, "april": 4, "maj": 5, "juni": 6, "juli": 7, "august": 8,
@@ -136,7 +138,7 @@ def _in_ranges(pos: int, ranges: Sequence[tuple[int, int]]) -> bool:
 
 
 def infer_municipality(doc: ReadDocument, file_name: str) -> Guess[str]:
-    """The municipality the document names most, title page, headings and properties counting triple."""
+    """The municipality the document names most; title page, headings and properties count HEAD_WEIGHT times."""
     pattern, by_name = _municipality_pattern()
     scores: dict[str, float] = {}
     first: dict[str, tuple[int, str]] = {}
@@ -144,13 +146,13 @@ def infer_municipality(doc: ReadDocument, file_name: str) -> Guess[str]:
     for name, value in doc.meta.items():
         for m in pattern.finditer(value):
             key = by_name[(m.group("a") or m.group("b")).casefold()]
-            scores[key] = scores.get(key, 0) + 3
+            scores[key] = scores.get(key, 0) + HEAD_WEIGHT
             counts[key] = counts.get(key, 0) + 1
             first.setdefault(key, (-1, f"document property {name}: »{normalize_ws(value)}«"))
     headings = _heading_ranges(doc)
     for m in pattern.finditer(doc.text):
         key = by_name[(m.group("a") or m.group("b")).casefold()]
-        weight = 3 if m.start() < HEAD_CHARS or _in_ranges(m.start(), headings) else 1
+        weight = HEAD_WEIGHT if m.start() < HEAD_CHARS or _in_ranges(m.start(), headings) else 1
         scores[key] = scores.get(key, 0) + weight
         counts[key] = counts.get(key, 0) + 1
         first.setdefault(key, (m.start(), _quote(doc.text, m.start(), m.end())))
@@ -216,20 +218,24 @@ def infer_time(doc: ReadDocument, title: str, parsed: ParsedDocument | None) -> 
     period: Guess[str] = _none("no period such as »2024-2030« on the title page")
     year: Guess[int] = _none("no year in the title, on the title page or in the document properties")
     date: Guess[str] = _none("no date stated on the title page")
+    dates = _dates(head)
+    stated = parsed.attrs.get("date") if parsed else None
+    if dates:
+        first_date, iso, s, e = dates[0]
+        date = Guess(iso, _quote(head, s, e), "text")
+    elif stated:
+        first_date = HEAD_CHARS
+        date = Guess(stated, "date the structure reader found in the text", "text")
+    else:
+        first_date = HEAD_CHARS
     found = _period(title)
     if found:
         period = Guess(found[0], f"title »{title}«", "title")
     else:
         found = _period(head)
-        if found:
+        # A period after the first stated date is more likely another document's (a report naming its policy).
+        if found and found[1].start() < first_date:
             period = Guess(found[0], _quote(head, found[1].start(), found[1].end()), "text")
-    dates = _dates(head)
-    stated = parsed.attrs.get("date") if parsed else None
-    if dates:
-        offset, iso, s, e = dates[0]
-        date = Guess(iso, _quote(head, s, e), "text")
-    elif stated:
-        date = Guess(stated, "date the structure reader found in the text", "text")
     if period.value:
         year = Guess(int(period.value[:4]), f"first year of the period ({period.evidence})", period.source)
     else:
