@@ -9,6 +9,8 @@ Run from the repository root: ``.venv/bin/python tests/data/structure-eval/make_
   and page numbers inline).
 * ``odense-psykiatri-misbrugsstrategi-2024.docx``: Word made with python-docx: heading styles, bullet lists, numbered
   lists that restart in every track, a table with a vertically merged column.
+* ``randers-strategi-voksenomraadet-2024.pdf``: a two-column PDF (reportlab frames) with a full-width title block,
+  lettered tracks and a highlighted motto.
 * ``silkeborg-status-handleplan-2025.pdf``: a follow-up report made with reportlab whose table (tema, mål,
   aktivitet, status) runs over a page break with its header row repeated.
 
@@ -492,12 +494,138 @@ def make_silkeborg_pdf(path: Path) -> None:
                                                   first_page_plain=False))
 
 
+# --------------------------------------------------------------------------------------------------------------
+# Randers: Strategi for det specialiserede voksenområde 2024-2028 (two-column PDF)
+# --------------------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LetteredTrack:
+    letter: str
+    title: str
+    intro: str
+    meaning: list[str]
+    goals: list[str]
+
+
+RANDERS_TRACKS = [
+    LetteredTrack(
+        "A", "Livet i egen bolig",
+        "De fleste voksne med handicap eller sindslidelse ønsker at bo i deres eget hjem. Vi vil give støtten "
+        "der, hvor borgeren bor, og kun tilbyde et botilbud, når det er den rigtige løsning.",
+        ["tilrettelægger bostøtten ud fra borgerens egne mål og justerer den hver sjette måned",
+         "bruger velfærdsteknologi, der gør borgeren mere selvhjulpen i hjemmet",
+         "samarbejder med boligforeningerne om boliger med fællesskab og støtte tæt på"],
+        ["Flere borgere med behov for støtte bor i egen bolig.",
+         "Færre borgere flytter fra Randers Kommune for at få et botilbud."],
+    ),
+    LetteredTrack(
+        "B", "Job, uddannelse og en meningsfuld dag",
+        "Alle har brug for en hverdag med indhold. For nogle er det et ordinært job, for andre et beskyttet "
+        "værksted eller et aktivitetstilbud. Vi vil gøre vejen mellem tilbuddene kortere.",
+        ["ser beskyttet beskæftigelse som et skridt på vejen og ikke som en endestation",
+         "laver aftaler med lokale virksomheder om praktik og job på særlige vilkår",
+         "åbner vores dagtilbud for borgere, der bor i eget hjem",
+         "giver unge med handicap en plan for livet efter STU, før uddannelsen slutter"],
+        ["Flere borgere går fra beskyttet beskæftigelse til job på særlige vilkår.",
+         "Alle unge, der afslutter en STU, har en plan for deres hverdag."],
+    ),
+    LetteredTrack(
+        "C", "Tidlig og forebyggende indsats",
+        "Når vi kommer tidligt ind i et forløb, kan en let og kort indsats ofte forhindre, at problemerne vokser. "
+        "Det gælder især unge med psykiske vanskeligheder og borgere med et begyndende misbrug.",
+        ["tilbyder åben rådgivning uden visitation i Randers by og i Langå",
+         "bruger gruppeforløb, hvor borgere kan lære af hinanden",
+         "følger op, når en borger afslutter en indsats, så tilbagefald opdages i tide"],
+        ["Flere borgere får hjælp gennem åbne og korte tilbud.",
+         "Færre borgere vender tilbage til en indsats inden for et år."],
+    ),
+]
+
+
+def make_randers_pdf(path: Path) -> None:
+    from reportlab.lib import colors
+    from reportlab.lib.enums import TA_CENTER
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.lib.units import mm
+    from reportlab.platypus import (
+        BaseDocTemplate,
+        Frame,
+        FrameBreak,
+        ListFlowable,
+        ListItem,
+        NextPageTemplate,
+        PageTemplate,
+        Paragraph,
+    )
+
+    width, height = A4
+    margin, gutter = 18 * mm, 8 * mm
+    column = (width - 2 * margin - gutter) / 2
+    body = ParagraphStyle("body", fontName="Times-Roman", fontSize=10, leading=13, spaceAfter=5)
+    title = ParagraphStyle("title", fontName="Helvetica-Bold", fontSize=24, leading=28, spaceAfter=4)
+    subtitle = ParagraphStyle("subtitle", fontName="Helvetica", fontSize=11, leading=14,
+                              textColor=colors.HexColor("#555555"))
+    h1 = ParagraphStyle("h1", fontName="Helvetica-Bold", fontSize=14, leading=17, spaceBefore=8, spaceAfter=4,
+                        textColor=colors.HexColor("#7a1f3d"))
+    lead = ParagraphStyle("lead", parent=body, fontName="Times-Italic")
+    motto = ParagraphStyle("motto", fontName="Helvetica-BoldOblique", fontSize=16, leading=20, alignment=TA_CENTER,
+                           textColor=colors.HexColor("#7a1f3d"), spaceBefore=14, spaceAfter=14)
+
+    def bullets(items: list[str]) -> ListFlowable:
+        return ListFlowable([ListItem(Paragraph(t, body), leftIndent=10) for t in items], bulletType="bullet",
+                            start="–", leftIndent=10)
+
+    top = Frame(margin, height - margin - 32 * mm, width - 2 * margin, 32 * mm, id="title")
+    first = [top] + [Frame(margin + i * (column + gutter), margin, column, height - 2 * margin - 34 * mm,
+                           id=f"col{i}") for i in range(2)]
+    later = [Frame(margin + i * (column + gutter), margin, column, height - 2 * margin, id=f"col{i}")
+             for i in range(2)]
+    doc = BaseDocTemplate(str(path), pagesize=A4, title="Strategi for det specialiserede voksenområde 2024-2028",
+                          author="Randers Kommune", creator="reportlab", invariant=1)
+    doc.addPageTemplates([PageTemplate("first", first), PageTemplate("later", later)])
+
+    story: list[object] = [
+        Paragraph("Strategi for det specialiserede voksenområde 2024-2028", title),
+        Paragraph("Randers Kommune · Omsorg og Sundhed · Vedtaget af Socialudvalget den 12. marts 2024", subtitle),
+        NextPageTemplate("later"),
+        FrameBreak(),
+        Paragraph("Forord", h1),
+        Paragraph(
+            "Det specialiserede voksenområde i Randers Kommune hjælper hvert år omkring 2.300 voksne med "
+            "handicap, sindslidelse, misbrug eller hjemløshed. Området er under pres: flere borgere har brug for "
+            "hjælp, og udgifterne er steget mere end budgettet.", body),
+        Paragraph(
+            "Socialudvalget har derfor sat en ny retning for området. Strategien er drøftet med Handicaprådet, "
+            "Udsatterådet, brugerorganisationerne og medarbejderne, og den gælder frem til 2028.", body),
+        Paragraph("Vision", h1),
+        Paragraph("Voksne med særlige behov i Randers lever et så selvstændigt liv som muligt – i eget hjem, med "
+                  "en meningsfuld hverdag og med støtte, der kommer i tide.", body),
+    ]
+    for track in RANDERS_TRACKS:
+        story.append(Paragraph(f"Spor {track.letter} · {track.title}", h1))
+        story.append(Paragraph(track.intro, body))
+        story.append(Paragraph("Det betyder, at vi:", lead))
+        story.append(bullets(track.meaning))
+        story.append(Paragraph("Mål i 2028:", lead))
+        story.append(bullets(track.goals))
+    story.append(Paragraph("Sammen skaber vi det gode voksenliv", motto))
+    story.append(Paragraph("Sådan bliver strategien til virkelighed", h1))
+    story.append(Paragraph(
+        "Hvert af de tre spor får en handleplan, som Omsorg og Sundhed udarbejder i 2024. Socialudvalget følger "
+        "op på målene hvert år i forbindelse med budgetlægningen, og strategien evalueres i 2028.", body))
+    doc.build(story, canvasmaker=_numbered_canvas("Randers Kommune · Strategi for det specialiserede "
+                                                  "voksenområde 2024-2028", first_page_plain=False))
+
+
 def main() -> None:
     aarhus = HERE / "aarhus-handicappolitik-2023.pdf"
     make_aarhus_pdf(aarhus)
     make_pdftotext(aarhus, HERE / "aarhus-handicappolitik-2023.pdftotext.txt")
     make_odense_docx(HERE / "odense-psykiatri-misbrugsstrategi-2024.docx")
     make_silkeborg_pdf(HERE / "silkeborg-status-handleplan-2025.pdf")
+    make_randers_pdf(HERE / "randers-strategi-voksenomraadet-2024.pdf")
 
 
 if __name__ == "__main__":
