@@ -48,6 +48,7 @@ class ClassCue:
     numbered: str = "always"
     container: bool = False
     document_level: bool = False
+    questions: tuple[str, ...] = ()
 
     def key_for(self, word: str | None) -> str:
         return self.key_words.get(word or "", self.key)
@@ -75,6 +76,8 @@ class Cues:
     theme_leads: tuple[str, ...]
     theme_joiners: tuple[str, ...]
     type_number: re.Pattern[str]
+    issuer: re.Pattern[str]
+    not_a_name: tuple[str, ...]
 
     def cue(self, kind: NodeKind) -> ClassCue:
         return self.classes[kind]
@@ -99,7 +102,8 @@ def parse_cues(data: dict[str, object]) -> Cues:
             definite=_folded(spec.get("definite", [])),
             key_words={fold(k): v for k, v in spec.get("key_words", {}).items()},
             single=bool(spec.get("single", False)), numbered=spec.get("numbered", "always"),
-            container=bool(spec.get("container", False)), document_level=bool(spec.get("document_level", False)))
+            container=bool(spec.get("container", False)), document_level=bool(spec.get("document_level", False)),
+            questions=_folded(spec.get("questions", [])))
     words: dict = data["words"]  # type: ignore[assignment]
     lead_ins: dict = data["lead_ins"]  # type: ignore[assignment]
     related: dict = data["related"]  # type: ignore[assignment]
@@ -118,7 +122,8 @@ def parse_cues(data: dict[str, object]) -> Cues:
         motto_emphasis=bool(motto["emphasis"]), motto_endings=tuple(motto["endings"]),
         motto_max_words=int(motto["max_words"]),
         theme_leads=_folded(themes["lead"]), theme_joiners=_folded(themes["joiners"]),
-        type_number=re.compile(patterns["type_number"]))
+        type_number=re.compile(patterns["type_number"]), issuer=re.compile(patterns["issuer"]),
+        not_a_name=_folded(words["not_a_name"]))
 
 
 @lru_cache(maxsize=4)

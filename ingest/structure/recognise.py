@@ -69,6 +69,9 @@ class Part:
     """The heading is only a plural class word (``Principper``): inside a typed node it merely labels a list
     and gives no node of its own; elsewhere it is a Section grouping that class."""
     section: bool = False
+    box: bool = False
+    """The heading opens a box of nodes of ``group`` (``… Hvad vil vi?``)."""
+    attrs: dict[str, str] = field(default_factory=dict)
     related: str | None = None
     """Key of the RelatedDocuments its blocks are (``related``, ``reference``)."""
 
@@ -145,6 +148,13 @@ class _Recogniser:
                 if has_phrase(folded, word) and len(word) > best_len:
                     best, best_len = (cue.kind, word, "plural"), len(word)
         return best
+
+    def box_class(self, folded: str) -> NodeKind | None:
+        """The class a box heading ending in a question of ``[class.*].questions`` holds."""
+        for cue in self.cues.container_classes():
+            if any(folded.endswith(q) for q in cue.questions):
+                return cue.kind
+        return None
 
     def bare_class_word(self, text: str) -> tuple[NodeKind | None, str | None, bool]:
         """The class a heading consisting only of a class word names (``Pejlemærke:``, ``Principper``)."""
@@ -270,8 +280,17 @@ class _Recogniser:
             if folded in self.cues.related_headings:
                 child.related = self.cues.related_headings[folded]
                 continue
+            box_kind = self.box_class(folded)
             if folded in self.cues.section:
                 child.section = True
+            elif box_kind is not None and child.kind is None:
+                if child.children:
+                    child.box, child.group = True, box_kind
+                    for grand in child.children:
+                        grand.attrs["box"] = child.heading.text
+                else:
+                    child.kind = box_kind
+                    child.attrs["box"] = child.heading.text
             elif child.kind is None:
                 kind, word, role = self.heading_class(child.heading.text)
                 bare_kind, bare_word, bare_plural = self.bare_class_word(child.heading.text)
@@ -349,7 +368,7 @@ class _Recogniser:
 
         index(root)
         for part in root.descendants():
-            if part.skip:
+            if part.skip or part.related:
                 continue
             for number, kind in self.announcements(" ".join(b.text for b in part.body)):
                 node: Part | None = part
@@ -359,7 +378,7 @@ class _Recogniser:
                     later = siblings[siblings.index(node) + 1:]
                     eligible = [s for s in later if not s.skip and not s.section and s.group is None
                                 and not s.related]
-                    if eligible and len(eligible) == number and all(s.kind in (None, kind) for s in eligible) \
+                    if number >= 2 and len(eligible) == number and all(s.kind in (None, kind) for s in eligible) \
                             and any(s.kind is None for s in eligible):
                         for s in eligible:
                             s.kind = s.kind or kind
@@ -397,7 +416,7 @@ class _Recogniser:
         if part.related is not None:
             self.emit_related(part)
             return
-        if part.bare and parent is not None and parent.kind is not NodeKind.SECTION:
+        if part.box or (part.bare and parent is not None and parent.kind is not NodeKind.SECTION):
             self.emit_body(part.body, parent, scope, part.group)
             for child in part.children:
                 if child.kind is None and not child.section:
@@ -407,7 +426,7 @@ class _Recogniser:
         assert part.label is not None
         if part.empty:
             return
-        attrs: dict[str, str] = {}
+        attrs: dict[str, str] = dict(part.attrs)
         if part.number:
             attrs["number"] = part.number
         if part.subtitle is not None:
@@ -438,7 +457,11 @@ class _Recogniser:
             self.attach(parent, node)
             self.emit_body(part.body, node, scope, None)
             for child in part.children:
-                self.emit_part(child, node, scope, part.group)
+                # An unnumbered heading grouping a class ("Strategispor for ...") introduces its nodes, which
+                # stand beside it; under a numbered one ("3. Forslag til ... indsatsområder") they nest.
+                beside = part.group is not None and not part.number and child.kind is not None \
+                    and not child.section
+                self.emit_part(child, parent if beside else node, scope, part.group)
         node.children.sort(key=lambda n: n.start)
 
     def emit_related(self, part: Part) -> None:
@@ -447,8 +470,23 @@ class _Recogniser:
             if block.kind is BlockKind.HEADING:
                 continue
             label = block.text
+            attrs = {"role": key}
+            issuer = self.issuer(label)
+            if issuer:
+                attrs["issuer"] = issuer
             self.related.append(self.node(NodeKind.RELATED_DOCUMENT, self.child_key("", key), block.segments,
-                                          label=label, role=key))
+                                          label=label, **attrs))
+
+    def issuer(self, title: str) -> str | None:
+        """The municipality or region a title names (``[patterns].issuer``), as ``<Navn> Kommune``/``Region <Navn>``."""
+        for m in self.cues.issuer.finditer(title):
+            name = m.group("name")
+            if name is not None:
+                if fold(name) in self.cues.not_a_name or len(name) < 2:
+                    continue
+                return f"{_title_case(name)} Kommune"
+            return f"Region {_title_case(m.group('region'))}"
+        return None
 
     def is_motto(self, block: Block) -> bool:
         if block.kind is not BlockKind.PARAGRAPH:
@@ -626,6 +664,13 @@ class _Recogniser:
                 old = found[0].key
                 for n in found[0].walk():
                     n.key = cue.key + n.key[len(old):]
+
+
+def _title_case(name: str) -> str:
+    """``ESBJERG`` → ``Esbjerg``, ``IKAST-BRANDE`` → ``Ikast-Brande``; mixed case is kept."""
+    if not name.isupper():
+        return name
+    return "-".join(part.capitalize() for part in name.split("-"))
 
 
 def _walk(nodes: list[Node]) -> list[Node]:

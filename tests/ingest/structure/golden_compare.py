@@ -38,6 +38,10 @@ class Comparison:
     text: list[str] = field(default_factory=list)
     segments: list[str] = field(default_factory=list)
     parent: list[str] = field(default_factory=list)
+    attrs: list[str] = field(default_factory=list)
+    links: list[str] = field(default_factory=list)
+    order: list[str] = field(default_factory=list)
+    """Parents whose children (or the document's top-level nodes) come in another order."""
     themes_equal: bool = True
 
     @property
@@ -48,7 +52,8 @@ class Comparison:
     def summary(self) -> str:
         return (f"{self.doc}: node mismatches {self.node_mismatches} (missing {len(self.missing)}, "
                 f"extra {len(self.extra)}, kind/label {len(self.kind_or_label)}); text {len(self.text)}, "
-                f"segments {len(self.segments)}, parent {len(self.parent)}, themes equal {self.themes_equal}")
+                f"segments {len(self.segments)}, parent {len(self.parent)}, attrs {len(self.attrs)}, "
+                f"links {len(self.links)}, order {len(self.order)}, themes equal {self.themes_equal}")
 
 
 def _flatten_golden(nodes: list[dict], parent: str | None, out: dict[str, tuple[dict, str | None]]) -> None:
@@ -100,6 +105,14 @@ def compare(doc_id: str) -> Comparison:
             result.segments.append(f"{key}: {g['segments'][:3]} != {n.segments[:3]}")
         if gparent != nparent:
             result.parent.append(f"{key}: {gparent} != {nparent}")
+        if g["attrs"] != n.attrs:
+            result.attrs.append(f"{key}: {g['attrs']} != {n.attrs}")
+        if [tuple(x) for x in g["links"]] != [tuple(x) for x in n.links]:
+            result.links.append(f"{key}: {g['links']} != {n.links}")
+        if [c["key"] for c in g["children"]] != [c.key for c in n.children]:
+            result.order.append(key)
+    if [n["key"] for n in golden["nodes"]] != [n.key for n in parsed.nodes]:
+        result.order.append("(document)")
     result.extra = [f"{k}: {n.kind} {n.label or n.text[:50]!r}" for k, (n, _) in got.items() if k not in want]
     return result
 
@@ -113,7 +126,7 @@ def main(argv: list[str]) -> int:
         total += result.node_mismatches
         print(result.summary())
         if verbose:
-            for name in ("missing", "extra", "kind_or_label", "text", "segments", "parent"):
+            for name in ("missing", "extra", "kind_or_label", "text", "segments", "parent", "attrs", "links", "order"):
                 for line in getattr(result, name)[:40]:
                     print(f"  {name}: {line}")
     print(f"total node mismatches: {total}")
