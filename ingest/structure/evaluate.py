@@ -96,7 +96,7 @@ def load_key(path: Path) -> AnswerKey:
         raise AnswerKeyError("answer key has no `file` naming its document", file=path)
     containers: set[Container] = set()
     for i, entry in enumerate(raw.get("container", []), start=1):
-        cls, label = entry.get("class"), entry.get("label")
+        cls, label = (entry.get("class"), entry.get("label")) if isinstance(entry, dict) else (None, None)
         if cls not in EVALUATED_CLASSES or not isinstance(label, str) or not label.strip():
             raise AnswerKeyError(f"container {i} needs a class out of {sorted(EVALUATED_CLASSES)} and a label, "
                                  f"got class={cls!r} label={label!r}", file=path)
@@ -109,6 +109,8 @@ def load_key(path: Path) -> AnswerKey:
         counts[cls] = n
     meta_raw = raw.get("metadata", {})
     metadata = {k: str(v) for k, v in meta_raw.items()}
+    if isinstance(raw.get("title"), str):
+        metadata.setdefault("title", raw["title"])
     aliases = {str(meta_raw[k]).lower() for k in ("municipality", "municipality_code", "municipality_name")
                if k in meta_raw}
     return AnswerKey(
@@ -228,19 +230,19 @@ class MetadataCheck:
 
     @property
     def ok(self) -> bool:
-        return self.found is not None and self.found.lower() == self.expected.lower()
+        return self.found is not None and self.found.lower() == normalize_ws(self.expected).lower()
 
 
 def check_metadata(key: AnswerKey, inferred: Mapping[str, object]) -> list[MetadataCheck]:
-    """Compare municipality, year and kind of the key with inferred values (any of the municipality's key,
-    code or name counts as right)."""
+    """Compare title, municipality, year and kind of the key with inferred values (any of the municipality's
+    key, code or name counts as right; titles are compared with whitespace normalised)."""
     checks: list[MetadataCheck] = []
-    for name in ("municipality", "year", "kind"):
+    for name in ("title", "municipality", "year", "kind"):
         if name not in key.metadata:
             continue
         expected = key.metadata[name]
         value = inferred.get(name)
-        found = None if value is None else str(value)
+        found = None if value is None else normalize_ws(str(value))
         if name == "municipality" and found is not None and found.lower() in key.municipality_aliases:
             found = expected
         checks.append(MetadataCheck(name, expected, found))
@@ -421,12 +423,15 @@ def _infer(doc: ReadDocument, parsed: ParsedDocument | None, key: AnswerKey) -> 
         meta = infer_metadata(doc, parsed, file_name=key.document.name)
     except Exception:  # noqa: BLE001 — a failed inference shows as "not inferred" in the report
         return {}
-    return {"municipality": meta.municipality.value, "year": meta.year.value, "kind": meta.kind.value}
+    return {"title": meta.title.value, "municipality": meta.municipality.value, "year": meta.year.value,
+            "kind": meta.kind.value}
 
 
 def evaluate_structure(directory: Path = DEFAULT_DIRECTORY) -> StructureReport:
     """Read every labelled document of ``directory`` with the structure reader and score it against its key."""
     keys = load_keys(directory)
+    if not keys:
+        raise AnswerKeyError(f"no answer keys (*{KEY_SUFFIX}) in this folder", file=directory)
     for key in keys:
         if not key.document.is_file():
             raise AnswerKeyError(f"the document {key.document.name} it labels does not exist", file=key.path)

@@ -177,8 +177,10 @@ def test_a_document_that_could_not_be_read_scores_as_finding_nothing() -> None:
 def test_metadata_accepts_the_municipality_by_key_code_or_name() -> None:
     key = load_key(DATA / "aarhus-handicappolitik-2023.key.toml")
     for value in ("aarhus", "751", "Aarhus Kommune"):
-        checks = {c.field: c for c in check_metadata(key, {"municipality": value, "year": 2023, "kind": "policy"})}
+        checks = {c.field: c for c in check_metadata(key, {"municipality": value, "year": 2023, "kind": "policy",
+                                                           "title": "Handicappolitik  2023-2027"})}
         assert all(c.ok for c in checks.values()), value
+        assert list(checks) == ["title", "municipality", "year", "kind"]
     checks = {c.field: c for c in check_metadata(key, {"municipality": "odense", "year": None, "kind": "strategy"})}
     assert not checks["municipality"].ok
     assert checks["year"].found is None and not checks["year"].ok
@@ -195,12 +197,18 @@ def test_metadata_accepts_the_municipality_by_key_code_or_name() -> None:
     ("[counts]\nGoal = 2\n", "answer key has no `file`"),
     ('file = "x.md"\n[counts]\nGoal = -1\n', "counts.Goal must name an ontology class"),
     ('file = "x.md\n', "answer key cannot be read"),
+    ('file = "x.md"\ncontainer = ["Forord"]\n', "container 1 needs a class"),
 ])
 def test_a_malformed_key_is_refused_naming_the_file_and_field(tmp_path: Path, text: str, message: str) -> None:
     path = tmp_path / "x.key.toml"
     path.write_text(text, encoding="utf-8")
     with pytest.raises(AnswerKeyError, match=re.escape(f"x.key.toml: {message}")):
         load_key(path)
+
+
+def test_a_folder_without_keys_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(AnswerKeyError, match=r"no answer keys \(\*\.key\.toml\) in this folder"):
+        evaluate_structure(tmp_path)
 
 
 def test_a_key_naming_a_missing_document_is_refused(tmp_path: Path) -> None:
