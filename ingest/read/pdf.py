@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import io
 import re
+import statistics
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -61,6 +62,8 @@ PAGE_NUMBER = re.compile(
     re.IGNORECASE,
 )
 TOC_ROW = re.compile(r"^(?P<title>.*?\S)\s*(?:\.\s*){4,}\s*(?P<page>\d{1,4})$|^(?P<t2>.*?\S)\s*…{2,}\s*\d{1,4}$")
+TOC_TITLE = re.compile(r"^(?:indhold|indholdsfortegnelse|indholdsoversigt|(?:table of )?contents)$", re.IGNORECASE)
+TOC_ENTRY = re.compile(r"^(?=.*[^\W\d_]).*\S\s+\d{1,4}$")
 BULLET = re.compile(r"^(?P<marker>[•●◦▪■□▸▶►‣⁃∙·–—\-*])\s+")
 NUMBER = re.compile(
     r"^(?P<number>\d{1,2}(?:\.\d{1,2})+\.?|\d{1,2}[.)]|\(\d{1,2}\)|[a-zæøå][.)]|\([a-zæøå]\)|[ivxIVX]{1,4}[.)])\s+"
@@ -262,7 +265,7 @@ def extract_page(page: Any, number: int) -> RawPage:
     tables = [t for t in (read_table(found, page, number) for found in page.find_tables()) if t is not None]
     words = page.extract_words(extra_attrs=["size", "fontname"], keep_blank_chars=False, use_text_flow=False)
     words = [w for w in words if w["text"].strip() and not any(inside(w, t.bbox) for t in tables)]
-    fragments = [frag for row in rows_of(words) for frag in split_row(row, number)]
+    fragments = contents_entries([split_row(row, number) for row in rows_of(words)], number)
     return RawPage(number=number, width=float(page.width), height=float(page.height), fragments=fragments,
                    tables=tables)
 
@@ -333,6 +336,24 @@ def split_row(row: list[dict[str, Any]], page: int) -> list[Fragment]:
     return fragments
 
 
+def contents_entries(rows: list[list[Fragment]], page: int) -> list[Fragment]:
+    """Mark the entries of a contents page without dotted leaders: after a title such as "Indhold", rows that
+    end in a page number are contents rows (one fragment each, so a right-aligned number is not a column)."""
+    out: list[Fragment] = []
+    in_contents = False
+    for row in rows:
+        text = normalize_ws(" ".join(f.text for f in row))
+        if TOC_TITLE.match(text):
+            in_contents = True
+        elif in_contents and row[0].kind == "line":
+            if TOC_ENTRY.match(text):
+                row = [Fragment(words=[w for f in row for w in f.words], page=page, kind="toc")]
+            else:
+                in_contents = False
+        out.extend(row)
+    return out
+
+
 def check_text_layer(pages: list[RawPage], images: list[int], *, file: str | Path) -> list[str]:
     """Refuse a PDF without any text; warn about pages that are images only."""
     with_text = [bool(p.fragments or p.tables) for p in pages]
@@ -400,6 +421,8 @@ def find_gutter(fragments: list[Fragment], width: float) -> float | None:
         if crossing * 3 > len(paired):
             continue
         beside = [f for f in left if f.top < hi and f.bottom > lo]
+        if min(statistics.median(f.x1 - f.x0 for f in side) for side in (beside, paired)) < width * 0.2:
+            continue  # narrow labels beside values (an unruled form or table), not two columns of text
         gap_lo = max(f.x1 for f in beside)
         gap_hi = min(f.x0 for f in right if f.top < hi and f.bottom > lo)
         score = len(paired) - crossing

@@ -202,15 +202,23 @@ def test_whether_every_block_keeps_the_provenance_contract(name: str) -> None:
 def test_whether_headings_at_body_size_are_told_apart_by_weight(psyk: ReadDocument) -> None:
     headings = [(b.page, b.level, b.text) for b in of_kind(psyk, BlockKind.HEADING)]
     assert headings == [
-        (1, 1, "Psykiatriplan for Guldborgsund Kommune"),
-        (1, 2, "Baggrund"),
-        (1, 2, "Planens fire temaer"),
-        (2, 1, "Tema 1: Tidlig hjælp"),
-        (2, 2, "Det vil vi måle"),
-        (2, 1, "Tema 2: Overgange"),
-        (3, 1, "Tema 3 og 4: Bostøtte og pårørende"),
-        (3, 2, "Økonomi"),
+        (2, 1, "Psykiatriplan for Guldborgsund Kommune"),
+        (2, 2, "Baggrund"),
+        (2, 2, "Planens fire temaer"),
+        (3, 1, "Tema 1: Tidlig hjælp"),
+        (3, 2, "Det vil vi måle"),
+        (3, 1, "Tema 2: Overgange"),
+        (4, 1, "Tema 3 og 4: Bostøtte og pårørende"),
+        (4, 2, "Økonomi"),
     ]
+
+
+def test_whether_a_contents_page_without_dotted_leaders_leaves_no_block(psyk: ReadDocument) -> None:
+    assert not [b for b in psyk.content_blocks() if b.page == 1]
+    assert "Indholdsfortegnelse" not in [b.text for b in psyk.blocks]
+    assert [b.text for b in psyk.blocks].count("Baggrund") == 1
+    # the entries stay in the extracted text as whole rows, the page number after the title
+    assert "\nTema 2: Overgange 3\n" in psyk.text
 
 
 def test_whether_dashed_page_numbers_and_a_right_aligned_header_leave_no_block(psyk: ReadDocument) -> None:

@@ -9,8 +9,8 @@ Fixtures (all text written for these tests; the municipalities are real, the pol
 - ``handicappolitik.pdf``: a designed, untagged 5-page policy. Headings differ only by font size and weight,
   running header and "Side N af M" footer, a contents page with dotted leaders, a hyphenated word at a line end,
   bullets with a nested level, a numbered list, a two-column page and a ruled table with a bold header row.
-- ``psykiatriplan.pdf``: 3 pages in the standard Helvetica fonts; "- N -" page numbers, headings at body size
-  told apart by weight only, numbered items "1." with nested "a)" items and hanging indents, "-" bullets.
+- ``psykiatriplan.pdf``: 4 pages in the standard Helvetica fonts; a contents page without dotted leaders
+  (right-aligned page numbers), "- N -" page numbers, headings at body size told apart by weight only, numbered items "1." with nested "a)" items and hanging indents, "-" bullets.
 - ``handicappolitik.layout.txt``: ``pdftotext -layout`` of handicappolitik.pdf (input of the text reader's tests).
 - ``krypteret.pdf`` (needs a password), ``scannet.pdf`` (page images only), ``afkortet.pdf`` (cut bytes),
   ``ugyldig.pdf`` (a PDF header followed by garbage).
@@ -297,6 +297,15 @@ def make_handicappolitik() -> bytes:
 # --- psykiatriplan.pdf ---------------------------------------------------------------------------------------
 
 PP_HEADER = "Psykiatriplan 2026–2030"
+PP_TOC = [
+    ("Psykiatriplan for Guldborgsund Kommune", "2"),
+    ("Baggrund", "2"),
+    ("Planens fire temaer", "2"),
+    ("Tema 1: Tidlig hjælp", "3"),
+    ("Tema 2: Overgange", "3"),
+    ("Tema 3 og 4: Bostøtte og pårørende", "4"),
+    ("Økonomi", "4"),
+]
 
 
 def pp_page(c: Canvas, page: int) -> Flow:
@@ -313,6 +322,15 @@ def make_psykiatriplan() -> bytes:
                    "D:20251103141500+01'00'")
 
     f = pp_page(c, 1)
+    f.heading("Indholdsfortegnelse", 14)
+    for title, page in PP_TOC:
+        f.y -= 18
+        c.setFont("Helvetica", 10)
+        c.drawString(LEFT, f.y, title)
+        c.drawRightString(RIGHT, f.y, page)
+    c.showPage()
+
+    f = pp_page(c, 2)
     f.heading("Psykiatriplan for Guldborgsund Kommune", 14)
     f.para("Planen beskriver, hvordan kommunen og regionen sammen styrker hjælpen til voksne med psykiske "
            "vanskeligheder. Den er udarbejdet af Socialafdelingen med input fra brugerrådet og Lokalpsykiatrien.")
@@ -333,7 +351,7 @@ def make_psykiatriplan() -> bytes:
         f.item(marker, text, depth, indent=20)
     c.showPage()
 
-    f = pp_page(c, 2)
+    f = pp_page(c, 3)
     f.heading("Tema 1: Tidlig hjælp", 14)
     f.para("Den åbne rådgivning i Nykøbing Falster udvides med aftenåbent to dage om ugen, og der oprettes en "
            "udekørende funktion på Nordfalster og Lolland-siden af kommunen.")
@@ -347,7 +365,7 @@ def make_psykiatriplan() -> bytes:
            "følges op to gange årligt i det fælles koordinationsudvalg.")
     c.showPage()
 
-    f = pp_page(c, 3)
+    f = pp_page(c, 4)
     f.heading("Tema 3 og 4: Bostøtte og pårørende", 14)
     f.para("Bostøtten tilrettelægges ud fra borgerens egne mål og evalueres sammen med borgeren hvert halve "
            "år. Pårørende tilbydes et kursus i samarbejde med Psykiatrifonden.")
