@@ -43,7 +43,7 @@ from ingest.manifest import (
     slugify,
 )
 from ingest.metadata import Guess, InferredMetadata, infer_metadata
-from ingest.model import NodeKind, ParsedDocument
+from ingest.model import ParsedDocument
 from ingest.read.detect import DEFAULT_MAX_BYTES
 
 if TYPE_CHECKING:
@@ -58,7 +58,6 @@ JOURNAL = ".add-journal.json"
 TEMP_PREFIX = ".add-"
 EXTENSIONS = {"pdf": ".pdf", "docx": ".docx", "html": ".html", "markdown": ".md"}
 """File name extension of a copied original by detected format (every other text format: ``.txt``)."""
-UNSTRUCTURED = frozenset({NodeKind.SECTION, NodeKind.PASSAGE, NodeKind.RELATED_DOCUMENT})
 FAULT_POINTS = ("add-copy", "add-copied", "add-manifest", "add-committed")
 """Where ``STRATEGIGRAF_FAULT_PAUSE=<point>:<marker>`` pauses an add for the kill -9 tests."""
 
@@ -77,6 +76,7 @@ class Preview:
     parsed: ParsedDocument
     metadata: InferredMetadata
     warnings: list[str] = field(default_factory=list)
+    """What the reader and the recogniser noticed (e.g. no strategy structure: read as Sections and Passages)."""
 
     @property
     def counts(self) -> dict[str, int]:
@@ -90,15 +90,6 @@ class Preview:
         return {"file": str(self.file), "format": self.format, "sha256": self.sha256, "size": self.size,
                 "pages": self.pages, "counts": self.counts, "metadata": self.metadata.as_dict(),
                 "warnings": self.warnings, "tree": tree(self.parsed.nodes)}
-
-
-def structure_warnings(parsed: ParsedDocument) -> list[str]:
-    """A warning when nothing beyond Sections and Passages was recognised (the document still ingests)."""
-    kinds = {n.kind for n in parsed.all_nodes()}
-    if kinds <= UNSTRUCTURED:
-        return ["no strategy structure recognised (no vision, tracks, bearings, principles, goals or "
-                "activities): the document is added as Sections and Passages"]
-    return []
 
 
 def _load(path: Path, max_bytes: int) -> LoadedDocument:
@@ -119,7 +110,7 @@ def preview(path: Path, *, corpora_dir: Path | None = None, max_bytes: int = DEF
     meta = infer_metadata(read, loaded.parsed, file_name=path.name, known=known)
     return Preview(file=path, format=loaded.format, sha256=loaded.source.sha256, size=path.stat().st_size,
                    pages=read.pages, parsed=loaded.parsed, metadata=meta,
-                   warnings=[*read.warnings, *structure_warnings(loaded.parsed)])
+                   warnings=list(read.warnings))
 
 
 # --- the manifest entry ------------------------------------------------------------------------------------

@@ -151,8 +151,7 @@ def add(
                           build=None if no_build else _build_options(corpora_dir, build), progress=progress)
     if result.recovered:
         err.log(f"an earlier add was cut off: document {result.recovered} was taken out again")
-    for warning in result.preview.warnings:
-        err.print(f"[bold yellow]warning:[/] {path}: {warning}", highlight=False, soft_wrap=True)
+    _print_warnings(path, result.preview.warnings)
     e = result.entry
     out.print(f"added {e.id}: {e.title} ({e.municipality}, {e.year}, {e.kind}) as {corpora_dir / e.file}",
               highlight=False)
@@ -205,8 +204,16 @@ def preview(
         shown = ", ".join(map(str, value)) if isinstance(value, list) else "" if value is None else str(value)
         table.add_row(name, escape(shown), escape(str(item["evidence"])))
     out.print(table)
-    for warning in seen.warnings:
-        err.print(f"[bold yellow]warning:[/] {escape(str(path))}: {escape(warning)}", highlight=False, soft_wrap=True)
+    _print_warnings(path, seen.warnings)
+
+
+def _print_warnings(path: Path, warnings: list[str]) -> None:
+    """One line per warning, naming the file once."""
+    from rich.markup import escape
+
+    for warning in warnings:
+        line = warning if warning.startswith(str(path)) else f"{path}: {warning}"
+        err.print(f"[bold yellow]warning:[/] {escape(line)}", highlight=False, soft_wrap=True)
 
 
 @app.command()

@@ -260,30 +260,33 @@ def infer_time(doc: ReadDocument, title: str, parsed: ParsedDocument | None) -> 
 # --- committee ---------------------------------------------------------------------------------------------
 
 _WORD = r"[A-ZÆØÅ][\wæøåÆØÅ-]*"
+_MONTH_NAMES = "|".join(m.capitalize() for m in MONTHS)
 _COMMITTEE = re.compile(
     r"(?<![\w-])(?:"
     r"(?P<udvalg>[A-ZÆØÅ][a-zæøå]*(?:-,?\s+(?:og\s+)?[A-Za-zæøåÆØÅ][a-zæøå]*)*udvalget)"
     rf"|(?P<named>(?:Udvalget|Center|Centret|Afdelingen|Forvaltningen)\s+for\s+{_WORD}"
-    rf"(?:(?:,[ \t]*|[ \t]+og[ \t]+|[ \t]+){_WORD})*)"
+    rf"(?:(?:,[ ]*|[ ]+og[ ]+|[ ]+)(?!(?:{_MONTH_NAMES})\b){_WORD})*)"
     r")(?![\w-])")
 
 
 def infer_committee(doc: ReadDocument) -> Guess[str]:
-    """The committee or centre named most (title page and headings weigh triple), earliest on a tie."""
+    """The committee or centre named most (title page and headings count HEAD_WEIGHT times), earliest on a tie."""
     headings = _heading_ranges(doc)
+    # A centre named in a table cell is who answers for one action ("Ansvarlig"), not who issued the document.
+    cells = [(b.start, b.end) for b in doc.blocks if b.kind is BlockKind.TABLE_CELL and b.segments]
     scores: dict[str, float] = {}
     first: dict[str, tuple[int, str]] = {}
     for m in _COMMITTEE.finditer(doc.text):
         name = normalize_ws(m.group(0))
-        if name.lower() in ("udvalget", "fagudvalget", "fagudvalgene"):
+        if name.lower() in ("udvalget", "fagudvalget", "fagudvalgene") or _in_ranges(m.start(), cells):
             continue
-        weight = 3 if m.start() < HEAD_CHARS or _in_ranges(m.start(), headings) else 1
+        weight = HEAD_WEIGHT if m.start() < HEAD_CHARS or _in_ranges(m.start(), headings) else 1
         scores[name] = scores.get(name, 0) + weight
         first.setdefault(name, (m.start(), _quote(doc.text, m.start(), m.end())))
     for prop in ("author", "company", "publisher"):
         value = normalize_ws(doc.meta.get(prop, ""))
         if value and _COMMITTEE.fullmatch(value):
-            scores[value] = scores.get(value, 0) + 3
+            scores[value] = scores.get(value, 0) + HEAD_WEIGHT
             first.setdefault(value, (-1, f"document property {prop}"))
     if not scores:
         return _none("no committee or centre (»…udvalget«, »Udvalget for …«, »Center for …«) named")
