@@ -12,8 +12,9 @@ and what this reader undoes:
   (its first non-empty cell starts with a lower-case letter), or a tab-less line continues the last cell.
   Either way the text is merged into the block above, one more segment each.
 * A row shorter than the header whose first cell is numbered (``2)``, ``A.``) lacks its *leading* cells (the
-  cells spanning from the rows above); any other short row lacks trailing cells. Cells beyond the header's
-  width belong to the last column.
+  cells spanning from the rows above) when that number continues the numbering of a later column, or when the
+  first column is never numbered; any other short row lacks trailing cells. Cells beyond the header's width
+  belong to the last column.
 * HTML tags, entities' surrounding markup and bullet markers fall between segments, never inside one.
 * A short unpunctuated paragraph right before a table is its heading (``HEADING``, level 1); short
   unpunctuated paragraphs before the first heading are the cover (``style["role"] = "front-matter"``:
@@ -113,6 +114,19 @@ def _header_texts(text: str, line: Line) -> list[str] | None:
     return cells
 
 
+def _numbering(text: str) -> tuple[str, int] | None:
+    """Family and ordinal of the number a cell opens with: ("1)", 2) for "2) …", ("A.", 3) for "C. …"."""
+    m = _NUMBERED.match(text)
+    if m is None:
+        return None
+    token = m.group(0).strip()
+    body, mark = token[:-1], token[-1]
+    if body.isdigit():
+        return "1" + mark, int(body)
+    base = "A" if body.isupper() else "a"
+    return base + mark, ord(body) - ord(base) + 1
+
+
 def _starts_lower(text: str) -> bool:
     return bool(text) and text[0].islower()
 
@@ -144,6 +158,8 @@ class _Table:
     rows: int = 0
     cells: dict[tuple[int, int], _Cell] = field(default_factory=dict)
     last: _Cell | None = None
+    numbering: dict[int, tuple[str, int]] = field(default_factory=dict)
+    """Per column, the numbering of the last numbered cell (family, ordinal)."""
 
 
 class _Reader:
@@ -184,8 +200,13 @@ class _Reader:
                 return found
         return None
 
-    def _align(self, cells: list[list[Segment]], width: int) -> list[list[Segment]]:
-        """Fit a body row to the table's width (see the module doc)."""
+    def _align(self, table: _Table, cells: list[list[Segment]]) -> list[list[Segment]]:
+        """Fit a body row to the table's width (see the module doc).
+
+        A short row opening with a number lacks its leading cells when the number continues the numbering of a
+        later column ("2)" after a goal "1)" in the second column), or when the first column is never
+        numbered; otherwise its cells start at the first column."""
+        width = table.width
         while len(cells) > width and not cells[-1]:
             cells.pop()
         if len(cells) > width:
@@ -194,9 +215,21 @@ class _Reader:
         trimmed = list(cells)
         while trimmed and not trimmed[-1]:
             trimmed.pop()
-        if trimmed and trimmed[0] and len(trimmed) < width and _NUMBERED.match(_spans_text(self.text, trimmed[0])):
-            return [[] for _ in range(width - len(trimmed))] + trimmed
-        return cells + [[] for _ in range(width - len(cells))]
+        shift = 0
+        number = _numbering(_spans_text(self.text, trimmed[0])) if trimmed and trimmed[0] else None
+        if number is not None and len(trimmed) < width:
+            room = width - len(trimmed)
+            family, ordinal = number
+            follows = [k for k in range(room + 1) if table.numbering.get(k) == (family, ordinal - 1)]
+            shift = follows[0] if follows else (room if 0 not in table.numbering else 0)
+        if shift:
+            cells = [[] for _ in range(shift)] + trimmed
+        aligned = cells + [[] for _ in range(width - len(cells))]
+        for col, spans in enumerate(aligned):
+            found = _numbering(_spans_text(self.text, spans)) if spans else None
+            if found is not None:
+                table.numbering[col] = found
+        return aligned
 
     # -- rows -------------------------------------------------------------------------------------------
 
@@ -220,7 +253,7 @@ class _Reader:
         if not first:
             return
         if _starts_lower(first) and table.last is not None:
-            for col, spans in enumerate(self._align(cells, table.width)):
+            for col, spans in enumerate(self._align(table, cells)):
                 if not spans:
                     continue
                 above = self._above(table, col)
@@ -232,7 +265,7 @@ class _Reader:
         table.rows += 1
         if table.rows == 0 and table.headers is not None:
             table.rows = 1
-        for col, spans in enumerate(self._align(cells, table.width)):
+        for col, spans in enumerate(self._align(table, cells)):
             if spans:
                 self._emit_cell(table, table.rows, col, spans)
 

@@ -58,8 +58,10 @@ LOWER = "a-zæøåäöüé"
 _TOC_ENTRY = re.compile(r"(?<!\S)(\d+(?:\.\d+)*\.?)\s+(\S.*?)\s*\.{2,}\s*(\d+)(?!\S)")
 _PAGE_NUMBER = re.compile(r"(?<!\S)(\d{1,3})\s*$")
 _SIDE_MARKER = re.compile(r"(?<!\S)[Ss]ide\s+\d{1,3}(?:\s+af\s+\d{1,3})?(?!\S)")
+_SIDE_AT_END = re.compile(r"(?<!\S)[Ss]ide\s+(\d{1,3})(?:\s+af\s+\d{1,3})?\s*$")
 _NUMBERED_HEADING = re.compile(rf"(?<!\S)(\d+(?:\.\d+)*\.?)\s+(?=[{UPPER}])")
-_TITLE_WITH_YEAR = re.compile(rf"\s*((?:[{UPPER}][\w&-]*\s+){{0,4}}(?:19|20)\d\d)\s+(?=[{UPPER}])")
+_TITLE_WITH_YEAR = re.compile(
+    rf"\s*((?:[{UPPER}][\w&-]*\s+){{0,4}}(?:19|20)\d\d(?:\s*[-–]\s*(?:19|20)?\d\d)?)\s+(?=[{UPPER}])")
 _SENTENCE_END = re.compile(rf"[.!?](?=[\"'»”)]*\s+[\"'«“(]?[{UPPER}0-9])")
 _LOWER_THEN_CAPITAL = re.compile(rf"(?<=[{LOWER}])\s+(?=[{UPPER}])")
 _YEARLIKE = re.compile(r"^\(?(?:19|20)\d\d(?:-\d{2,4})?\)?[.,;]?$")
@@ -222,6 +224,12 @@ def _places(text: str) -> frozenset[str]:
     """Place names the document uses as ``<Navn> Kommune`` or ``Region <Navn>``, case-folded."""
     names = {(m.group(1) or m.group(2)).casefold() for m in _PLACE.finditer(text)}
     return frozenset((names - _NOT_A_NAME) | {"kommune", "kommunes", "region", "regions"})
+
+
+def _page_number(line: str) -> int | None:
+    """The page number a page's last line ends with: ``Side 3 af 8`` or a bare ``3``."""
+    m = _SIDE_AT_END.search(line) or _PAGE_NUMBER.search(line)
+    return int(m.group(1)) if m else None
 
 
 def _toc_entries(para: list[Line]) -> list[tuple[str, str]]:
@@ -394,13 +402,13 @@ class _Reader:
         for page in pages:
             cuts: list[Segment] = []
             last = page[-1]
-            m = _PAGE_NUMBER.search(last.text)
             number: int | None = previous + 1 if previous is not None else None
-            if m is not None:
-                n = int(m.group(1))
-                if previous is None or previous < n <= previous + 3:
-                    cuts.append((last.start + m.start(1), last.end))
-                    number = previous = n
+            n = _page_number(last.text)
+            if n is not None and (previous is None or previous < n <= previous + 3):
+                m = _SIDE_AT_END.search(last.text) or _PAGE_NUMBER.search(last.text)
+                assert m is not None
+                cuts.append((last.start + m.start(), last.end))
+                number = previous = n
             first = page[0]
             if header is not None and first.text.split()[:len(header)] == header:
                 hm = re.match(r"\s*" + r"\s+".join(map(re.escape, header)), first.text)
@@ -532,8 +540,8 @@ class _Reader:
                 refs.append((start, a))
                 start = a
                 continue
-            if not re.match(rf"[{UPPER}]", word) or previous.endswith(","):
-                continue
+            if not re.match(rf"[{UPPER}]", word) or previous.endswith((",", ":")):
+                continue  # a reference does not end in "," or ":" ("Vordingborg Kommune: Sundhedspolitik")
             bare = re.sub(r"\W+$", "", word).casefold()
             prev_bare = re.sub(r"\W+$", "", previous).casefold()
             year_before = _YEARLIKE.match(previous) is not None
@@ -620,12 +628,8 @@ def looks_like_transcript(text: str) -> bool:
     marker = _words_pattern(cues.markers, whole_line=True)
     has_related = any(len(p) == 1 and related.match(p[0].text) for p in paras)
     has_marker = any(len(p) == 1 and marker.match(p[0].text) for p in paras)
-    numbers = []
-    for para in paras:
-        if len(para) <= 2 and len(_para_text(para)) >= 300:
-            m = _PAGE_NUMBER.search(para[-1].text)
-            if m is not None:
-                numbers.append(int(m.group(1)))
+    numbers = [n for para in paras if len(para) <= 2 and len(_para_text(para)) >= 200
+               and (n := _page_number(para[-1].text)) is not None]
     in_sequence = sum(1 for a, b in zip(numbers, numbers[1:], strict=False) if a < b <= a + 3)
     return in_sequence >= 2 or (has_related and has_marker and len(numbers) >= 1)
 
