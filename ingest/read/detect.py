@@ -22,14 +22,14 @@ DEFAULT_MAX_BYTES: Final = 50 * 1024 * 1024
 
 REASONS: Final = {
     "missing": "the file does not exist or cannot be read",
-    "empty": "the file is empty",
+    "empty": "the file is empty or holds no text",
     "too-large": "the file is larger than the size limit",
     "unsupported-format": "the format is not one Strategigraf reads (spreadsheets, executables, images, …)",
     "corrupt": "the file is truncated or damaged",
     "zip-bomb": "a compressed file that would expand far beyond its size",
     "xml-entities": "XML entity declarations (entity expansion or external entities)",
     "encrypted": "the file is password-protected",
-    "no-text": "the file has no text layer (a scan; OCR is not available)",
+    "no-text-layer": "the PDF has no text layer (a scan; OCR is not available)",
 }
 """Stable ``reason`` keys of :class:`ReadError`, with what each means (the UI words them in Danish)."""
 
@@ -74,6 +74,7 @@ _BINARY_MAGIC: Final[tuple[tuple[bytes, str], ...]] = (
 
 _ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")
 _HTML_START = re.compile(rb"<(?:!doctype\s|html[\s>]|head[\s>]|body[\s>])", re.IGNORECASE)
+_XML_START = re.compile(rb"<\?xml[\s?]")
 _PROLOGUE_NOISE = re.compile(rb"(?:\s+|<\?xml[^>]*\?>|<!--.*?-->)", re.DOTALL)
 _BOMS: Final = ((b"\xef\xbb\xbf", "utf-8"), (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be"))
 
@@ -135,6 +136,9 @@ def detect_format(data: bytes, name: str) -> str:
     if data.startswith(b"MZ") and b"\x00" in data[:64]:
         raise ReadError("a Windows executable (MZ/PE) is not a supported format", reason="unsupported-format",
                         file=name)
+    if data.startswith(_OLE) and "EncryptedPackage".encode("utf-16-le") in data:
+        raise ReadError("the Office document is encrypted with a password; save it without a password and add "
+                        "it again", reason="encrypted", file=name)
     for magic, what in _BINARY_MAGIC:
         if data.startswith(magic):
             raise ReadError(f"{what} is not a supported format", reason="unsupported-format", file=name)
@@ -142,6 +146,9 @@ def detect_format(data: bytes, name: str) -> str:
         raise ReadError("a WebP image is not a supported format", reason="unsupported-format", file=name)
     if _is_html(data[:4096]):
         return "html"
+    if _XML_START.match(data.lstrip(b"\xef\xbb\xbf \t\r\n")):
+        raise ReadError("an XML document that is not a web page is not a supported format",
+                        reason="unsupported-format", file=name)
     if decode_text(data, name) is not None:
         return "text"
     raise ReadError("binary data is not a supported format", reason="unsupported-format", file=name)

@@ -23,7 +23,12 @@ from typing import Final
 from xml.etree.ElementTree import ParseError as XMLParseError
 
 import defusedxml.ElementTree as SafeET
+import docx
 from defusedxml import DefusedXmlException
+from docx.document import Document as DocxDocument
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.opc.part import Part
+from lxml.etree import _Element as Element
 
 from ingest.read.blocks import Block, BlockKind, ReadDocument, TextBuilder, block_from_spans
 from ingest.read.detect import ReadError
@@ -43,8 +48,8 @@ def _w(tag: str) -> str:
     return _W + tag
 
 
-def _attr(el: object, name: str) -> str | None:
-    return el.get(_W + name) if el is not None else None  # type: ignore[attr-defined]
+def _attr(el: Element | None, name: str) -> str | None:
+    return el.get(_W + name) if el is not None else None
 
 
 # --- Safety ----------------------------------------------------------------------------------------------------
@@ -125,12 +130,12 @@ class _Styles:
             sid = self.by_id[sid].based_on
 
 
-def _read_styles(styles_el: object | None) -> _Styles:
+def _read_styles(styles_el: Element | None) -> _Styles:
     by_id: dict[str, _Style] = {}
     default = None
     if styles_el is None:
         return _Styles(by_id, None)
-    for st in styles_el.iter(_w("style")):  # type: ignore[attr-defined]
+    for st in styles_el.iter(_w("style")):
         if _attr(st, "type") != "paragraph":
             continue
         sid = _attr(st, "styleId") or ""
@@ -151,7 +156,7 @@ def _read_styles(styles_el: object | None) -> _Styles:
     return _Styles(by_id, default)
 
 
-def _on(el: object | None) -> bool:
+def _on(el: Element | None) -> bool:
     """A WordprocessingML on/off property: present and not explicitly false."""
     return el is not None and _attr(el, "val") not in ("0", "false", "off")
 
@@ -174,13 +179,13 @@ class _Num:
     level_overrides: dict[int, _Level]
 
 
-def _read_level(lvl: object) -> _Level:
-    start = _attr(lvl.find(_w("start")), "val")  # type: ignore[attr-defined]
+def _read_level(lvl: Element) -> _Level:
+    start = _attr(lvl.find(_w("start")), "val")
     return _Level(
         start=int(start) if start and start.lstrip("-").isdigit() else 1,
-        fmt=_attr(lvl.find(_w("numFmt")), "val") or "decimal",  # type: ignore[attr-defined]
-        text=_attr(lvl.find(_w("lvlText")), "val") or "",  # type: ignore[attr-defined]
-        style=_attr(lvl.find(_w("pStyle")), "val"),  # type: ignore[attr-defined]
+        fmt=_attr(lvl.find(_w("numFmt")), "val") or "decimal",
+        text=_attr(lvl.find(_w("lvlText")), "val") or "",
+        style=_attr(lvl.find(_w("pStyle")), "val"),
     )
 
 
@@ -194,14 +199,14 @@ class _Numbering:
         return {**self.abstracts.get(num.abstract, {}), **num.level_overrides}
 
 
-def _read_numbering(el: object | None) -> _Numbering:
+def _read_numbering(el: Element | None) -> _Numbering:
     numbering = _Numbering()
     if el is None:
         return numbering
-    for ab in el.iter(_w("abstractNum")):  # type: ignore[attr-defined]
+    for ab in el.iter(_w("abstractNum")):
         levels = {int(_attr(lv, "ilvl") or 0): _read_level(lv) for lv in ab.findall(_w("lvl"))}
         numbering.abstracts[_attr(ab, "abstractNumId") or ""] = levels
-    for num in el.iter(_w("num")):  # type: ignore[attr-defined]
+    for num in el.iter(_w("num")):
         starts: dict[int, int] = {}
         overrides: dict[int, _Level] = {}
         for ov in num.findall(_w("lvlOverride")):
@@ -320,7 +325,7 @@ class _Content:
     breaks_after: int = 0
 
 
-def _paragraph_content(p: object, rendered: bool) -> _Content:
+def _paragraph_content(p: Element, rendered: bool) -> _Content:
     """The visible text of a paragraph and the page breaks in it (before and after its first text)."""
     parts: list[str] = []
     content = _Content("")
@@ -331,12 +336,12 @@ def _paragraph_content(p: object, rendered: bool) -> _Content:
         else:
             content.breaks_before += 1
 
-    def visit(el: object) -> None:
-        tag = el.tag  # type: ignore[attr-defined]
+    def visit(el: Element) -> None:
+        tag = el.tag
         if tag in _SKIP:
             return
         if tag == _w("t"):
-            parts.append(el.text or "")  # type: ignore[attr-defined]
+            parts.append(el.text or "")
         elif tag in (_w("tab"), _w("ptab")):
             parts.append("\t")
         elif tag == _w("br"):
@@ -354,7 +359,7 @@ def _paragraph_content(p: object, rendered: bool) -> _Content:
             if rendered:
                 page_break()
         else:
-            for child in el:  # type: ignore[attr-defined]
+            for child in el:
                 visit(child)
 
     visit(p)
@@ -379,8 +384,8 @@ class _Para:
     style_name: str = ""
 
 
-def _classify(p: object, styles: _Styles, numbering: _Numbering) -> _Para:
-    ppr = p.find(_w("pPr"))  # type: ignore[attr-defined]
+def _classify(p: Element, styles: _Styles, numbering: _Numbering) -> _Para:
+    ppr = p.find(_w("pPr"))
     style_id = _attr(ppr.find(_w("pStyle")), "val") if ppr is not None else None
     chain = list(styles.chain(style_id))
     name = chain[0][1].name if chain else (style_id or "")
@@ -432,9 +437,9 @@ def _classify(p: object, styles: _Styles, numbering: _Numbering) -> _Para:
     return info
 
 
-def _body_items(parent: object) -> Iterator[object]:
+def _body_items(parent: Element) -> Iterator[Element]:
     """Paragraphs and tables of a body or cell in order, through content controls; the TOC control is skipped."""
-    for el in parent:  # type: ignore[attr-defined]
+    for el in parent:
         tag = el.tag
         if tag in (_w("p"), _w("tbl")):
             yield el
@@ -449,24 +454,37 @@ def _body_items(parent: object) -> Iterator[object]:
             yield from _body_items(el)
 
 
+def _children(parent: Element, tag: str) -> Iterator[Element]:
+    """Children of ``parent`` with ``tag``, also those wrapped in content controls or custom XML."""
+    for el in parent:
+        if el.tag == tag:
+            yield el
+        elif el.tag == _w("sdt"):
+            content = el.find(_w("sdtContent"))
+            if content is not None:
+                yield from _children(content, tag)
+        elif el.tag == _w("customXml"):
+            yield from _children(el, tag)
+
+
 @dataclass
 class _Cell:
     row: int
     col: int
     colspan: int
-    tc: object
+    tc: Element
     rowspan: int = 1
 
 
-def table_cells(tbl: object) -> list[_Cell]:
+def table_cells(tbl: Element) -> list[_Cell]:
     """The cells of a table once each, with their grid position and spans (``gridSpan``, ``vMerge``)."""
     cells: list[_Cell] = []
     open_merges: dict[int, _Cell] = {}
-    for r, tr in enumerate(tbl.findall(_w("tr"))):  # type: ignore[attr-defined]
+    for r, tr in enumerate(_children(tbl, _w("tr"))):
         trpr = tr.find(_w("trPr"))
         before = _attr(trpr.find(_w("gridBefore")), "val") if trpr is not None else None
         col = int(before) if before and before.isdigit() else 0
-        for tc in tr.findall(_w("tc")):
+        for tc in _children(tr, _w("tc")):
             tcpr = tc.find(_w("tcPr"))
             span_val = _attr(tcpr.find(_w("gridSpan")), "val") if tcpr is not None else None
             span = int(span_val) if span_val and span_val.isdigit() else 1
@@ -485,11 +503,11 @@ def table_cells(tbl: object) -> list[_Cell]:
     return cells
 
 
-def _cell_paragraphs(parent: object) -> Iterator[object]:
+def _cell_paragraphs(parent: Element) -> Iterator[Element]:
     for item in _body_items(parent):
-        if item.tag == _w("tbl"):  # type: ignore[attr-defined]
-            for tr in item.findall(_w("tr")):  # type: ignore[attr-defined]
-                for tc in tr.findall(_w("tc")):
+        if item.tag == _w("tbl"):
+            for tr in _children(item, _w("tr")):
+                for tc in _children(tr, _w("tc")):
                     yield from _cell_paragraphs(tc)
         else:
             yield item
@@ -533,7 +551,7 @@ class _Reader:
             sep = ""
         return [self.out.append(content.text, sep=sep)], fields
 
-    def paragraph(self, p: object) -> None:
+    def paragraph(self, p: Element) -> None:
         info = _classify(p, self.styles, self.numbering)
         if info.toc:
             return
@@ -554,10 +572,10 @@ class _Reader:
         for _ in range(content.breaks_after):
             self.page_break()
 
-    def table(self, tbl: object) -> None:
+    def table(self, tbl: Element) -> None:
         index = self.tables
         self.tables += 1
-        n_rows = len(tbl.findall(_w("tr")))  # type: ignore[attr-defined]
+        n_rows = sum(1 for _ in _children(tbl, _w("tr")))
         headers: dict[int, str] = {}
         for cell in table_cells(tbl):
             spans, breaks_after = self.cell_text(cell)
@@ -603,9 +621,9 @@ class _Reader:
                     self.page_break()
         return spans, after
 
-    def run(self, body: object) -> None:
+    def run(self, body: Element) -> None:
         for item in _body_items(body):
-            if item.tag == _w("tbl"):  # type: ignore[attr-defined]
+            if item.tag == _w("tbl"):
                 self.table(item)
             else:
                 self.paragraph(item)
@@ -614,12 +632,14 @@ class _Reader:
 def read_docx(data: bytes, *, file: str | Path) -> ReadDocument:
     """Read a Word document's body into blocks, after :func:`check_package` has found it safe."""
     check_package(data, file)
-    import docx
-    from docx.opc.constants import RELATIONSHIP_TYPE as RT
-
     try:
         document = docx.Document(io.BytesIO(data))
-    except Exception as exc:  # python-docx raises KeyError, ValueError, lxml errors … for broken packages
+    except ValueError as exc:
+        if "not a Word file" in str(exc):  # .docm (macros), .dotx: another main content type
+            raise ReadError(f"not a Word document (.docx) but another Office package: {exc}",
+                            reason="unsupported-format", file=file) from exc
+        raise ReadError(f"not a readable Word document ({exc})", reason="corrupt", file=file) from exc
+    except Exception as exc:  # python-docx raises KeyError, lxml errors … for broken packages
         raise ReadError(f"not a readable Word document ({type(exc).__name__}: {exc})", reason="corrupt",
                         file=file) from exc
     part = document.part
@@ -627,7 +647,7 @@ def read_docx(data: bytes, *, file: str | Path) -> ReadDocument:
         numbering_el = part.numbering_part.element
     except (KeyError, NotImplementedError):
         numbering_el = None
-    styles_el = part._styles_part.element if _has_rel(part, RT.STYLES) else None
+    styles_el = document.styles.element
     body = document.element.body
     rendered = next(body.iter(_w("lastRenderedPageBreak")), None) is not None
     has_explicit = rendered or next((b for b in body.iter(_w("br")) if _attr(b, "type") == "page"), None) is not None
@@ -649,18 +669,12 @@ def read_docx(data: bytes, *, file: str | Path) -> ReadDocument:
     return doc
 
 
-def _has_rel(part: object, reltype: str) -> bool:
-    return any(rel.reltype == reltype for rel in part.rels.values())  # type: ignore[attr-defined]
-
-
-def _core_meta(document: object, part: object) -> dict[str, str]:
+def _core_meta(document: DocxDocument, part: Part) -> dict[str, str]:
     """Title, author, created (ISO date), subject and keywords from docProps/core.xml when the file has it."""
-    from docx.opc.constants import RELATIONSHIP_TYPE as RT
-
-    package = part.package  # type: ignore[attr-defined]
+    package = part.package
     if not any(rel.reltype == RT.CORE_PROPERTIES for rel in package.rels.values()):
         return {}
-    props = document.core_properties  # type: ignore[attr-defined]
+    props = document.core_properties
     meta = {"title": props.title, "author": props.author, "subject": props.subject, "keywords": props.keywords}
     out = {k: v.strip() for k, v in meta.items() if v and v.strip()}
     if props.created is not None:

@@ -58,6 +58,7 @@ def test_windows_1252_text_is_decoded() -> None:
     (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "PNG image"),
     (b"\xff\xd8\xff\xe0\x00\x10JFIF\x00", "JPEG image"),
     (b"{\\rtf1\\ansi Politik}", "RTF document"),
+    (b'<?xml version="1.0"?>\n<politik><titel>Sundhedspolitik</titel></politik>', "XML document"),
     (b"Politik\x00\x01\x02\x03\x04\x05 for \x06\x07 psykiatri" * 20, "binary data"),
 ])
 def test_other_formats_are_refused_naming_what_they_are(data: bytes, what: str) -> None:

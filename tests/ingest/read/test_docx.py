@@ -154,3 +154,42 @@ def test_external_entity_never_reaches_the_text() -> None:
     with pytest.raises(ReadError) as caught:
         read_file(DATA / "bad" / "xxe.docx")
     assert "root:" not in str(caught.value)
+
+
+def test_headings_numbered_by_a_list_linked_to_their_styles() -> None:
+    doc = read_file(DATA / "nummererede-overskrifter.docx")
+    headings = [(b.level, b.number, b.text) for b in doc.blocks if b.kind is BlockKind.HEADING]
+    assert headings == [
+        (1, "1.", "Indledning"),
+        (2, "1.1", "Baggrund"),
+        (2, "1.2", "Målgruppe"),
+        (1, "2.", "Housing First"),
+        (2, "2.1", "Opfølgning"),
+    ]
+    items = [(b.depth, b.number, b.text) for b in doc.blocks if b.kind is BlockKind.LIST_ITEM]
+    assert items == [
+        (0, "a)", "skaffe flere billige boliger"),
+        (1, "i.", "ti skæve boliger i Slagelse"),
+        (1, "ii.", "fem skæve boliger i Korsør"),
+        (0, "b)", "give bostøtte fra første dag"),  # the sub-list does not restart the outer level
+    ]
+
+
+def test_table_rows_inside_content_controls_are_read() -> None:
+    doc = read_file(DATA / "nummererede-overskrifter.docx")
+    cells = [(b.row, b.col, b.header, b.text) for b in doc.blocks if b.kind is BlockKind.TABLE_CELL]
+    assert cells == [
+        (0, 0, None, "Mål"),
+        (0, 1, None, "Måling"),
+        (1, 0, "Mål", "Ingen udskrives til gaden"),
+        (1, 1, "Måling", "Optælling hvert andet år"),
+    ]
+
+
+def test_password_protected_word_file_is_refused_as_encrypted() -> None:
+    path = DATA / "bad" / "adgangskode.docx"
+    with pytest.raises(ReadError) as caught:
+        read_file(path)
+    assert caught.value.reason == "encrypted"
+    assert str(caught.value) == (f"{path}: the Office document is encrypted with a password; save it without a "
+                                 "password and add it again")

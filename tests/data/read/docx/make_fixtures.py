@@ -8,9 +8,11 @@ Run from the repository root: ``.venv/bin/python tests/data/read/docx/make_fixtu
   ``w:num`` with ``startOverride``, as Word's "Start forfra ved 1" writes it), a hard page break and a table with a
   vertically merged cell (``vMerge``) and a horizontally merged one (``gridSpan``).
 - ``rendered-pages.docx``: paragraphs carrying ``lastRenderedPageBreak`` the way Word saves a paginated file.
+- ``nummererede-overskrifter.docx``: headings numbered by a multilevel list linked to the Heading styles
+  ("1.", "1.1", as Word's "Overskrift"-numbering writes it), a lettered sub-list, rows inside a content control.
 - ``bad/``: a zip bomb (one part expanding ~1000×), a bomb of many parts (over the total limit), external
   entities (XXE), entity expansion (billion laughs), a truncated file, a
-  package whose document.xml is cut off, an .xlsx and an ELF executable named .docx.
+  package whose document.xml is cut off, a password-protected .docx (msoffcrypto-tool, only needed to run this), an .xlsx and an ELF executable named .docx.
 """
 
 from __future__ import annotations
@@ -170,6 +172,79 @@ def rendered_pages() -> bytes:
     return out.getvalue()
 
 
+def _multilevel(document: docx.document.Document, levels: list[tuple[str, str, str | None]]) -> int:
+    """A new abstract numbering with (numFmt, lvlText, linked style id) per level, and a w:num using it."""
+    numbering = document.part.numbering_part.element
+    abstract_id = max(int(a.get(qn("w:abstractNumId"))) for a in numbering.findall(qn("w:abstractNum"))) + 1
+    abstract = OxmlElement("w:abstractNum")
+    abstract.set(qn("w:abstractNumId"), str(abstract_id))
+    for ilvl, (fmt, text, style) in enumerate(levels):
+        lvl = OxmlElement("w:lvl")
+        lvl.set(qn("w:ilvl"), str(ilvl))
+        for tag, value in (("w:start", "1"), ("w:numFmt", fmt), ("w:pStyle", style), ("w:lvlText", text)):
+            if value is None:
+                continue
+            el = OxmlElement(tag)
+            el.set(qn("w:val"), value)
+            lvl.append(el)
+        abstract.append(lvl)
+    # abstract numberings come before every w:num in the schema
+    numbering.insert(list(numbering).index(numbering.find(qn("w:num"))), abstract)
+    num_id = max(int(n.get(qn("w:numId"))) for n in numbering.findall(qn("w:num"))) + 1
+    num = OxmlElement("w:num")
+    num.set(qn("w:numId"), str(num_id))
+    ref = OxmlElement("w:abstractNumId")
+    ref.set(qn("w:val"), str(abstract_id))
+    num.append(ref)
+    numbering.append(num)
+    return num_id
+
+
+def numbered_headings() -> bytes:
+    d = docx.Document()
+    headings = _multilevel(d, [("decimal", "%1.", "Heading1"), ("decimal", "%1.%2", "Heading2")])
+    for style_id in ("Heading1", "Heading2"):
+        style = next(s for s in d.styles if s.style_id == style_id)
+        num_pr = OxmlElement("w:numPr")
+        nid = OxmlElement("w:numId")
+        nid.set(qn("w:val"), str(headings))
+        num_pr.append(nid)
+        style.element.get_or_add_pPr().append(num_pr)
+    letters = _multilevel(d, [("lowerLetter", "%1)", None), ("lowerRoman", "%2.", None)])
+    d.add_heading("Indledning", level=1)
+    d.add_paragraph("Strategien for hjemløshed gælder fra 2025 til 2030.")
+    d.add_heading("Baggrund", level=2)
+    d.add_paragraph("Antallet af hjemløse borgere er steget siden 2019.")
+    d.add_heading("Målgruppe", level=2)
+    d.add_paragraph("Strategien omfatter borgere over 18 år uden fast bopæl.")
+    d.add_heading("Housing First", level=1)
+    d.add_paragraph("Vi vil:")
+    for text, ilvl in (("skaffe flere billige boliger", 0), ("ti skæve boliger i Slagelse", 1),
+                       ("fem skæve boliger i Korsør", 1), ("give bostøtte fra første dag", 0)):
+        _set_num(d.add_paragraph(text), letters, ilvl)
+    d.add_heading("Opfølgning", level=2)
+    table = d.add_table(rows=2, cols=2)
+    table.cell(0, 0).text, table.cell(0, 1).text = "Mål", "Måling"
+    table.cell(1, 0).text, table.cell(1, 1).text = "Ingen udskrives til gaden", "Optælling hvert andet år"
+    # the body row inside a content control, as templates with fill-in rows write it
+    row = table.rows[1]._tr
+    sdt, content = OxmlElement("w:sdt"), OxmlElement("w:sdtContent")
+    row.addprevious(sdt)
+    content.append(row)
+    sdt.append(content)
+    out = io.BytesIO()
+    d.save(out)
+    return out.getvalue()
+
+
+def encrypted(data: bytes) -> bytes:
+    from msoffcrypto.format.ooxml import OOXMLFile
+
+    out = io.BytesIO()
+    OOXMLFile(io.BytesIO(data)).encrypt("hemmelig", out)
+    return out.getvalue()
+
+
 def _rezip(source: bytes, replace: dict[str, bytes], extra: dict[str, bytes] | None = None) -> bytes:
     out = io.BytesIO()
     with zipfile.ZipFile(io.BytesIO(source)) as zin, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
@@ -226,6 +301,7 @@ def bad_files() -> dict[str, bytes]:
         "truncated.docx": policy()[: 9000],
         "damaged-part.docx": _rezip(data, {"word/document.xml": document_xml[: len(document_xml) // 2]}),
         "budget.xlsx": xlsx.getvalue(),
+        "adgangskode.docx": encrypted(data),
         "renamed-executable.docx": elf,
     }
 
@@ -234,6 +310,7 @@ def main() -> None:
     BAD.mkdir(exist_ok=True)
     (HERE / "politik-socialpsykiatri.docx").write_bytes(policy())
     (HERE / "rendered-pages.docx").write_bytes(rendered_pages())
+    (HERE / "nummererede-overskrifter.docx").write_bytes(numbered_headings())
     for name, data in bad_files().items():
         (BAD / name).write_bytes(data)
 
