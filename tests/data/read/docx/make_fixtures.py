@@ -27,6 +27,7 @@ import docx
 from docx.enum.text import WD_BREAK
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
+from docx.oxml.xmlchemy import BaseOxmlElement
 from docx.shared import Pt
 
 HERE = Path(__file__).resolve().parent
@@ -34,16 +35,17 @@ BAD = HERE / "bad"
 FIXED_TIME = (2025, 3, 14, 9, 0, 0)
 
 
+def _el(tag: str, *children: BaseOxmlElement, **attrs: object) -> BaseOxmlElement:
+    """``<w:tag w:attr="…">children</w:tag>``."""
+    el = OxmlElement(tag)
+    for name, value in attrs.items():
+        el.set(qn(f"w:{name}"), str(value))
+    el.extend(children)
+    return el
+
+
 def _set_num(paragraph: docx.text.paragraph.Paragraph, num_id: int, ilvl: int = 0) -> None:
-    ppr = paragraph._p.get_or_add_pPr()
-    num_pr = OxmlElement("w:numPr")
-    lvl = OxmlElement("w:ilvl")
-    lvl.set(qn("w:val"), str(ilvl))
-    nid = OxmlElement("w:numId")
-    nid.set(qn("w:val"), str(num_id))
-    num_pr.append(lvl)
-    num_pr.append(nid)
-    ppr.append(num_pr)
+    paragraph._p.get_or_add_pPr().append(_el("w:numPr", _el("w:ilvl", val=ilvl), _el("w:numId", val=num_id)))
 
 
 def _restarted_num(document: docx.document.Document, like_num_id: int) -> int:
@@ -54,12 +56,7 @@ def _restarted_num(document: docx.document.Document, like_num_id: int) -> int:
     new_id = max(int(n.get(qn("w:numId"))) for n in nums) + 1
     num = copy.deepcopy(like)
     num.set(qn("w:numId"), str(new_id))
-    override = OxmlElement("w:lvlOverride")
-    override.set(qn("w:ilvl"), "0")
-    start = OxmlElement("w:startOverride")
-    start.set(qn("w:val"), "1")
-    override.append(start)
-    num.append(override)
+    num.append(_el("w:lvlOverride", _el("w:startOverride", val=1), ilvl=0))
     numbering.append(num)
     return new_id
 
@@ -176,27 +173,14 @@ def _multilevel(document: docx.document.Document, levels: list[tuple[str, str, s
     """A new abstract numbering with (numFmt, lvlText, linked style id) per level, and a w:num using it."""
     numbering = document.part.numbering_part.element
     abstract_id = max(int(a.get(qn("w:abstractNumId"))) for a in numbering.findall(qn("w:abstractNum"))) + 1
-    abstract = OxmlElement("w:abstractNum")
-    abstract.set(qn("w:abstractNumId"), str(abstract_id))
+    abstract = _el("w:abstractNum", abstractNumId=abstract_id)
     for ilvl, (fmt, text, style) in enumerate(levels):
-        lvl = OxmlElement("w:lvl")
-        lvl.set(qn("w:ilvl"), str(ilvl))
-        for tag, value in (("w:start", "1"), ("w:numFmt", fmt), ("w:pStyle", style), ("w:lvlText", text)):
-            if value is None:
-                continue
-            el = OxmlElement(tag)
-            el.set(qn("w:val"), value)
-            lvl.append(el)
-        abstract.append(lvl)
+        props = (("w:start", "1"), ("w:numFmt", fmt), ("w:pStyle", style), ("w:lvlText", text))
+        abstract.append(_el("w:lvl", *(_el(tag, val=v) for tag, v in props if v is not None), ilvl=ilvl))
     # abstract numberings come before every w:num in the schema
     numbering.insert(list(numbering).index(numbering.find(qn("w:num"))), abstract)
     num_id = max(int(n.get(qn("w:numId"))) for n in numbering.findall(qn("w:num"))) + 1
-    num = OxmlElement("w:num")
-    num.set(qn("w:numId"), str(num_id))
-    ref = OxmlElement("w:abstractNumId")
-    ref.set(qn("w:val"), str(abstract_id))
-    num.append(ref)
-    numbering.append(num)
+    numbering.append(_el("w:num", _el("w:abstractNumId", val=abstract_id), numId=num_id))
     return num_id
 
 
@@ -205,11 +189,7 @@ def numbered_headings() -> bytes:
     headings = _multilevel(d, [("decimal", "%1.", "Heading1"), ("decimal", "%1.%2", "Heading2")])
     for style_id in ("Heading1", "Heading2"):
         style = next(s for s in d.styles if s.style_id == style_id)
-        num_pr = OxmlElement("w:numPr")
-        nid = OxmlElement("w:numId")
-        nid.set(qn("w:val"), str(headings))
-        num_pr.append(nid)
-        style.element.get_or_add_pPr().append(num_pr)
+        style.element.get_or_add_pPr().append(_el("w:numPr", _el("w:numId", val=headings)))
     letters = _multilevel(d, [("lowerLetter", "%1)", None), ("lowerRoman", "%2.", None)])
     d.add_heading("Indledning", level=1)
     d.add_paragraph("Strategien for hjemløshed gælder fra 2025 til 2030.")
@@ -262,7 +242,7 @@ def _small() -> tuple[bytes, bytes]:
     d.add_paragraph("PLACEHOLDER")
     out = io.BytesIO()
     d.save(out)
-    data = out.getvalue()
+    data = _rezip(out.getvalue(), {})
     with zipfile.ZipFile(io.BytesIO(data)) as zf:
         return data, zf.read("word/document.xml")
 
@@ -298,7 +278,7 @@ def bad_files() -> dict[str, bytes]:
         "zip-bomb-many-parts.docx": many,
         "xxe.docx": _rezip(data, {"word/document.xml": xxe}),
         "billion-laughs.docx": _rezip(data, {"word/document.xml": billion}),
-        "truncated.docx": policy()[: 9000],
+        "truncated.docx": _rezip(policy(), {})[: 9000],
         "damaged-part.docx": _rezip(data, {"word/document.xml": document_xml[: len(document_xml) // 2]}),
         "budget.xlsx": xlsx.getvalue(),
         "adgangskode.docx": encrypted(data),
@@ -308,10 +288,13 @@ def bad_files() -> dict[str, bytes]:
 
 def main() -> None:
     BAD.mkdir(exist_ok=True)
-    (HERE / "politik-socialpsykiatri.docx").write_bytes(policy())
-    (HERE / "rendered-pages.docx").write_bytes(rendered_pages())
-    (HERE / "nummererede-overskrifter.docx").write_bytes(numbered_headings())
+    # re-zipped with fixed timestamps, so that running this again changes no byte
+    (HERE / "politik-socialpsykiatri.docx").write_bytes(_rezip(policy(), {}))
+    (HERE / "rendered-pages.docx").write_bytes(_rezip(rendered_pages(), {}))
+    (HERE / "nummererede-overskrifter.docx").write_bytes(_rezip(numbered_headings(), {}))
     for name, data in bad_files().items():
+        if name == "adgangskode.docx" and (BAD / name).exists():
+            continue  # encryption salts at random: keep the committed file
         (BAD / name).write_bytes(data)
 
 
