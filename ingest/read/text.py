@@ -144,6 +144,8 @@ _LIST_PREFIX = re.compile(r"^\s*(?:>\s*)*(?:[-*+]|\d{1,9}[.)])(?:\s+|$)")
 BULLET_GLYPHS = "▶►▸➤•▪◦·●○■□✓✔–—"
 _GLYPH = re.compile(rf"^[{BULLET_GLYPHS}]\s*")
 _QUOTE_PREFIX = re.compile(r"^\s*(?:>\s*)+")
+_HEADING_NUMBER = re.compile(r"(\d{1,3}(?:\.\d{1,3})*\.|\d{1,3}(?:\.\d{1,3})+)\s+(?=\S)")
+"""Numbering before a heading's text: ``3.``, ``3.1``, ``3.1.`` (a bare ``2019`` is not numbering)."""
 _LETTER_ITEM = re.compile(r"^\s*([a-zA-Z]|[ivxIVX]{1,4})([.)])\s+(?=\S)")
 
 
@@ -265,8 +267,16 @@ class _MarkdownWalker:
         page = self.lines[tok.map[0]].page if tok.map else None
         if heading_level:
             marker: list[str] = []
-            block = block_from_spans(BlockKind.HEADING, self.text, self.spans(tok, _HEADING_PREFIX, marker),
-                                     level=heading_level, page=page)
+            spans = self.spans(tok, _HEADING_PREFIX, marker)
+            number = None
+            if spans:
+                s0, e0 = spans[0]
+                m = _HEADING_NUMBER.match(self.text, s0, e0)
+                if m and m.end() < e0:
+                    number = m.group(1)
+                    spans[0] = (m.end(), e0)
+            block = block_from_spans(BlockKind.HEADING, self.text, spans, level=heading_level, number=number,
+                                     page=page)
             if block is not None:
                 self.blocks.append(block)
             return
@@ -454,32 +464,64 @@ def _blocks_from_lines(text: str, lines: list[_Line], removed: set[int], paged: 
     has_mixed = any(len(g) == 1 and _heading_shape(g[0].text)[0] and not _is_caps(g[0].text)
                     and not _NUMBERED.match(g[0].text) for g in groups)
     page = 1
+    split: list[tuple[list[_Line], bool]] = []
     for group in groups:
+        head = _leading_heading(group)
+        if head:
+            split.append((group[:head], True))
+            split.append((group[head:], False))
+        else:
+            split.append((group, len(group) == 1 and _heading_shape(group[0].text)[0]))
+    for group, is_heading in split:
         if paged and group[0].page != page:
             for p in range(page + 1, group[0].page + 1):
                 blocks.append(Block(kind=BlockKind.PAGE_BREAK, text="", segments=[], page=p))
             page = group[0].page
-        if len(group) == 1:
-            is_heading, number, depth = _heading_shape(group[0].text)
-            if is_heading:
-                line = group[0]
-                skip = 0
-                if number is not None:
-                    m = _NUMBERED.match(line.text)
-                    assert m is not None
-                    skip = m.end()
-                    level = depth
-                elif has_caps and has_mixed:
-                    level = 1 if _is_caps(line.text) else 2
-                else:
-                    level = 1
-                block = block_from_spans(BlockKind.HEADING, text, [_content_span(line, skip)], level=level,
-                                         number=number, page=line.page)
-                if block is not None:
-                    blocks.append(block)
-                continue
+        if is_heading:
+            line = group[0]
+            _shape, number, depth = _heading_shape(" ".join(g.text for g in group))
+            skip = 0
+            if number is not None:
+                m = _NUMBERED.match(line.text)
+                assert m is not None
+                skip = m.end()
+                level = depth
+            elif has_caps and has_mixed:
+                level = 1 if _is_caps(line.text) else 2
+            else:
+                level = 1
+            spans = [_content_span(line, skip)] + [_content_span(g) for g in group[1:]]
+            block = block_from_spans(BlockKind.HEADING, text, spans, level=level, number=number, page=line.page)
+            if block is not None:
+                blocks.append(block)
+            continue
         blocks.extend(_group_blocks(text, group))
     return blocks
+
+
+def _leading_heading(group: list[_Line]) -> int:
+    """How many first lines of a run form a heading on top of its paragraph (0: none).
+
+    ``pdftotext -layout`` and hard-wrapped text put a heading right above its text, sometimes wrapped onto a
+    second line: lines clearly shorter than the paragraph's, without final punctuation, followed by a line
+    that starts a sentence or a list item.
+    """
+    if len(group) < 2 or _BULLET.match(group[0].text):
+        return 0
+    longest = max(len(line.text.strip()) for line in group)
+    for n in (1, 2):
+        if len(group) <= n:
+            break
+        head = group[:n]
+        joined = " ".join(line.text.strip() for line in head)
+        nxt = group[n].text.strip()
+        if not _heading_shape(joined)[0] or any(len(line.text.strip()) >= 0.75 * longest for line in head):
+            continue
+        if n == 2 and not head[1].text.strip()[:1].islower():
+            continue  # a wrapped heading continues in lower case
+        if nxt[:1].isupper() or _BULLET.match(group[n].text):
+            return n
+    return 0
 
 
 def _group_blocks(text: str, group: list[_Line]) -> list[Block]:

@@ -66,6 +66,8 @@ class Cues:
     numbers: dict[str, int]
     announcement_gap: int
     statement_lead_ins: tuple[str, ...]
+    activity_lead_ins: tuple[str, ...]
+    qualifier: re.Pattern[str]
     label_strip: tuple[str, ...]
     related_headings: dict[str, str]
     related_words: tuple[str, ...]
@@ -76,6 +78,7 @@ class Cues:
     theme_leads: tuple[str, ...]
     theme_joiners: tuple[str, ...]
     type_number: re.Pattern[str]
+    type_title: re.Pattern[str]
     issuer: re.Pattern[str]
     not_a_name: tuple[str, ...]
 
@@ -116,13 +119,14 @@ def parse_cues(data: dict[str, object]) -> Cues:
         toc=_folded(words["toc"]), colophon=_folded(words["colophon"]),
         numbers={fold(k): int(v) for k, v in words["numbers"].items()},
         announcement_gap=int(announcement["gap"]),
-        statement_lead_ins=_folded(lead_ins["statements"]), label_strip=_folded(lead_ins["label_strip"]),
+        statement_lead_ins=_folded(lead_ins["statements"]), activity_lead_ins=_folded(lead_ins["activities"]),
+        qualifier=re.compile(patterns["qualifier"]), label_strip=_folded(lead_ins["label_strip"]),
         related_headings={fold(k): v for k, v in related["headings"].items()},
         related_words=_folded(related["lead_in_words"]), related_markers=_folded(related["lead_in_markers"]),
         motto_emphasis=bool(motto["emphasis"]), motto_endings=tuple(motto["endings"]),
         motto_max_words=int(motto["max_words"]),
         theme_leads=_folded(themes["lead"]), theme_joiners=_folded(themes["joiners"]),
-        type_number=re.compile(patterns["type_number"]), issuer=re.compile(patterns["issuer"]),
+        type_number=re.compile(patterns["type_number"]), type_title=re.compile(patterns["type_title"]), issuer=re.compile(patterns["issuer"]),
         not_a_name=_folded(words["not_a_name"]))
 
 

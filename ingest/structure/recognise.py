@@ -37,7 +37,7 @@ from ingest.structure.cues import Cues, fold, has_phrase, load_cues
 _SENTENCE_END = re.compile(r"[.!?…][\"'”»)]*$")
 _DATE = re.compile(r"\b\d{1,2}\.\s?\d{1,2}\.\s?\d{2,4}\b|\b(?:19|20)\d\d-\d\d-\d\d\b")
 _URL = re.compile(r"\bwww\.|https?://|\w@\w")
-_COVER_MAX_WORDS = 12
+_COVER_MAX_WORDS = 25
 _LEAD_IN_MAX_WORDS = 12
 
 
@@ -65,6 +65,7 @@ class Part:
     group_word: str | None = None
     skip: str | None = None
     """Why the part gives no nodes (``toc``, ``summary``, ``colophon``), or None."""
+    list_label: bool = False
     bare: bool = False
     """The heading is only a plural class word (``Principper``): inside a typed node it merely labels a list
     and gives no node of its own; elsewhere it is a Section grouping that class."""
@@ -157,14 +158,42 @@ class _Recogniser:
         return None
 
     def bare_class_word(self, text: str) -> tuple[NodeKind | None, str | None, bool]:
-        """The class a heading consisting only of a class word names (``Pejlemærke:``, ``Principper``)."""
+        """The class a heading consisting only of a class word names (``Pejlemærke:``, ``Principper``), and
+        whether the word is a plural (a word in both lists, like ``mål``, counts as plural)."""
         folded = fold(text).rstrip(":").strip()
+        for cue in self.cues.classes.values():
+            if folded in cue.plural:
+                return cue.kind, folded, True
         for cue in self.cues.container_classes():
             if folded in cue.words:
                 return cue.kind, folded, False
-            if folded in cue.plural:
-                return cue.kind, folded, True
         return None, None, False
+
+    def list_class(self, text: str) -> tuple[NodeKind | None, str | None]:
+        """The class of the items a list label names: ``Mål``, ``Mål i 2028:``, ``Det gør vi``, ``Det vil vi:``."""
+        folded = fold(text).rstrip(":").strip()
+        folded = self.cues.qualifier.sub("", folded).strip()
+        if folded in self.cues.activity_lead_ins:
+            return NodeKind.ACTIVITY, folded
+        if folded in self.cues.statement_lead_ins:
+            return NodeKind.STATEMENT, folded
+        for cue in self.cues.classes.values():
+            if folded in cue.plural:
+                return cue.kind, folded
+        return None, None
+
+    def split_title(self, block: Block) -> tuple[str | None, list[Segment], str, NodeKind, str] | None:
+        """``Indsatsområde 1: Bolig og hjem`` → (number, segments and text of the title, class, class word)."""
+        m = self.cues.type_title.match(block.text)
+        if m is None:
+            return None
+        word = fold(m.group("word"))
+        for cue in self.cues.container_classes():
+            if word in cue.words:
+                title = m.group("title")
+                return m.group("number"), suffix_segments(self.source, block.segments, len(title)), title, \
+                    cue.kind, word
+        return None
 
     def lead_in_class(self, text: str) -> tuple[NodeKind | None, str | None]:
         """The class a short lead-in names (``Visionen for ... er:``)."""
@@ -196,17 +225,42 @@ class _Recogniser:
         for block in blocks:
             if block.kind is BlockKind.HEADING:
                 level = block.level or 1
+                if self.list_class(block.text)[0] is not None and block.number is None:
+                    # A list label ("Mål", "Det gør vi") belongs to the chapter above it, whatever its level.
+                    while len(stack) > 1 and stack[-1].list_label:
+                        stack.pop()
+                    if len(stack) > 1 and level <= stack[-1].level:
+                        level = stack[-1].level + 1
                 while stack[-1].level >= level:
                     stack.pop()
-                part = Part(heading=block, level=level, label=block, number=block.number)
+                part = Part(heading=block, level=level, label=block, number=block.number,
+                            list_label=self.list_class(block.text)[0] is not None and block.number is None)
                 if id(block) in markers:
                     part.kind, part.word = markers[id(block)]
                 stack[-1].children.append(part)
                 stack.append(part)
             else:
                 stack[-1].body.append(block)
+        self.drop_title(root)
         self.merge_runs(root)
         return root
+
+    def drop_title(self, root: Part) -> None:
+        """A document under one top heading: that heading is its title, not a chapter.
+
+        Its chapters move up a level; what stands between the title and the first chapter stays as the
+        document's own text when it is prose, and is dropped when it is cover lines (no sentence).
+        """
+        if len(root.children) != 1 or root.body:
+            return
+        title = root.children[0]
+        if not title.children or title.heading is None:
+            return
+        if self.bare_class_word(title.heading.text)[0] is not None or self.heading_class(title.heading.text)[2] \
+                in ("singular", "ambiguous"):
+            return  # "Vision" over its parts, "Spor 1" over its title: a node, not the document's title
+        root.body = [b for b in title.body if _SENTENCE_END.search(b.text) or b.kind is not BlockKind.PARAGRAPH]
+        root.children = title.children
 
     def drop_cover(self, blocks: list[Block]) -> list[Block]:
         first = next((i for i, b in enumerate(blocks) if _is_sentence_block(b)), len(blocks))
@@ -294,7 +348,16 @@ class _Recogniser:
             elif child.kind is None:
                 kind, word, role = self.heading_class(child.heading.text)
                 bare_kind, bare_word, bare_plural = self.bare_class_word(child.heading.text)
-                if bare_plural and bare_kind is not None:
+                list_kind, list_word = self.list_class(child.heading.text)
+                titled = self.split_title(child.heading) if child.label is child.heading else None
+                if list_kind is not None and not (bare_plural and bare_kind is not None):
+                    child.bare = True
+                    child.group, child.group_word = list_kind, list_word
+                elif titled is not None:
+                    number, segs, title, child.kind, child.word = titled
+                    child.number = child.number or number
+                    child.label = Block(kind=BlockKind.HEADING, text=title, segments=segs, level=child.level)
+                elif bare_plural and bare_kind is not None:
                     # Only the plural word ("Principper"): a list label inside a typed node, else a group.
                     child.bare = True
                     child.group, child.group_word = bare_kind, bare_word
@@ -321,7 +384,8 @@ class _Recogniser:
             if part.skip or not part.children:
                 continue
             inside = {id(d) for d in part.descendants()}
-            later = {fold(p.text) for p in all_parts if order[id(p)] > order[id(part)] and id(p) not in inside}
+            later = {fold(p.text) for p in all_parts if order[id(p)] > order[id(part)] and id(p) not in inside
+                     and p.level <= part.level}
             names = [fold(c.text) for c in part.children]
             if len(names) >= 2 and sum(1 for n in names if n in later) >= 2:
                 part.skip = "summary"
@@ -367,23 +431,28 @@ class _Recogniser:
                 index(c)
 
         index(root)
-        for part in root.descendants():
+        for part in [root, *root.descendants()]:
             if part.skip or part.related:
                 continue
             for number, kind in self.announcements(" ".join(b.text for b in part.body)):
                 node: Part | None = part
-                while node is not None and id(node) in parents:
-                    parent = parents[id(node)]
-                    siblings = parent.children
-                    later = siblings[siblings.index(node) + 1:]
+                while node is not None:
+                    if node is root:
+                        later = root.children
+                    elif id(node) in parents:
+                        siblings = parents[id(node)].children
+                        later = siblings[siblings.index(node) + 1:]
+                    else:
+                        break
                     eligible = [s for s in later if not s.skip and not s.section and s.group is None
-                                and not s.related]
-                    if number >= 2 and len(eligible) == number and all(s.kind in (None, kind) for s in eligible) \
-                            and any(s.kind is None for s in eligible):
+                                and not s.related and not s.bare and s.kind in (None, kind)]
+                    if number >= 2 and len(eligible) == number and any(s.kind is None for s in eligible):
                         for s in eligible:
                             s.kind = s.kind or kind
                         break
-                    node = parent if parent is not root else None
+                    node = parents.get(id(node)) if node is not root else None
+                    if node is root:
+                        node = None
 
     # ---- step 6: nodes --------------------------------------------------------------------------------
 
@@ -416,7 +485,8 @@ class _Recogniser:
         if part.related is not None:
             self.emit_related(part)
             return
-        if part.box or (part.bare and parent is not None and parent.kind is not NodeKind.SECTION):
+        list_label = part.bare and part.group is not None and not self.cues.cue(part.group).container
+        if part.box or list_label or (part.bare and parent is not None and parent.kind is not NodeKind.SECTION):
             self.emit_body(part.body, parent, scope, part.group)
             for child in part.children:
                 if child.kind is None and not child.section:
@@ -525,6 +595,34 @@ class _Recogniser:
         self.collect_themes(block.text)
         return node
 
+    def item(self, parent: Node | None, scope: str, block: Block, kind: NodeKind | None) -> Node:
+        """A list item: a Statement, or a node of the class its list label names (a Goal, an Activity)."""
+        if kind is None or kind is NodeKind.STATEMENT:
+            if parent is None:
+                return self.passage(None, scope, block)
+            return self.statement(parent, block)
+        cue = self.cues.cue(kind)
+        base = parent.key if parent is not None else scope
+        attrs = {"number": block.number} if block.number else {}
+        if kind is NodeKind.ACTIVITY and parent is not None and parent.kind is NodeKind.GOAL:
+            node = self.node(kind, self.child_key(base, cue.key), block.segments, **attrs)
+            node.links.append(("forGoal", parent.key))
+            return node
+        label = block.text if cue.container else None
+        return self.node(kind, self.child_key(base, cue.key), block.segments, label=label, **attrs)
+
+    def prefixed(self, block: Block) -> tuple[NodeKind, str, list[Segment], str] | None:
+        """A paragraph opening with a class word and a colon (``Målsætning: Flere borgere ...``)."""
+        m = re.match(r"^([^\W\d_][\w-]*)\s*:\s+(\S.*)$", block.text)
+        if m is None:
+            return None
+        word = fold(m.group(1))
+        for cue in self.cues.container_classes():
+            if word in cue.words:
+                rest = m.group(2)
+                return cue.kind, word, suffix_segments(self.source, block.segments, len(rest)), rest
+        return None
+
     def statement(self, parent: Node | None, block: Block) -> Node:
         base = parent.key if parent is not None else ""
         return self.node(NodeKind.STATEMENT, self.child_key(base, "statement"), block.segments)
@@ -563,10 +661,14 @@ class _Recogniser:
                 self.attach(parent, self.node(NodeKind.MOTTO, self.child_key(parent.key, "motto", single=True),
                                               block.segments, label=block.text))
             elif block.kind is BlockKind.LIST_ITEM:
-                if parent is not None:
-                    self.attach(parent, self.statement(parent, block))
-                else:
-                    self.attach(None, self.passage(None, scope, block))
+                self.attach(parent, self.item(parent, scope, block, lead_class))
+            elif block.kind is BlockKind.PARAGRAPH and self.prefixed(block) is not None:
+                kind, word, segs, rest = self.prefixed(block)  # type: ignore[misc]
+                cue = self.cues.cue(kind)
+                target, node_scope = parent, (parent.key if parent is not None else scope)
+                if cue.document_level and (parent is None or parent.kind is NodeKind.SECTION):
+                    target, node_scope = None, ""
+                self.attach(target, self.node(kind, self.child_key(node_scope, cue.key_for(word)), segs, label=rest))
             elif block.kind in (BlockKind.PARAGRAPH, BlockKind.HEADING):
                 self.attach(parent, self.passage(parent, scope, block))
             i += 1
@@ -581,6 +683,17 @@ class _Recogniser:
                 self.related.append(self.node(NodeKind.RELATED_DOCUMENT, self.child_key("", "related"),
                                               item.segments, label=label))
             return
+        list_kind, _word = self.list_class(lead.text)
+        if list_kind is not None and lead_class is None:
+            for item in items:
+                self.attach(parent, self.item(parent, scope, item, list_kind))
+            return
+        if lead_class is not None and not self.cues.cue(lead_class).container:
+            if folded_lead not in self.cues.statement_lead_ins and list_kind is None:
+                self.attach(parent, self.passage(parent, scope, lead))
+            for item in items:
+                self.attach(parent, self.item(parent, scope, item, lead_class))
+            return
         if lead_class is not None and parent is not None:
             cue = self.cues.cue(lead_class)
             segs = self.strip_lead(lead.segments)
@@ -593,10 +706,7 @@ class _Recogniser:
         if folded_lead not in self.cues.statement_lead_ins:
             self.attach(parent, self.passage(parent, scope, lead))
         for item in items:
-            if parent is not None:
-                self.attach(parent, self.statement(parent, item))
-            else:
-                self.attach(None, self.passage(None, scope, item))
+            self.attach(parent, self.item(parent, scope, item, None))
 
     def emit_lead_in_node(self, kind: NodeKind, word: str | None, lead: Block, body: Block, parent: Node | None,
                           scope: str) -> None:
@@ -664,6 +774,38 @@ class _Recogniser:
                 old = found[0].key
                 for n in found[0].walk():
                     n.key = cue.key + n.key[len(old):]
+
+
+def suffix_segments(source: str, segments: list[Segment], length: int) -> list[Segment]:
+    """The segments covering the last ``length`` characters of the segments' normalised text."""
+    text = segment_text(source, segments)
+    skip = len(text) - length  # normalised characters to drop from the front
+    out: list[Segment] = []
+    for s, e in segments:
+        norm = normalize_ws(source[s:e])
+        if skip >= len(norm) + 1:
+            skip -= len(norm) + 1
+            continue
+        if skip > 0:
+            # Walk the raw characters, counting normalised ones (runs of whitespace count once).
+            pos, count, in_space = s, 0, False
+            while pos < e and count < skip:
+                ch = source[pos]
+                if ch.isspace():
+                    if not in_space:
+                        count += 1
+                    in_space = True
+                else:
+                    count += 1
+                    in_space = False
+                pos += 1
+            while pos < e and source[pos].isspace():
+                pos += 1
+            out.append((pos, e))
+            skip = 0
+        else:
+            out.append((s, e))
+    return out
 
 
 def _title_case(name: str) -> str:
