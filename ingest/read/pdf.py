@@ -449,11 +449,17 @@ def reading_order(items: list[Fragment | TableItem], width: float) -> list[tuple
         nonlocal band_no
         if not band:
             return
-        band_no += 1
         left = [i for i in band if i.bbox[2] <= gutter]
         right = [i for i in band if i.bbox[0] >= gutter]
-        out.extend((i, band_no * 2) for i in left)
-        out.extend((i, band_no * 2 + 1) for i in right)
+        if left and right:
+            band_no += 1
+            # lines above where the right column starts still belong to the single column above the band
+            # (the last line of a full-width paragraph, a heading narrower than the page)
+            start = min(i.bbox[1] for i in right)
+            out.extend((i, 0 if i.bbox[3] < start else band_no * 2) for i in left)
+            out.extend((i, band_no * 2 + 1) for i in right)
+        else:  # short lines between full-width ones (a paragraph's last line) belong to the single column
+            out.extend((i, 0) for i in band)
         band.clear()
 
     for item in items:
@@ -663,10 +669,27 @@ def write(layouts: list[PageLayout]) -> tuple[str, list[Block]]:
             else:
                 block = write_proto(builder, item)
                 if block is not None:
+                    mark_continuation(blocks, block)
                     blocks.append(block)
         for frag in layout.bottom:
             builder.append(frag.text)
     return builder.text, blocks
+
+
+def mark_continuation(blocks: list[Block], block: Block) -> None:
+    """Mark a page's first paragraph that goes on with the sentence the page before ended in.
+
+    A block has one page, so a paragraph running over a page break stays two blocks; the hint
+    ``style["continues"] = "previous-page"`` lets the recogniser join them.
+    """
+    if block.kind is not BlockKind.PARAGRAPH or not blocks or blocks[-1].kind is not BlockKind.PAGE_BREAK:
+        return
+    before = [b for b in blocks if b.kind is not BlockKind.PAGE_BREAK]
+    if not before or before[-1].kind not in (BlockKind.PARAGRAPH, BlockKind.LIST_ITEM):
+        return
+    if before[-1].text.endswith((".", ":", "!", "?")) or not block.text[:1].islower():
+        return
+    block.style["continues"] = "previous-page"
 
 
 def write_proto(builder: TextBuilder, proto: Proto) -> Block | None:

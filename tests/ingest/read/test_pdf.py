@@ -182,7 +182,7 @@ def test_whether_the_metadata_comes_from_the_pdf(handicap: ReadDocument, psyk: R
     assert psyk.meta["author"] == "Guldborgsund Kommune, Socialafdelingen"
 
 
-@pytest.mark.parametrize("name", ["handicappolitik.pdf", "psykiatriplan.pdf"])
+@pytest.mark.parametrize("name", ["handicappolitik.pdf", "psykiatriplan.pdf", "vaerdighedspolitik.pdf"])
 def test_whether_every_block_keeps_the_provenance_contract(name: str) -> None:
     doc = read(name)
     assert doc.blocks
@@ -244,6 +244,80 @@ def test_whether_nested_numbering_and_hanging_indents_make_items(psyk: ReadDocum
                  "år og fordelt på alder og bopæl"),
     ]
     assert len(find(psyk, "Bedre overgange").segments) == 2
+
+
+# --- the serif policy with two column bands ------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def dignity() -> ReadDocument:
+    return read("vaerdighedspolitik.pdf")
+
+
+def test_whether_larger_regular_headings_rank_below_bold_ones_and_a_lead_stays_prose(dignity: ReadDocument) -> None:
+    headings = [(b.page, b.level, b.number, b.text) for b in of_kind(dignity, BlockKind.HEADING)]
+    assert headings == [
+        (1, 1, None, "Værdighedspolitik 2026"),
+        (1, 1, None, "1 Indledning"),  # bare numbering stays in the text: "1" alone is not told from a count
+        (1, 2, "1.1", "Hvorfor en værdighedspolitik"),
+        (1, 2, "1.2", "Hvem gælder politikken for"),
+        (2, 1, None, "2 Fire værdier"),
+        (2, 2, "2.1", "Selvbestemmelse"),
+        (2, 2, "2.2", "Respekt"),
+        (2, 2, "2.3", "Tryghed"),
+        (2, 2, "2.4", "Nærvær"),
+        (2, 1, None, "3 Sådan arbejder vi med politikken"),
+        (3, 1, None, "4 Opfølgning"),
+        (4, 2, "4.1", "Kontakt"),
+    ]
+    lead = find(dignity, "Alle borgere i Lolland Kommune")
+    assert lead.kind is BlockKind.PARAGRAPH and lead.style["font_size"] == "12"
+
+
+def test_whether_alternating_running_heads_and_bare_page_numbers_leave_no_block(dignity: ReadDocument) -> None:
+    texts = [b.text for b in dignity.content_blocks()]
+    assert "Lolland Kommune" not in texts
+    assert texts.count("Værdighedspolitik 2026") == 1  # the title on page 1, not the running head of 2 and 4
+    assert not [t for t in texts if t.isdigit()]
+    assert dignity.text.split("\n").count("Lolland Kommune") == 2
+
+
+def test_whether_a_danish_elision_at_a_line_end_keeps_its_hyphen(dignity: ReadDocument) -> None:
+    block = find(dignity, "Politikken er skrevet til alle medarbejdere")
+    assert "ledere på social- og sundhedsområdet og til de private leverandører" in block.text
+
+
+def test_whether_a_paragraph_over_a_page_break_is_marked_as_continued(dignity: ReadDocument) -> None:
+    before = find(dignity, "Politikken omfatter ældre borgere")
+    after = find(dignity, "leverandører af personlig og praktisk hjælp")
+    assert (before.page, after.page) == (1, 2)
+    assert before.text.endswith("både kommunale og private")
+    assert after.text.endswith("inviteres til at bruge politikken på samme måde.")
+    assert after.style["continues"] == "previous-page"
+    assert "continues" not in find(dignity, "Det betyder, at vi:").style
+    between = dignity.blocks[dignity.blocks.index(before) + 1:dignity.blocks.index(after)]
+    assert [b.kind for b in between] == [BlockKind.PAGE_BREAK]
+
+
+def test_whether_two_bands_of_columns_are_read_band_by_band(dignity: ReadDocument) -> None:
+    page2 = [b.text for b in dignity.content_blocks() if b.page == 2]
+    order = ["Fire værdier", "Selvbestemmelse", "Borgeren bestemmer", "Respekt", "Vi møder borgeren", "Tryghed",
+             "Borgeren skal vide", "Nærvær", "Tid til en snak", "3 Sådan arbejder vi", "Hver leder drøfter",
+             "Borgere og pårørende kan give besked"]
+    positions = [next(n for n, t in enumerate(page2) if t.startswith(p) or t.endswith(p)) for p in order]
+    assert positions == sorted(positions)
+    assert find(dignity, "Borgere og pårørende kan give besked").text.endswith(
+        "giver en årlig tilbagemelding til Social- og Sundhedsudvalget.")
+
+
+def test_whether_wrapped_bullets_keep_their_hanging_lines(dignity: ReadDocument) -> None:
+    items = [(b.marker, b.depth, b.text) for b in of_kind(dignity, BlockKind.LIST_ITEM)]
+    assert items == [
+        ("●", 0, "tilbyder borgeren et måltid, der ligner det, borgeren plejer at spise, og som serveres på det "
+                 "tidspunkt, borgeren ønsker"),
+        ("●", 0, "giver pårørende en fast kontaktperson på plejecentret"),
+        ("●", 0, "sikrer lindrende pleje og mulighed for, at pårørende kan overnatte i den sidste tid"),
+    ]
 
 
 # --- files that cannot be read ---------------------------------------------------------------------------------

@@ -11,6 +11,10 @@ Fixtures (all text written for these tests; the municipalities are real, the pol
   bullets with a nested level, a numbered list, a two-column page and a ruled table with a bold header row.
 - ``psykiatriplan.pdf``: 4 pages in the standard Helvetica fonts; a contents page without dotted leaders
   (right-aligned page numbers), "- N -" page numbers, headings at body size told apart by weight only, numbered items "1." with nested "a)" items and hanging indents, "-" bullets.
+- ``vaerdighedspolitik.pdf``: 4 pages, serif body with sans headings; a 12 pt lead paragraph (not a heading),
+  second-level headings larger but not bold, bare numbering ("1 Indledning"), alternating running heads, bare
+  page numbers, a paragraph running over a page break, a "social-" elision at a line end, two bands of two
+  columns under full-width headings, "●" bullets with wrapped lines.
 - ``handicappolitik.layout.txt``: ``pdftotext -layout`` of handicappolitik.pdf (input of the text reader's tests).
 - ``krypteret.pdf`` (needs a password), ``scannet.pdf`` (page images only), ``afkortet.pdf`` (cut bytes),
   ``ugyldig.pdf`` (a PDF header followed by garbage).
@@ -43,6 +47,7 @@ LEFT, RIGHT = 70.0, PAGE_W - 70.0
 def register_fonts() -> None:
     pdfmetrics.registerFont(TTFont("Sans", str(FONT_DIR / "DejaVuSans.ttf")))
     pdfmetrics.registerFont(TTFont("Sans-Bold", str(FONT_DIR / "DejaVuSans-Bold.ttf")))
+    pdfmetrics.registerFont(TTFont("Serif", str(FONT_DIR / "DejaVuSerif.ttf")))
 
 
 def wrap(text: str, font: str, size: float, width: float) -> list[str]:
@@ -76,25 +81,29 @@ class Flow:
     """A cursor that writes lines top-down in one column of a page."""
 
     def __init__(self, canvas: Canvas, x: float, width: float, top: float, body: str = "Sans",
-                 bold: str = "Sans-Bold") -> None:
+                 bold: str = "Sans-Bold", overflow: Callable[[], float] | None = None) -> None:
         self.c = canvas
         self.x = x
         self.width = width
         self.y = top
         self.body = body
         self.bold = bold
+        self.overflow = overflow
+        """Called when a line would fall below the bottom margin: starts a new page, returns the new top."""
 
     def space(self, points: float) -> None:
         self.y -= points
 
     def lines(self, lines: list[str], font: str, size: float, x: float | None = None) -> None:
         for line in lines:
+            if self.overflow is not None and self.y - size * 1.35 < 80:
+                self.y = self.overflow()
             self.y -= size * 1.35
             self.c.setFont(font, size)
             self.c.drawString(self.x if x is None else x, self.y, line)
 
-    def heading(self, text: str, size: float, bold: bool = True) -> None:
-        font = self.bold if bold else self.body
+    def heading(self, text: str, size: float, bold: bool = True, font: str | None = None) -> None:
+        font = font or (self.bold if bold else self.body)
         self.space(size * 0.8)
         self.lines(wrap(text, font, size, self.width), font, size)
         self.space(size * 0.3)
@@ -376,6 +385,141 @@ def make_psykiatriplan() -> bytes:
     return buf.getvalue()
 
 
+# --- vaerdighedspolitik.pdf ----------------------------------------------------------------------------------
+
+VP_LEAD = ("Alle borgere i Lolland Kommune skal kunne leve et værdigt liv, også når de har brug for hjælp og "
+           "omsorg fra kommunen. Politikken beskriver, hvad værdighed betyder for os, og hvordan vi arbejder "
+           "med den i praksis.")
+VP_SCOPE = ("Politikken omfatter ældre borgere, der modtager hjemmepleje, bor på plejecenter eller får "
+            "genoptræning, og den gælder i samme omfang for voksne med handicap eller sindslidelse, der bor "
+            "i kommunens botilbud. Den bygger på de drøftelser, Ældrerådet og Handicaprådet havde med "
+            "Social- og Sundhedsudvalget i efteråret, og på de svar, vi fik fra mere end 400 borgere og "
+            "pårørende i spørgeskemaundersøgelsen om hverdagen på plejecentrene. Politikken revideres, når "
+            "byrådet har vedtaget den nye budgetaftale, og senest i 2028. Indtil da er den grundlaget for "
+            "kvalitetsstandarderne på ældre- og handicapområdet og for de tilsyn, kommunen fører med både "
+            "kommunale og private leverandører af personlig og praktisk hjælp, og den indgår i introduktionen "
+            "af nye medarbejdere i hjemmeplejen, på plejecentrene og i botilbuddene. Frivillige og foreninger, "
+            "der kommer på plejecentrene, inviteres til at bruge politikken på samme måde.")
+VP_BACKGROUND = [
+    "Lolland Kommune har en af landets ældste befolkninger, og andelen af borgere over 80 år vil vokse med "
+    "næsten halvdelen frem mod 2035. Samtidig bliver det sværere at rekruttere social- og sundhedsassistenter "
+    "og sygeplejersker, særligt i de mindre byer. Det stiller krav til, hvordan vi bruger de hænder, vi har, "
+    "og til, at teknologi og nye arbejdsgange frigør tid til det nære samvær med borgeren i stedet for at "
+    "tage den. Værdighed må aldrig blive noget, der kun er plads til, når der er tid tilovers.",
+    "Politikken er blevet til gennem dialogmøder i Nakskov, Maribo og Rødby, hvor borgere, pårørende, "
+    "frivillige og medarbejdere fortalte, hvad et værdigt liv betyder for dem. Mange nævnte de små ting: at "
+    "blive tiltalt ved navn, at kunne vælge, hvornår man vil i bad, og at der er nogen, der har tid til at "
+    "lytte. Andre fremhævede retten til at sige fra og til at blive inddraget i beslutninger om egen pleje, "
+    "også når man har en demenssygdom. Det, de fortalte, går igen i de fire værdier nedenfor.",
+    "Værdighedspolitikken står ikke alene. Den hænger sammen med kommunens sundhedspolitik, "
+    "demenshandleplanen og strategien for velfærdsteknologi, og den skal læses sammen med de "
+    "kvalitetsstandarder, der beskriver serviceniveauet for personlig og praktisk hjælp. Hvor de andre "
+    "dokumenter siger, hvad borgeren kan få, siger denne politik, hvordan hjælpen skal gives. Derfor er "
+    "politikken kort, og derfor er dens værdier formuleret, så de kan bruges i den enkelte situation: ved "
+    "sengekanten, i køkkenet på plejecentret og i visitationssamtalen. Politikken skal kunne mærkes af "
+    "borgeren, ikke kun læses af medarbejderne.",
+]
+VP_VALUES = [
+    ("2.1 Selvbestemmelse", "Borgeren bestemmer over sin egen hverdag, så vidt det er muligt. Vi spørger, "
+                            "før vi hjælper, og vi tilpasser hjælpen til borgerens rytme."),
+    ("2.2 Respekt", "Vi møder borgeren med respekt for livshistorie, vaner og tro, og vi taler med borgeren, "
+                    "ikke om borgeren."),
+    ("2.3 Tryghed", "Borgeren skal vide, hvem der kommer, og hvornår. Faste teams og korte veje til "
+                    "sygeplejen giver tryghed døgnet rundt."),
+    ("2.4 Nærvær", "Tid til en snak, et måltid i godt selskab og en tur udendørs er en del af plejen, ikke "
+                   "noget ekstra."),
+]
+VP_WORK = [
+    "Hver leder drøfter politikken med sine medarbejdere en gang om året og aftaler, hvad der skal "
+    "styrkes i netop deres enhed.",
+    "Borgere og pårørende kan give besked til Værdighedsrådet, som samler op og giver en årlig tilbage"
+    "melding til Social- og Sundhedsudvalget.",
+]
+VP_BULLETS = [
+    "tilbyder borgeren et måltid, der ligner det, borgeren plejer at spise, og som serveres på det "
+    "tidspunkt, borgeren ønsker",
+    "giver pårørende en fast kontaktperson på plejecentret",
+    "sikrer lindrende pleje og mulighed for, at pårørende kan overnatte i den sidste tid",
+]
+
+
+def vp_running(c: Canvas, page: int) -> None:
+    """Alternating running heads (title left on even pages, municipality right on odd), bare page numbers."""
+    c.setFont("Sans", 8)
+    if page % 2:
+        c.drawRightString(RIGHT, PAGE_H - 40, "Lolland Kommune")
+    else:
+        c.drawString(LEFT, PAGE_H - 40, "Værdighedspolitik 2026")
+    c.drawRightString(RIGHT, 40, str(page))
+
+
+def make_vaerdighedspolitik() -> bytes:
+    buf = io.BytesIO()
+    c = new_canvas(buf, "Værdighedspolitik 2026", "Lolland Kommune", "D:20260115110000+01'00'")
+    page = 1
+
+    def next_page() -> float:
+        nonlocal page
+        c.showPage()
+        page += 1
+        vp_running(c, page)
+        return PAGE_H - 80
+
+    vp_running(c, page)
+    f = Flow(c, LEFT, RIGHT - LEFT, PAGE_H - 80, body="Serif", bold="Sans-Bold", overflow=next_page)
+    f.heading("Værdighedspolitik 2026", 16)
+    f.para(VP_LEAD, size=12)
+    f.heading("1 Indledning", 16)
+    f.heading("1.1 Hvorfor en værdighedspolitik", 13, font="Sans")
+    f.para("Værdighed handler om at blive set og hørt som det menneske, man er. Det gælder i alle møder "
+           "mellem borger og kommune, men især dér, hvor borgeren er afhængig af andres hjælp.")
+    # a Danish elision at a line end: the hyphen stays ("social- og sundhedsområdet")
+    f.lines(["Politikken er skrevet til alle medarbejdere og ledere på social-",
+             "og sundhedsområdet og til de private leverandører, kommunen samarbejder med."], "Serif", 10)
+    f.space(6)
+    for text in VP_BACKGROUND:
+        f.para(text)
+    f.heading("1.2 Hvem gælder politikken for", 13, font="Sans")
+    lines = wrap(VP_SCOPE, "Serif", 10, f.width)
+    f.lines(lines, "Serif", 10)  # runs over the page break
+    if page != 2 or f.y > PAGE_H - 80 - 2 * 13.5:
+        raise SystemExit("the scope paragraph no longer runs over the page break: adjust the text")
+    f.space(6)
+    f.heading("2 Fire værdier", 16)
+    two_columns(c, f, VP_VALUES)
+    f.heading("3 Sådan arbejder vi med politikken", 16)
+    two_columns(c, f, [(None, VP_WORK[0]), (None, VP_WORK[1])])
+    f.y = next_page()
+    f.para("Det betyder, at vi:")
+    for text in VP_BULLETS:
+        f.item("●", text)
+    f.space(6)
+    f.heading("4 Opfølgning", 16)
+    f.para("Værdighedsrådet følger op på politikken hvert år i april og offentliggør en kort status på "
+           "kommunens hjemmeside.")
+    f.y = next_page()
+    f.heading("4.1 Kontakt", 13, font="Sans")
+    f.para("Værdighedsrådet, Jernbanegade 7, 4930 Maribo.")
+    c.showPage()
+    c.save()
+    return buf.getvalue()
+
+
+def two_columns(c: Canvas, f: Flow, sections: list[tuple[str | None, str]]) -> None:
+    """Sections split over two columns (first half left, second half right); ``f`` continues below both."""
+    col_w = (RIGHT - LEFT - 24) / 2
+    half = (len(sections) + 1) // 2
+    bottoms = []
+    for x, part in ((LEFT, sections[:half]), (LEFT + col_w + 24, sections[half:])):
+        col = Flow(c, x, col_w, f.y, body="Serif", bold="Sans-Bold")
+        for heading, text in part:
+            if heading:
+                col.heading(heading, 13, font="Sans")
+            col.para(text)
+        bottoms.append(col.y)
+    f.y = min(bottoms) - 6
+
+
 # --- bad files -------------------------------------------------------------------------------------------------
 
 def make_encrypted() -> bytes:
@@ -419,6 +563,7 @@ def main() -> None:
     outputs = {
         "handicappolitik.pdf": handicap,
         "psykiatriplan.pdf": make_psykiatriplan(),
+        "vaerdighedspolitik.pdf": make_vaerdighedspolitik(),
         "krypteret.pdf": make_encrypted(),
         "scannet.pdf": make_scan(),
         "afkortet.pdf": handicap[: len(handicap) * 2 // 5],
