@@ -3,7 +3,8 @@
 What the format looks like, and what the reader recovers:
 
 * The page may open with a list of other documents under a heading such as ``Relaterede dokumenter`` (one
-  title per paragraph) up to a ``Transkript:`` line or the transcript's table of contents. → a ``HEADING``
+  title per paragraph) up to a ``Transkript:`` line, the transcript's table of contents or its first page
+  (a long line ending in a page number). → a ``HEADING``
   (level 1, ``style["role"] = "related-documents"``) and one ``LIST_ITEM`` per title; a title the site lists
   again is read once.
 * The transcript has one paragraph, usually one long line, per PDF page. A page ends with its bare page number
@@ -16,7 +17,8 @@ What the format looks like, and what the reader recovers:
   A title before the first heading (``Strategi 2014``: words up to a year) is a level-1 ``HEADING`` with
   ``style["role"] = "title"``.
 * Line breaks are lost, so paragraph breaks are too: prose becomes one ``PARAGRAPH`` per sentence, the
-  smallest unit that is certain (a sentence cut by a page break keeps one segment per page).
+  smallest unit that is certain (a sentence cut by a page break keeps one segment per page). Bullets the
+  transcript kept inline (``• … • …``) are ``LIST_ITEM`` blocks with the glyph as ``marker``.
 * Where the document's shape says lines mattered, the reader recovers them: a heading or item without final
   punctuation runs straight into the next text, and a capitalised word after a lower-case one marks the lost
   break (unless it is a place name the document uses, an acronym, a suspended compound "Syd - og
@@ -24,9 +26,10 @@ What the format looks like, and what the reader recovers:
   - in a chapter named by a plural class word of the cue file (``Visioner``) whose body is a row of
     unpunctuated statements each followed by its explanation: each statement a ``HEADING`` one level down;
   - in a box introduced by a lead-in of ``[transcript].box_lead_ins`` (``Aktivt medborgerskab: Hvad vil vi?``):
-    the box title with its lead-in a ``HEADING`` one level down (``style["role"] = "list-box"``), its items
-    ``LIST_ITEM`` blocks, and items that group the others (they restate the box title, or are the only verbless
-    ones) ``HEADING`` blocks one level further down.
+    the box title with its lead-in a ``HEADING`` one level down (``style["role"] = "list-box"``,
+    ``style["lead_in"]``), its items ``LIST_ITEM`` blocks, and items that group the others (they restate the
+    box title, or are the only verbless ones) ``HEADING`` blocks one level further down. A box runs to the next
+    box or to the next heading.
 * A closing list of references (``Referencer:``) is a level-1 ``HEADING`` (``style["role"] = "references"``)
   with one ``LIST_ITEM`` per reference (a reference ends with a year or a place name).
 
@@ -58,10 +61,11 @@ LOWER = "a-zæøåäöüé"
 _TOC_ENTRY = re.compile(r"(?<!\S)(\d+(?:\.\d+)*\.?)\s+(\S.*?)\s*\.{2,}\s*(\d+)(?!\S)")
 _PAGE_NUMBER = re.compile(r"(?<!\S)(\d{1,3})\s*$")
 _SIDE_MARKER = re.compile(r"(?<!\S)[Ss]ide\s+\d{1,3}(?:\s+af\s+\d{1,3})?(?!\S)")
+_BULLET_GLYPH = re.compile("(?<!\\S)[•▪●◦■►▶➢✓\uf0b7\uf0a7](?=\\s)")
 _SIDE_AT_END = re.compile(r"(?<!\S)[Ss]ide\s+(\d{1,3})(?:\s+af\s+\d{1,3})?\s*$")
 _NUMBERED_HEADING = re.compile(rf"(?<!\S)(\d+(?:\.\d+)*\.?)\s+(?=[{UPPER}])")
 _TITLE_WITH_YEAR = re.compile(
-    rf"\s*((?:[{UPPER}][\w&-]*\s+){{0,4}}(?:19|20)\d\d(?:\s*[-–]\s*(?:19|20)?\d\d)?)\s+(?=[{UPPER}])")
+    rf"\s*([{UPPER}][\w&-]*\s+(?:[\w&-]+\s+){{0,5}}(?:19|20)\d\d(?:\s*[-–]\s*(?:19|20)?\d\d)?)\s+(?=[{UPPER}])")
 _SENTENCE_END = re.compile(rf"[.!?](?=[\"'»”)]*\s+[\"'«“(]?[{UPPER}0-9])")
 _LOWER_THEN_CAPITAL = re.compile(rf"(?<=[{LOWER}])\s+(?=[{UPPER}])")
 _YEARLIKE = re.compile(r"^\(?(?:19|20)\d\d(?:-\d{2,4})?\)?[.,;]?$")
@@ -232,6 +236,11 @@ def _page_number(line: str) -> int | None:
     return int(m.group(1)) if m else None
 
 
+def _page_like(para: list[Line]) -> bool:
+    """A transcript page: one or two long lines ending in a page number."""
+    return len(para) <= 2 and len(_para_text(para)) >= 200 and _page_number(para[-1].text) is not None
+
+
 def _toc_entries(para: list[Line]) -> list[tuple[str, str]]:
     found = [(m.group(1), normalize_ws(m.group(2))) for m in _TOC_ENTRY.finditer(_para_text(para))]
     return found if len(found) >= 2 else []
@@ -376,7 +385,7 @@ class _Reader:
                 before, after = para[:mark], para[mark + 1:]
                 self._related_item(before, seen)
                 return ([after] if after else []) + rest[k + 1:]
-            if _toc_entries(para):
+            if _toc_entries(para) or _page_like(para):
                 return rest[k:]
             self._related_item(para, seen)
         return []
@@ -479,8 +488,26 @@ class _Reader:
             self.blocks.append(block)
         return block
 
-    def prose(self, stream: _Stream, a: int, b: int) -> None:
-        for span in sentences(stream.text, a, b):
+    def prose(self, stream: _Stream, a: int, b: int, places: frozenset[str]) -> None:
+        """Sentences as paragraphs; a run of inline bullets ("• … • …") as list items, the last item ending
+        at the first line break the flattening lost."""
+        text = stream.text
+        glyphs = list(_BULLET_GLYPH.finditer(text, a, b))
+        if not glyphs:
+            for span in sentences(text, a, b):
+                self._add(BlockKind.PARAGRAPH, [span], stream)
+            return
+        for span in sentences(text, a, glyphs[0].start()):
+            self._add(BlockKind.PARAGRAPH, [span], stream)
+        rest = b
+        for i, g in enumerate(glyphs):
+            end = glyphs[i + 1].start() if i + 1 < len(glyphs) else b
+            if i + 1 == len(glyphs):
+                first = units(text, g.end(), b, places)
+                end = first[0][1] if first else b
+                rest = end
+            self._add(BlockKind.LIST_ITEM, [(g.end(), end)], stream, marker=g.group(0).strip())
+        for span in sentences(text, rest, b):
             self._add(BlockKind.PARAGRAPH, [span], stream)
 
     def series(self, stream: _Stream, body: Span, level: int, places: frozenset[str]) -> None:
@@ -493,36 +520,60 @@ class _Reader:
                 self._add(BlockKind.PARAGRAPH, [(a, b)], stream)
 
     def body(self, stream: _Stream, body: Span, level: int, places: frozenset[str]) -> None:
-        """The text under a heading: prose, and a box of items when a box lead-in introduces one."""
+        """The text under a heading: prose, and boxes of items where box lead-ins introduce them. A box runs to
+        the next box's title (the line before its lead-in, when unpunctuated or ending in ":") or the body's
+        end."""
         text = stream.text
-        q = self.box.search(text, body[0], body[1])
-        if q is None:
-            self.prose(stream, *body)
+        boxes = list(self.box.finditer(text, body[0], body[1]))
+        if not boxes:
+            self.prose(stream, body[0], body[1], places)
             return
-        narrative = sentences(text, body[0], q.start())
-        box_start = q.start()
-        if narrative and (_unpunctuated(text[narrative[-1][0]:narrative[-1][1]])
-                          or text[narrative[-1][1] - 1] == ":"):
-            box_start = narrative[-1][0]
-            narrative = narrative[:-1]
-        for span in narrative:
-            self._add(BlockKind.PARAGRAPH, [span], stream)
-        box_title = normalize_ws(text[box_start:q.start()]).rstrip(" :")
-        self._add(BlockKind.HEADING, [(box_start, q.end())], stream, level=level + 1,
-                  style={"role": "list-box", "lead_in": normalize_ws(q.group(0))})
-        items: list[Span] = []
-        for span in units(text, q.end(), body[1], places):
-            first = text[span[0]:span[1]].split(maxsplit=1)[0].casefold()
-            if items and first in _CONTINUATION:
-                items[-1] = (items[-1][0], span[1])  # a sentence of the item before
+        starts: list[int] = []
+        pos = body[0]
+        for i, q in enumerate(boxes):
+            if i == 0:
+                before = sentences(text, pos, q.start())
+            else:  # the last line before the lead-in, after the items of the box before (never its only item)
+                glyphs = list(_BULLET_GLYPH.finditer(text, pos, q.start()))
+                before = units(text, glyphs[-1].end() if glyphs else pos, q.start(), places)[1:]
+            start = q.start()
+            if before and (_unpunctuated(text[before[-1][0]:before[-1][1]]) or text[before[-1][1] - 1] == ":"):
+                start = before[-1][0]
+            starts.append(start)
+            pos = q.end()
+        self.prose(stream, body[0], starts[0], places)
+        for i, q in enumerate(boxes):
+            end = starts[i + 1] if i + 1 < len(boxes) else body[1]
+            self._add(BlockKind.HEADING, [(starts[i], q.end())], stream, level=level + 1,
+                      style={"role": "list-box", "lead_in": normalize_ws(q.group(0))})
+            self.box_items(stream, (q.end(), end), normalize_ws(text[starts[i]:q.start()]).rstrip(" :"), level,
+                           places)
+
+    def box_items(self, stream: _Stream, span: Span, box_title: str, level: int, places: frozenset[str]) -> None:
+        """The items of a box, one per bullet or else one per lost line; a sentence opening with a
+        continuation word belongs to the item before; group titles are headings one level further down."""
+        text = stream.text
+        glyphs = list(_BULLET_GLYPH.finditer(text, span[0], span[1]))
+        found: list[tuple[Span, str | None]] = []
+        if glyphs:
+            found += [(u, None) for u in units(text, span[0], glyphs[0].start(), places)]
+            found += [((g.end(), glyphs[i + 1].start() if i + 1 < len(glyphs) else span[1]), g.group(0).strip())
+                      for i, g in enumerate(glyphs)]
+        else:
+            found = [(u, None) for u in units(text, span[0], span[1], places)]
+        items: list[tuple[Span, str | None]] = []
+        for (a, b), marker in found:
+            words = text[a:b].split(maxsplit=1)
+            if items and marker is None and words and words[0].casefold() in _CONTINUATION:
+                items[-1] = ((items[-1][0][0], b), items[-1][1])  # a sentence of the item before
+            elif words:
+                items.append(((a, b), marker))
+        heads = _group_headings([text[a:b] for (a, b), _ in items], box_title)
+        for i, (item, marker) in enumerate(items):
+            if i in heads and marker is None:
+                self._add(BlockKind.HEADING, [item], stream, level=level + 2)
             else:
-                items.append(span)
-        heads = _group_headings([text[a:b] for a, b in items], box_title)
-        for i, span in enumerate(items):
-            if i in heads:
-                self._add(BlockKind.HEADING, [span], stream, level=level + 2)
-            else:
-                self._add(BlockKind.LIST_ITEM, [span], stream)
+                self._add(BlockKind.LIST_ITEM, [item], stream, marker=marker)
 
     def references(self, stream: _Stream, body: Span, places: frozenset[str]) -> None:
         """One list item per reference: a reference ends with a year or a place name, or at a ";"."""
@@ -621,17 +672,16 @@ class _Reader:
 
 def looks_like_transcript(text: str) -> bool:
     """Whether ``text`` is a flattened transcript: long one-line pages ending in page numbers in sequence, or a
-    related-documents list followed by a transcript marker."""
+    related-documents list followed by a transcript marker or by such a page."""
     paras = _paragraphs(text)
     cues = load_transcript_cues()
     related = _words_pattern(cues.related, whole_line=True)
     marker = _words_pattern(cues.markers, whole_line=True)
-    has_related = any(len(p) == 1 and related.match(p[0].text) for p in paras)
-    has_marker = any(len(p) == 1 and marker.match(p[0].text) for p in paras)
-    numbers = [n for para in paras if len(para) <= 2 and len(_para_text(para)) >= 200
-               and (n := _page_number(para[-1].text)) is not None]
+    has_related = any(related.match(line.text) for p in paras for line in p)
+    has_marker = any(marker.match(line.text) for p in paras for line in p)
+    numbers = [n for para in paras if _page_like(para) and (n := _page_number(para[-1].text)) is not None]
     in_sequence = sum(1 for a, b in zip(numbers, numbers[1:], strict=False) if a < b <= a + 3)
-    return in_sequence >= 2 or (has_related and has_marker and len(numbers) >= 1)
+    return in_sequence >= 2 or (has_related and (has_marker or len(numbers) >= 1))
 
 
 def read_transcript(text: str, *, cues: TranscriptCues | None = None) -> ReadDocument:

@@ -14,6 +14,7 @@ from ingest.read.transcript import looks_like_transcript, read_transcript
 DATA = Path(__file__).resolve().parents[2] / "data" / "read" / "transcript"
 WITH_TOC = DATA / "vordingborg-psykiatri-misbrugspolitik-2021.txt"
 NO_TOC = DATA / "lolland-udsattepolitik-2024.txt"
+BULLETS = DATA / "odsherred-frivillighedsstrategi-2022.txt"
 RUNNING_HEADER = "Psykiatri- og misbrugspolitik 2021-2025"
 
 
@@ -31,7 +32,7 @@ def _headings(doc: ReadDocument) -> list[tuple[int, str | None, str]]:
     return [(b.level, b.number, b.text) for b in doc.blocks if b.kind is BlockKind.HEADING]
 
 
-@pytest.mark.parametrize("path", [WITH_TOC, NO_TOC])
+@pytest.mark.parametrize("path", [WITH_TOC, NO_TOC, BULLETS])
 def test_every_block_points_at_its_own_text(path: Path) -> None:
     doc = read_transcript(path.read_text(encoding="utf-8"))
     assert doc.format == "web-transcript"
@@ -43,6 +44,7 @@ def test_every_block_points_at_its_own_text(path: Path) -> None:
 def test_transcripts_are_recognised_by_content() -> None:
     assert looks_like_transcript(WITH_TOC.read_text(encoding="utf-8"))
     assert looks_like_transcript(NO_TOC.read_text(encoding="utf-8"))
+    assert looks_like_transcript(BULLETS.read_text(encoding="utf-8"))
     prose = "# Handicappolitik\n\nPolitikken gælder for alle borgere.\n\n- Bolig\n- Arbejde\n"
     assert not looks_like_transcript(prose)
     assert not looks_like_transcript("Mål\tAktivitet\tStatus\n1) Færre hjemløse\tSkæve boliger\tI gang\n")
@@ -161,3 +163,43 @@ def test_side_n_af_m_footers_give_the_pages(plain: ReadDocument) -> None:
     assert items == [("Tilbyde en bolig inden for tre måneder", 2),
                      ("Styrke bostøtten efter Housing First-princippet", 2)]
     assert plain.pages == 3
+
+
+@pytest.fixture(scope="module")
+def bulleted() -> ReadDocument:
+    return read_transcript(BULLETS.read_text(encoding="utf-8"))
+
+
+def test_related_list_ends_at_the_first_page_without_a_marker(bulleted: ReadDocument) -> None:
+    related = [b.text for b in bulleted.blocks if b.style.get("role") == "related-document"]
+    assert related == ["Frivillighedspolitik 2018. Odsherred Kommune",
+                       "Strategi for civilsamfund og frivillighed. Kalundborg Kommune"]
+    assert bulleted.meta["title"] == "Strategi for frivillighed 2022-2025"
+
+
+def test_inline_bullets_are_list_items_without_their_glyph(bulleted: ReadDocument) -> None:
+    i = next(i for i, b in enumerate(bulleted.blocks) if b.text == "Den bygger på tre principper:")
+    run = [(b.kind, b.marker, b.text) for b in bulleted.blocks[i:i + 5]]
+    assert run == [
+        (BlockKind.PARAGRAPH, None, "Den bygger på tre principper:"),
+        (BlockKind.LIST_ITEM, "•", "Frivilligheden er frivillig"),
+        (BlockKind.LIST_ITEM, "•", "Kommunen understøtter og erstatter ikke"),
+        (BlockKind.LIST_ITEM, "•", "Samarbejdet sker i øjenhøjde"),
+        # the last bullet ends where the flattening lost a line break
+        (BlockKind.PARAGRAPH, None, "Strategien gælder for alle kommunens forvaltninger."),
+    ]
+    assert all("•" not in b.text for b in bulleted.blocks)
+
+
+def test_two_boxes_under_one_heading(bulleted: ReadDocument) -> None:
+    i = next(i for i, b in enumerate(bulleted.blocks) if b.text == "Flere frivillige")
+    j = next(j for j, b in enumerate(bulleted.blocks) if b.text == "Stærke foreninger")
+    assert [(b.kind, b.text) for b in bulleted.blocks[i + 2:j]] == [
+        (BlockKind.HEADING, "Hvad vil vi?"),
+        (BlockKind.LIST_ITEM, "Oprette en digital frivilligportal"),
+        (BlockKind.LIST_ITEM, "Holde en årlig frivillighedsfestival"),
+        (BlockKind.HEADING, "Hvad gør vi?"),
+        (BlockKind.LIST_ITEM, "Frivilligcentret får ansvaret for portalen"),
+        (BlockKind.LIST_ITEM, "Festivalen afholdes første gang i september 2023"),
+    ]
+    assert [b.number for b in bulleted.blocks if b.kind is BlockKind.HEADING and b.number] == ["1.", "2.", "2.1", "2.2"]
