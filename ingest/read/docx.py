@@ -30,6 +30,7 @@ from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.opc.part import Part
 from lxml.etree import _Element as Element
 
+from ingest.model import Segment, normalize_ws
 from ingest.read.blocks import Block, BlockKind, ReadDocument, TextBuilder, block_from_spans
 from ingest.read.detect import ReadError
 
@@ -521,7 +522,8 @@ class _Reader:
         self.rendered = rendered
         self.file = file
         self.out = TextBuilder()
-        self.blocks: list[Block] = []
+        # blocks are made once the text is complete (TextBuilder.text joins every part: once, not per block)
+        self.pending: list[Block | tuple[BlockKind, list[Segment], dict[str, object]]] = []
         self.page = 1
         self.tables = 0
         self.heading_shift = 0
@@ -529,9 +531,14 @@ class _Reader:
     def page_break(self) -> None:
         self.page += 1
         span = self.out.append("\f", sep="\n")
-        self.blocks.append(Block(kind=BlockKind.PAGE_BREAK, text="", segments=[span], page=self.page))
+        self.pending.append(Block(kind=BlockKind.PAGE_BREAK, text="", segments=[span], page=self.page))
 
-    def append(self, content: _Content, info: _Para, sep: str) -> tuple[list[tuple[int, int]], dict[str, object]]:
+    def blocks(self) -> list[Block]:
+        text = self.out.text
+        made = [p if isinstance(p, Block) else block_from_spans(p[0], text, p[1], **p[2]) for p in self.pending]
+        return [b for b in made if b is not None]
+
+    def append(self, content: _Content, info: _Para, sep: str) -> tuple[list[Segment], dict[str, object]]:
         """Append a paragraph's text (its number or bullet before the span) and return its span and fields."""
         fields: dict[str, object] = {}
         prefix = ""
@@ -556,7 +563,7 @@ class _Reader:
         if info.toc:
             return
         content = _paragraph_content(p, self.rendered)
-        if info.page_break_before and not self.rendered and self.blocks:
+        if info.page_break_before and not self.rendered and self.pending:
             self.page_break()
         for _ in range(content.breaks_before):
             self.page_break()
@@ -565,10 +572,7 @@ class _Reader:
         if info.kind is BlockKind.HEADING and not info.title:
             level = min(level + self.heading_shift, 6)
         style = {"style": info.style_name} if info.style_name else {}
-        block = block_from_spans(info.kind, self.out.text, spans, page=self.page, level=level, style=style,
-                                 **fields)
-        if block is not None:
-            self.blocks.append(block)
+        self.pending.append((info.kind, spans, {"page": self.page, "level": level, "style": style, **fields}))
         for _ in range(content.breaks_after):
             self.page_break()
 
@@ -578,24 +582,24 @@ class _Reader:
         n_rows = sum(1 for _ in _children(tbl, _w("tr")))
         headers: dict[int, str] = {}
         for cell in table_cells(tbl):
-            spans, breaks_after = self.cell_text(cell)
+            spans, text, breaks_after = self.cell_text(cell)
             style = {k: str(v) for k, v in (("rowspan", cell.rowspan), ("colspan", cell.colspan)) if v > 1}
-            block = block_from_spans(BlockKind.TABLE_CELL, self.out.text, spans, table=index, row=cell.row,
-                                     col=cell.col, page=self.page, style=style,
-                                     header=headers.get(cell.col) if cell.row > 0 else None)
-            if block is not None:
+            if text:
                 if cell.row == 0 and n_rows > 1:
                     for c in range(cell.col, cell.col + cell.colspan):
-                        headers[c] = block.text
-                self.blocks.append(block)
+                        headers[c] = text
+                self.pending.append((BlockKind.TABLE_CELL, spans, {
+                    "table": index, "row": cell.row, "col": cell.col, "page": self.page, "style": style,
+                    "header": headers.get(cell.col) if cell.row > 0 else None}))
             for _ in range(breaks_after):
                 self.page_break()
 
-    def cell_text(self, cell: _Cell) -> tuple[list[tuple[int, int]], int]:
-        """Append a cell's paragraphs (nested tables flattened into it) and return its spans and the page
-        breaks that fell after its first text; breaks before any text are emitted at once (the cell starts on
-        the new page)."""
-        spans: list[tuple[int, int]] = []
+    def cell_text(self, cell: _Cell) -> tuple[list[Segment], str, int]:
+        """Append a cell's paragraphs (nested tables flattened into it) and return its spans, its text and the
+        page breaks that fell after its first text; breaks before any text are emitted at once (the cell starts
+        on the new page)."""
+        spans: list[Segment] = []
+        texts: list[str] = []
         after = 0
         sep = "\n\n"
         has_text = False
@@ -613,13 +617,14 @@ class _Reader:
             new_spans, _ = self.append(content, info, sep=sep)
             sep = "\n"
             spans.extend(new_spans)
+            texts.append(content.text)
             has_text = has_text or bool(content.text.strip())
             if has_text:
                 after += content.breaks_after
             else:
                 for _ in range(content.breaks_after):
                     self.page_break()
-        return spans, after
+        return spans, normalize_ws(" ".join(texts)), after
 
     def run(self, body: Element) -> None:
         for item in _body_items(body):
@@ -655,7 +660,7 @@ def read_docx(data: bytes, *, file: str | Path) -> ReadDocument:
     reader.heading_shift = 1 if any(_classify(p, reader.styles, reader.numbering).title
                                     for p in body.iter(_w("p"))) else 0
     reader.run(body)
-    blocks = reader.blocks
+    blocks = reader.blocks()
     paginated = has_explicit or any(b.kind is BlockKind.PAGE_BREAK for b in blocks)
     if not paginated:
         for b in blocks:

@@ -22,7 +22,7 @@ from typing import Final
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from ingest.model import normalize_ws
+from ingest.model import Segment, normalize_ws
 from ingest.read.blocks import Block, BlockKind, ReadDocument, TextBuilder, block_from_spans
 from ingest.read.detect import ReadError
 
@@ -248,7 +248,8 @@ def _int(value: str | None, default: int) -> int:
 @dataclass
 class _Builder:
     out: TextBuilder = field(default_factory=TextBuilder)
-    blocks: list[Block] = field(default_factory=list)
+    # blocks are made once the text is complete (TextBuilder.text joins every part: once, not per block)
+    pending: list[tuple[BlockKind, Segment, dict[str, object]]] = field(default_factory=list)
     tables: int = 0
     heading_level: int = 0
     inline: list[str] = field(default_factory=list)
@@ -259,12 +260,15 @@ class _Builder:
         if prefix:
             self.out.append(prefix, sep=sep)
             sep = ""
-        span = self.out.append(text, sep=sep)
-        block = block_from_spans(kind, self.out.text, [span], **fields)
-        if block is not None:
-            self.blocks.append(block)
-            if kind is BlockKind.HEADING:
-                self.heading_level = block.level
+        self.pending.append((kind, self.out.append(text, sep=sep), fields))
+        if kind is BlockKind.HEADING:
+            level = fields.get("level")
+            self.heading_level = level if isinstance(level, int) else self.heading_level
+
+    def blocks(self) -> list[Block]:
+        text = self.out.text
+        made = [block_from_spans(kind, text, [span], **fields) for kind, span, fields in self.pending]
+        return [b for b in made if b is not None]
 
     def flush(self) -> None:
         text = normalize_ws(_INVISIBLE.sub("", "".join(self.inline)))
@@ -424,7 +428,7 @@ def read_html(data: bytes, *, file: str | Path) -> ReadDocument:
     container = choose_container(root)
     builder = _Builder()
     builder.walk(container)
-    doc = ReadDocument(text=builder.out.text, blocks=builder.blocks, format="html", meta=meta)
+    doc = ReadDocument(text=builder.out.text, blocks=builder.blocks(), format="html", meta=meta)
     if not doc.blocks:
         doc.warnings.append(f"{file}: no main content found on the page")
     return doc
