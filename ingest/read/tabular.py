@@ -29,7 +29,8 @@ from dataclasses import dataclass, field
 from ingest.model import Segment, normalize_ws
 from ingest.read.blocks import Block, BlockKind, ReadDocument, block_from_spans
 
-_TAG = re.compile(r"</?[A-Za-z][^<>\n]*>")
+_TAG = re.compile(r"</?[A-Za-z][^<>\n]*>|&nbsp;|&#160;")
+"""HTML tags, and the non-breaking spaces editors leave between them (other entities stay: they are text)."""
 _BULLET = re.compile(r"(?:^|(?<=\s)|(?<=[:>]))[-–•*▪●](?=\s+[A-ZÆØÅÄÖÜÉ0-9])")
 _NUMBERED = re.compile(r"^(?:\d{1,2}[.)]|[A-Za-z][.)])\s")
 _SENTENCE_END = (".", "!", "?", ";", ",")

@@ -5,7 +5,8 @@ The cue file names, per class, the header words of such columns (``[table.column
 holds one of them (as a word, or as the head of a compound: "Udviklings*tema*", "Del*mål*") takes that role.
 Rows are read top-down: an empty cell continues the node of the rows above (a row span), a filled one starts a
 new node under the nearest filled higher role and closes the lower ones. A status belongs to its row's
-activity (or goal); a later row with only a status adds to it. Where the cue file says a column's cells list
+activity (or goal); a later row with only a status adds to it; a status numbered "1) … 2) …" beside as many
+activities of its row gives each its own. Where the cue file says a column's cells list
 several items (``[table] split_numbered``), a cell "1) … 2) …" or "A. … B. …" becomes one node per item.
 The numbering of an item goes to ``attrs["number"]``, never into its text.
 
@@ -187,15 +188,15 @@ class _Builder:
         n = sum(1 for c in parent.children if c.kind is role.kind) + 1
         return f"{parent.key}/{role.key}/{n}"
 
-    def add(self, role: Role, item: _Item) -> None:
+    def add(self, role: Role, item: _Item, parent: Node | None = None) -> Node:
         kind = role.kind
-        parent = self.parent_of(kind)
+        parent = parent or self.parent_of(kind)
         if role.single and parent is not None:
             existing = next((c for c in parent.children if c.kind is kind), None)
             if existing is not None:  # a later row adds to the one node its parent may have
                 grown = make_node(kind, existing.key, self.text, existing.segments + item.segments)
                 existing.segments, existing.text = grown.segments, grown.text
-                return
+                return existing
         attrs = {"number": item.number} if item.number else {}
         node = make_node(kind, self.key_for(role, parent), self.text, item.segments, **attrs)
         if kind in _LABELLED:
@@ -208,24 +209,35 @@ class _Builder:
                 node.links.append(("forGoal", parent.key))
             if kind is NodeKind.STATUS_REPORT and parent.kind is NodeKind.ACTIVITY:
                 parent.links.append(("hasStatus", node.key))
-        self.current[kind] = node
-        for lower in ROLE_ORDER[ROLE_ORDER.index(kind) + 1:]:
-            self.current[lower] = None
+        if not role.single:
+            self.current[kind] = node
+            for lower in ROLE_ORDER[ROLE_ORDER.index(kind) + 1:]:
+                self.current[lower] = None
+        return node
 
     def row(self, cells: dict[NodeKind, tuple[Role, list[Segment]]]) -> None:
+        """One body row. A one-per-parent cell (a status) listing as many numbered items as the row opened
+        nodes above it ("1) … 2) …" beside two activities) gives each of them its own; else it belongs to the
+        row's last node above it."""
+        added: dict[NodeKind, list[Node]] = {}
         for kind in ROLE_ORDER:
             if kind not in cells:
                 continue
             role, segments = cells[kind]
-            if kind in self.split and not role.single:
+            if role.single:
+                above = next((added[k] for k in reversed(ROLE_ORDER[:ROLE_ORDER.index(kind)]) if k in added), [])
                 items = split_items(self.text, segments)
-            elif role.single:
-                items = [_Item(segments, None)]
+                if len(above) > 1 and len(items) == len(above):
+                    for parent, item in zip(above, items, strict=True):
+                        self.add(role, _Item(item.segments, None), parent)
+                else:
+                    self.add(role, _Item(segments, None))
+                continue
+            if kind in self.split:
+                items = split_items(self.text, segments)
             else:
                 items = [_strip_number(self.text, segments)]
-            for item in items:
-                if item.segments:
-                    self.add(role, item)
+            added[kind] = [self.add(role, item) for item in items if item.segments]
 
 
 def table_nodes(cells: list[Block], text: str, *, cues: Cues, key_prefix: str = "",

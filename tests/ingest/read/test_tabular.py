@@ -38,6 +38,7 @@ def test_every_block_points_at_its_own_text_and_no_markup(path: Path) -> None:
         assert normalize_ws(" ".join(doc.text[s:e] for s, e in block.segments)) == block.text
         for s, e in block.segments:
             assert "<" not in doc.text[s:e] and ">" not in doc.text[s:e], doc.text[s:e]
+            assert "&nbsp;" not in doc.text[s:e]
             assert "\t" not in doc.text[s:e] and "\r" not in doc.text[s:e]
 
 
@@ -115,4 +116,5 @@ def test_a_numbered_row_of_a_table_numbered_in_its_first_column_is_not_shifted()
     assert _cell(doc, 0, 3, 1) == "Samarbejde med hukommelsesklinikken om faste tider."
     assert _cell(doc, 0, 3, 2) == "2025"
     assert _cell(doc, 0, 1, 3) == "Gennemført. Alle distrikter er dækket."
+    assert _cell(doc, 0, 2, 1) == "Pårørende tilbydes et kursus om demens."  # "om&nbsp;demens.&nbsp;"
     assert not [b for b in doc.blocks if (b.row, b.col) == (3, 3)]

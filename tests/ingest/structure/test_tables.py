@@ -77,12 +77,12 @@ def test_every_node_points_at_its_own_text(report: tuple[ReadDocument, list[Node
 def test_follow_up_report_nests_by_column_role(report: tuple[ReadDocument, list[Node]]) -> None:
     _, nodes = report
     counts = {k: sum(1 for n in _all(nodes) if n.kind is k) for k in NodeKind}
-    assert counts[NodeKind.FOCUS_AREA] == 3
-    assert counts[NodeKind.GOAL] == 5
-    assert counts[NodeKind.ACTIVITY] == 8
-    assert counts[NodeKind.STATUS_REPORT] == 6
+    assert counts[NodeKind.FOCUS_AREA] == 4
+    assert counts[NodeKind.GOAL] == 6
+    assert counts[NodeKind.ACTIVITY] == 10
+    assert counts[NodeKind.STATUS_REPORT] == 8
     # keys count focus areas across both tables; the responsible-unit column ("Ansvarlig") gives no node
-    assert [n.key for n in nodes] == ["focus-area/1", "focus-area/2", "focus-area/3"]
+    assert [n.key for n in nodes] == ["focus-area/1", "focus-area/2", "focus-area/3", "focus-area/4"]
     assert not [n for n in _all(nodes) if n.text in ("Myndighed", "Bostøtten", "Jobcentret")]
     housing = nodes[0]
     assert housing.label == "Bolig og hjemløshed"
@@ -143,3 +143,13 @@ def test_a_sequence_splits_a_cell_but_a_lone_number_does_not() -> None:
     lone = "A. Nedsættelse af et etisk forum. Forummet mødes 4. gang i maj. C. Ikke en række."
     items = split_items(lone, [(0, len(lone))])
     assert len(items) == 1 and items[0].number == "A."
+
+
+def test_a_numbered_status_beside_as_many_activities_reports_on_each(report: tuple[ReadDocument, list[Node]]) -> None:
+    _, nodes = report
+    goal = nodes[3].children[0]
+    assert [(a.text, [c.text for c in a.children]) for a in goal.children] == [
+        ("Pårørendecafé på alle bosteder.", ["Caféen holdes nu på fire af fem bosteder."]),
+        ("Fast pårørendekontakt i socialpsykiatrien.", ["Kontakten blev ansat pr. 1. september."])]
+    assert [a.children[0].key for a in goal.children] == ["focus-area/4/goal/1/activity/1/status",
+                                                          "focus-area/4/goal/1/activity/2/status"]
