@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Final
 
 from ingest.errors import SourceError
-from ingest.read.blocks import BlockKind, ReadDocument, block_from_spans
+from ingest.read.blocks import ReadDocument
 
 DEFAULT_MAX_BYTES: Final = 50 * 1024 * 1024
 """Largest original file accepted (50 MB); configurable per call."""
@@ -188,6 +188,7 @@ def read_bytes(data: bytes, *, file: str | Path, max_bytes: int = DEFAULT_MAX_BY
     """Read an original file's bytes into blocks: size limit, format detection, then the format's reader."""
     check_size(len(data), max_bytes, file)
     fmt = detect_format(data, str(file))
+    # readers are imported on use: each brings its own libraries (pdfium, python-docx, Lexbor, markdown-it)
     if fmt == "pdf":
         from ingest.read.pdf import read_pdf
 
@@ -200,9 +201,11 @@ def read_bytes(data: bytes, *, file: str | Path, max_bytes: int = DEFAULT_MAX_BY
         from ingest.read.html import read_html
 
         return read_html(data, file=file)
+    from ingest.read.text import read_text_document
+
     text = decode_text(data, str(file))
     assert text is not None  # detect_format returned "text" only for decodable data
-    return _read_text(text, file)
+    return read_text_document(text)
 
 
 def read_file(path: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> ReadDocument:
@@ -217,30 +220,6 @@ def read_file(path: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> ReadDo
     except OSError as exc:
         raise ReadError(f"cannot read the file ({exc.strerror or exc})", reason="missing", file=path) from exc
     return read_bytes(data, file=path, max_bytes=max_bytes)
-
-
-def _read_text(text: str, file: str | Path) -> ReadDocument:
-    try:
-        from ingest.read.text import read_text_document
-    except ImportError:
-        return _paragraphs(text)
-    return read_text_document(text)
-
-
-_BLANK_LINES = re.compile(r"\n[ \t]*\n+")
-
-
-def _paragraphs(text: str) -> ReadDocument:
-    """Stand-in while the text reader is missing: one paragraph per blank-line-separated chunk."""
-    blocks = []
-    pos = 0
-    for m in [*_BLANK_LINES.finditer(text), None]:
-        end = m.start() if m else len(text)
-        block = block_from_spans(BlockKind.PARAGRAPH, text, [(pos, end)])
-        if block is not None:
-            blocks.append(block)
-        pos = m.end() if m else len(text)
-    return ReadDocument(text=text, blocks=blocks, format="text")
 
 
 __all__ = ["DEFAULT_MAX_BYTES", "REASONS", "ReadError", "check_size", "decode_text",
