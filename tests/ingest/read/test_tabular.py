@@ -5,10 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
 
 from ingest.model import normalize_ws
 from ingest.read import BlockKind, ReadDocument
 from ingest.read.tabular import looks_like_tab_table, read_tab_table
+from tests.strategies import layoutish_text
 
 DATA = Path(__file__).resolve().parents[2] / "data" / "read" / "tabular"
 FOLLOW_UP = DATA / "guldborgsund-opfoelgning-handleplan-2023.txt"
@@ -118,3 +120,12 @@ def test_a_numbered_row_of_a_table_numbered_in_its_first_column_is_not_shifted()
     assert _cell(doc, 0, 1, 3) == "Gennemført. Alle distrikter er dækket."
     assert _cell(doc, 0, 2, 1) == "Pårørende tilbydes et kursus om demens."  # "om&nbsp;demens.&nbsp;"
     assert not [b for b in doc.blocks if (b.row, b.col) == (3, 3)]
+
+
+@settings(max_examples=150, deadline=None)
+@given(layoutish_text)
+def test_any_text_reads_without_error_and_keeps_provenance(text: str) -> None:
+    looks_like_tab_table(text)
+    doc = read_tab_table(text)
+    for block in doc.blocks:
+        assert normalize_ws(" ".join(doc.text[s:e] for s, e in block.segments)) == block.text

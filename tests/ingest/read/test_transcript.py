@@ -6,10 +6,12 @@ import re
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
 
 from ingest.model import normalize_ws
 from ingest.read import BlockKind, ReadDocument
 from ingest.read.transcript import looks_like_transcript, read_transcript
+from tests.strategies import layoutish_text
 
 DATA = Path(__file__).resolve().parents[2] / "data" / "read" / "transcript"
 WITH_TOC = DATA / "vordingborg-psykiatri-misbrugspolitik-2021.txt"
@@ -203,3 +205,12 @@ def test_two_boxes_under_one_heading(bulleted: ReadDocument) -> None:
         (BlockKind.LIST_ITEM, "Festivalen afholdes første gang i september 2023"),
     ]
     assert [b.number for b in bulleted.blocks if b.kind is BlockKind.HEADING and b.number] == ["1.", "2.", "2.1", "2.2"]
+
+
+@settings(max_examples=150, deadline=None)
+@given(layoutish_text)
+def test_any_text_reads_without_error_and_keeps_provenance(text: str) -> None:
+    looks_like_transcript(text)
+    doc = read_transcript(text)
+    for block in doc.blocks:
+        assert normalize_ws(" ".join(doc.text[s:e] for s, e in block.segments)) == block.text

@@ -5,12 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
 
 from ingest.model import Node, NodeKind, normalize_ws
 from ingest.read import BlockKind, ReadDocument
 from ingest.read.tabular import read_tab_table
 from ingest.structure.cues import load_cues
 from ingest.structure.tables import Role, column_role, split_items, table_nodes
+from tests.strategies import layoutish_text
 
 DATA = Path(__file__).resolve().parents[2] / "data" / "read" / "tabular"
 
@@ -153,3 +155,11 @@ def test_a_numbered_status_beside_as_many_activities_reports_on_each(report: tup
         ("Fast pårørendekontakt i socialpsykiatrien.", ["Kontakten blev ansat pr. 1. september."])]
     assert [a.children[0].key for a in goal.children] == ["focus-area/4/goal/1/activity/1/status",
                                                           "focus-area/4/goal/1/activity/2/status"]
+
+
+@settings(max_examples=150, deadline=None)
+@given(layoutish_text)
+def test_tables_of_any_text_give_nodes_that_point_at_their_text(text: str) -> None:
+    doc = read_tab_table(text)
+    for node in _all(_nodes(doc)):
+        assert normalize_ws(" ".join(doc.text[s:e] for s, e in node.segments)) == node.text
