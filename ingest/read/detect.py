@@ -87,7 +87,7 @@ def _zip_kind(data: bytes, name: str) -> str:
     except (zipfile.BadZipFile, ValueError, OSError) as exc:
         what = "DOCX" if name.lower().endswith(".docx") else "ZIP"
         raise ReadError(f"truncated or corrupt {what} file ({exc})", reason="corrupt", file=name) from exc
-    if "word/document.xml" in names:
+    if any(n.startswith("word/") for n in names):  # the main part's name is the package's choice
         return "docx"
     if any(n.startswith("xl/") for n in names):
         raise ReadError("xlsx is not supported (an Excel workbook); export the sheet as a table in a "

@@ -43,6 +43,7 @@ RATIO_MIN_BYTES: Final = 1024 * 1024
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
+_STRICT_NS = b"http://purl.oclc.org/ooxml/wordprocessingml/main"
 
 
 def _w(tag: str) -> str:
@@ -83,6 +84,9 @@ def check_package(data: bytes, file: str | Path) -> None:
             except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
                 raise ReadError(f"corrupt DOCX part {name} ({exc})", reason="corrupt", file=file) from exc
             _check_xml(part, name, file)
+            if _STRICT_NS in part[:4096]:
+                raise ReadError("a Strict Open XML document is not supported; save it in Word as “Word-dokument "
+                                "(*.docx)”", reason="unsupported-format", file=file)
 
 
 def _check_xml(part: bytes, name: str, file: str | Path) -> None:

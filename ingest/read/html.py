@@ -283,8 +283,15 @@ class _Builder:
                 continue
             if tag == "-comment":
                 continue
+            if tag == "br":
+                # two line breaks in a row separate paragraphs in CMS text without <p>
+                if self.inline and self.inline[-1] == "\n":
+                    self.flush()
+                else:
+                    self.inline.append("\n")
+                continue
             if tag not in _BLOCK_TAGS:
-                self.inline.append(" " if tag == "br" else _raw_text(child))
+                self.inline.append(_raw_text(child))
                 continue
             self.flush()
             if tag in _HEADINGS:
@@ -427,6 +434,10 @@ def read_html(data: bytes, *, file: str | Path) -> ReadDocument:
     strip_boilerplate(root)
     container = choose_container(root)
     builder = _Builder()
+    titles = root.css("h1")
+    if container.css_first("h1") is None and len(titles) == 1:
+        # the page title in a banner above <main>: still the page's top heading
+        builder.emit(BlockKind.HEADING, inline_text(titles[0]), level=1)
     builder.walk(container)
     doc = ReadDocument(text=builder.out.text, blocks=builder.blocks(), format="html", meta=meta)
     if not doc.blocks:

@@ -139,6 +139,7 @@ def test_number_formats_as_word_writes_them(n: int, fmt: str, shown: str) -> Non
     ("billion-laughs.docx", "xml-entities", "word/document.xml contains XML entity declarations"),
     ("truncated.docx", "corrupt", "truncated or corrupt DOCX file"),
     ("damaged-part.docx", "corrupt", "word/document.xml is not well-formed XML"),
+    ("strict.docx", "unsupported-format", "a Strict Open XML document is not supported"),
 ])
 def test_bad_word_files_are_refused_with_their_reason(name: str, reason: str, words: str) -> None:
     path = DATA / "bad" / name

@@ -156,3 +156,18 @@ def test_a_page_of_chrome_only_warns() -> None:
     doc = read_bytes(html.encode(), file="tom.html")
     assert doc.blocks == []
     assert doc.warnings == ["tom.html: no main content found on the page"]
+
+
+def test_title_in_a_banner_above_main_and_paragraphs_made_of_line_breaks() -> None:
+    html = ('<!DOCTYPE html><html lang="da"><body><header class="site-header"><nav><a href="/">Forside</a></nav>'
+            '</header><section class="hero"><h1>Sundhedspolitik 2024-2027</h1></section><main><div class="text">'
+            "Sundhedspolitikken gælder for hele Faxe Kommune.<br><br>Den bygger på tre temaer:<br>"
+            "trivsel, bevægelse og fællesskab.<ul><li>Trivsel</li></ul></div></main></body></html>")
+    doc = read_bytes(html.encode(), file="sundhedspolitik.html")
+    assert [(b.kind, b.text) for b in doc.blocks] == [
+        (BlockKind.HEADING, "Sundhedspolitik 2024-2027"),
+        (BlockKind.PARAGRAPH, "Sundhedspolitikken gælder for hele Faxe Kommune."),
+        (BlockKind.PARAGRAPH, "Den bygger på tre temaer: trivsel, bevægelse og fællesskab."),
+        (BlockKind.LIST_ITEM, "Trivsel"),
+    ]
+    assert doc.blocks[0].level == 1

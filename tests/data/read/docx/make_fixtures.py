@@ -12,7 +12,8 @@ Run from the repository root: ``.venv/bin/python tests/data/read/docx/make_fixtu
   ("1.", "1.1", as Word's "Overskrift"-numbering writes it), a lettered sub-list, rows inside a content control.
 - ``bad/``: a zip bomb (one part expanding ~1000×), a bomb of many parts (over the total limit), external
   entities (XXE), entity expansion (billion laughs), a truncated file, a
-  package whose document.xml is cut off, a password-protected .docx (msoffcrypto-tool, only needed to run this), an .xlsx and an ELF executable named .docx.
+  package whose document.xml is cut off, a password-protected .docx (msoffcrypto-tool, only needed to run this), a
+  Strict Open XML document (the ISO namespaces Word writes for "Strict Open XML"), an .xlsx and an ELF executable named .docx.
 """
 
 from __future__ import annotations
@@ -282,6 +283,9 @@ def bad_files() -> dict[str, bytes]:
         "damaged-part.docx": _rezip(data, {"word/document.xml": document_xml[: len(document_xml) // 2]}),
         "budget.xlsx": xlsx.getvalue(),
         "adgangskode.docx": encrypted(data),
+        "strict.docx": _rezip(data, {"word/document.xml": document_xml.replace(
+            b"http://schemas.openxmlformats.org/wordprocessingml/2006/main",
+            b"http://purl.oclc.org/ooxml/wordprocessingml/main")}),
         "renamed-executable.docx": elf,
     }
 
