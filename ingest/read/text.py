@@ -334,7 +334,8 @@ class _MarkdownWalker:
             for col, (s, e) in enumerate(cells):
                 block = block_from_spans(BlockKind.TABLE_CELL, self.text, content_spans(self.text, s, e),
                                          table=index, row=row, col=col, page=line.page,
-                                         header=headers[col] if row > 0 and col < len(headers) else None)
+                                         header=headers[col] if row > 0 and col < len(headers) else None,
+                                         style={"role": "header"} if row == 0 else {})
                 texts.append(block.text if block else "")
                 if block is not None:
                     self.blocks.append(block)

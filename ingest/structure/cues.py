@@ -7,6 +7,7 @@ import tomllib
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from ingest.model import NodeKind, normalize_ws
 
@@ -93,7 +94,7 @@ def _folded(values: list[str]) -> tuple[str, ...]:
     return tuple(fold(v) for v in values)
 
 
-def parse_cues(data: dict[str, object]) -> Cues:
+def parse_cues(data: dict[str, Any]) -> Cues:
     """Cues from the parsed TOML of a cue file."""
     raw_classes = data["class"]
     assert isinstance(raw_classes, dict)
@@ -107,13 +108,13 @@ def parse_cues(data: dict[str, object]) -> Cues:
             single=bool(spec.get("single", False)), numbered=spec.get("numbered", "always"),
             container=bool(spec.get("container", False)), document_level=bool(spec.get("document_level", False)),
             questions=_folded(spec.get("questions", [])))
-    words: dict = data["words"]  # type: ignore[assignment]
-    lead_ins: dict = data["lead_ins"]  # type: ignore[assignment]
-    related: dict = data["related"]  # type: ignore[assignment]
-    motto: dict = data["motto"]  # type: ignore[assignment]
-    themes: dict = data["themes"]  # type: ignore[assignment]
-    patterns: dict = data["patterns"]  # type: ignore[assignment]
-    announcement: dict = data["announcement"]  # type: ignore[assignment]
+    words: dict[str, Any] = data["words"]
+    lead_ins: dict[str, Any] = data["lead_ins"]
+    related: dict[str, Any] = data["related"]
+    motto: dict[str, Any] = data["motto"]
+    themes: dict[str, Any] = data["themes"]
+    patterns: dict[str, Any] = data["patterns"]
+    announcement: dict[str, Any] = data["announcement"]
     return Cues(
         classes=classes, possessive=_folded(words["possessive"]), section=_folded(words["section"]),
         toc=_folded(words["toc"]), colophon=_folded(words["colophon"]),

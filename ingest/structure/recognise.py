@@ -27,15 +27,16 @@ nearest classified ancestor (a Section does not add to their path), Sections and
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from ingest.model import Node, NodeKind, ParsedDocument, Segment, make_node, normalize_ws, segment_text
 from ingest.read.blocks import Block, BlockKind, ReadDocument
 from ingest.structure.cues import Cues, fold, has_phrase, load_cues
+from ingest.structure.tables import table_nodes
 
 _SENTENCE_END = re.compile(r"[.!?…][\"'”»)]*$")
 _DATE = re.compile(r"\b\d{1,2}\.\s?\d{1,2}\.\s?\d{2,4}\b|\b(?:19|20)\d\d-\d\d-\d\d\b")
+_YEAR_LINE = re.compile(r"\b(?:19|20)\d\d(?:\s*[-–]\s*(?:19|20)?\d\d)?$")
 _URL = re.compile(r"\bwww\.|https?://|\w@\w")
 _COVER_MAX_WORDS = 25
 _LEAD_IN_MAX_WORDS = 12
@@ -263,12 +264,22 @@ class _Recogniser:
         root.children = title.children
 
     def drop_cover(self, blocks: list[Block]) -> list[Block]:
+        """The blocks without the title page: what stands before the first sentence, except the headings
+        that open the first chapter (the last one, and the headings above it in a chain of levels).
+
+        A last heading that only states a year or period ("Guldborgsund Kommune 2023") is a cover line too.
+        """
         first = next((i for i, b in enumerate(blocks) if _is_sentence_block(b)), len(blocks))
         headings = [i for i in range(first) if blocks[i].kind is BlockKind.HEADING]
         if not headings:
             return blocks
-        last = headings[-1]
-        return blocks[last:]
+        keep = [headings[-1]]
+        for i in reversed(headings[:-1]):
+            if (blocks[i].level or 1) < (blocks[keep[0]].level or 1):
+                keep.insert(0, i)
+        if len(keep) == 1 and _YEAR_LINE.search(blocks[keep[0]].text) and len(headings) > 1:
+            keep = []
+        return [blocks[i] for i in keep] + blocks[first:]
 
     def type_number(self, part: Part) -> re.Match[str] | None:
         if part.heading is None:
@@ -662,8 +673,8 @@ class _Recogniser:
                                               block.segments, label=block.text))
             elif block.kind is BlockKind.LIST_ITEM:
                 self.attach(parent, self.item(parent, scope, block, lead_class))
-            elif block.kind is BlockKind.PARAGRAPH and self.prefixed(block) is not None:
-                kind, word, segs, rest = self.prefixed(block)  # type: ignore[misc]
+            elif block.kind is BlockKind.PARAGRAPH and (prefixed := self.prefixed(block)) is not None:
+                kind, word, segs, rest = prefixed
                 cue = self.cues.cue(kind)
                 target, node_scope = parent, (parent.key if parent is not None else scope)
                 if cue.document_level and (parent is None or parent.kind is NodeKind.SECTION):
@@ -719,9 +730,10 @@ class _Recogniser:
         self.attach(target, self.node(kind, key, body.segments, label=segment_text(self.source, label_segs)))
 
     def emit_table(self, cells: list[Block], parent: Node | None, scope: str) -> None:
-        table_nodes = _table_nodes_impl()
-        nodes = (table_nodes(cells, self.source, cues=self.cues, key_prefix=scope, counters=self.table_counters)
-                 if table_nodes is not None else simple_table_nodes(self, cells, scope))
+        if any(c.header is not None and (c.row or 0) > 0 for c in cells):
+            # Row 0 is the header row the other cells name: it holds no content.
+            cells = [c for c in cells if c.row != 0]
+        nodes = table_nodes(cells, self.source, cues=self.cues, key_prefix=scope, counters=self.table_counters)
         if not nodes:
             # No column names a class: the cells are prose.
             base = parent.key if parent is not None else ""
@@ -834,81 +846,6 @@ def split_items(items: str, joiners: tuple[str, ...]) -> list[str]:
 
 
 # --------------------------------------------------------------------------------------------------------
-# Tables
-# --------------------------------------------------------------------------------------------------------
-
-TableNodes = Callable[..., list[Node]]
-
-
-def _table_nodes_impl() -> TableNodes | None:
-    """``ingest.structure.tables.table_nodes`` when that module exists, else None."""
-    try:
-        from ingest.structure import tables  # type: ignore[attr-defined]
-    except ImportError:
-        return None
-    return getattr(tables, "table_nodes", None)
-
-
-def simple_table_nodes(rec: _Recogniser, cells: list[Block], scope: str) -> list[Node]:
-    """Rows of a table whose header cells name classes → FocusArea/Goal/Activity/StatusReport nodes.
-
-    A column's role is the class its header names (singular or plural cue word). A row opens a node of a
-    column's class where that cell has text; the classes nest in the order FocusArea > Goal > Activity >
-    StatusReport, so a row with only an activity adds it to the goal above. A table naming no class gives
-    a Passage per cell.
-    """
-    headers = {c.col: c for c in cells if c.row == 0}
-    roles: dict[int, tuple[NodeKind, str]] = {}
-    for col, cell in headers.items():
-        folded = fold(cell.text)
-        for cue in rec.cues.classes.values():
-            word = next((w for w in (*cue.words, *cue.plural) if folded == w or has_phrase(folded, w)), None)
-            if word is not None and col is not None:
-                roles[col] = (cue.kind, word)
-                break
-    order = [NodeKind.FOCUS_AREA, NodeKind.GOAL, NodeKind.ACTIVITY, NodeKind.STATUS_REPORT]
-    if not roles:
-        return []
-    out: list[Node] = []
-    current: dict[NodeKind, Node] = {}
-    rows: dict[int, list[Block]] = {}
-    for cell in cells:
-        if cell.row:
-            rows.setdefault(cell.row, []).append(cell)
-    for row in sorted(rows):
-        for cell in sorted(rows[row], key=lambda c: c.col or 0):
-            role = roles.get(cell.col or 0)
-            if role is None:
-                continue
-            kind, word = role
-            cue = rec.cues.cue(kind)
-            level = order.index(kind) if kind in order else len(order)
-            parent = next((current[k] for k in reversed(order[:level]) if k in current), None)
-            base = parent.key if parent is not None else scope
-            if kind is NodeKind.STATUS_REPORT:
-                if parent is None:
-                    continue
-                node = rec.node(kind, f"{parent.key}/{cue.key}", cell.segments)
-                parent.links.append(("hasStatus", node.key))
-            elif kind is NodeKind.ACTIVITY:
-                node = rec.node(kind, rec.child_key(base, cue.key_for(word)), cell.segments,
-                                **({"number": cell.number} if cell.number else {}))
-                if parent is not None and parent.kind is NodeKind.GOAL:
-                    node.links.append(("forGoal", parent.key))
-            else:
-                node = rec.node(kind, rec.child_key(base, cue.key_for(word)), cell.segments, label=cell.text,
-                                **({"number": cell.number} if cell.number else {}))
-            if parent is not None:
-                parent.children.append(node)
-            else:
-                out.append(node)
-            current[kind] = node
-            for deeper in order[level + 1:]:
-                current.pop(deeper, None)
-    return out
-
-
-# --------------------------------------------------------------------------------------------------------
 # Entry point
 # --------------------------------------------------------------------------------------------------------
 
@@ -918,4 +855,4 @@ def recognise(doc: ReadDocument, *, file: str, cues: Cues | None = None) -> Pars
     return _Recogniser(doc, file, cues or load_cues()).run()
 
 
-__all__ = ["Part", "recognise", "simple_table_nodes", "split_items"]
+__all__ = ["Part", "recognise", "split_items"]
