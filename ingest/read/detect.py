@@ -79,8 +79,25 @@ _PROLOGUE_NOISE = re.compile(rb"(?:\s+|<\?xml[^>]*\?>|<!--.*?-->)", re.DOTALL)
 _BOMS: Final = ((b"\xef\xbb\xbf", "utf-8"), (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be"))
 
 
+MAX_ZIP_ENTRIES: Final = 4096
+"""More parts than any Word document has (they hold tens to hundreds); checked before the directory is parsed."""
+
+
+def check_zip_entries(data: bytes, file: str | Path) -> None:
+    """Refuse a ZIP whose end record announces more than :data:`MAX_ZIP_ENTRIES` members, before
+    :mod:`zipfile` builds an object per member (300,000 empty members fit in 27 MB and take seconds)."""
+    end = data.rfind(b"PK\x05\x06", max(0, len(data) - 65557))
+    if end < 0 or end + 22 > len(data):
+        return  # no end record: zipfile refuses the file as corrupt
+    entries = int.from_bytes(data[end + 10:end + 12], "little")
+    if entries > MAX_ZIP_ENTRIES:  # 0xFFFF (ZIP64) included
+        raise ReadError(f"zip bomb refused: the archive announces {entries} parts, over the limit of "
+                        f"{MAX_ZIP_ENTRIES}", reason="zip-bomb", file=file)
+
+
 def _zip_kind(data: bytes, name: str) -> str:
     """``docx`` for a Word package; refuses every other ZIP, and corrupt ones."""
+    check_zip_entries(data, name)
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
             names = zf.namelist()
@@ -222,5 +239,5 @@ def read_file(path: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> ReadDo
     return read_bytes(data, file=path, max_bytes=max_bytes)
 
 
-__all__ = ["DEFAULT_MAX_BYTES", "REASONS", "ReadError", "check_size", "decode_text",
-           "detect_format", "read_bytes", "read_file"]
+__all__ = ["DEFAULT_MAX_BYTES", "MAX_ZIP_ENTRIES", "REASONS", "ReadError", "check_size", "check_zip_entries",
+           "decode_text", "detect_format", "read_bytes", "read_file"]

@@ -32,7 +32,7 @@ from lxml.etree import _Element as Element
 
 from ingest.model import Segment, normalize_ws
 from ingest.read.blocks import Block, BlockKind, ReadDocument, TextBuilder, block_from_spans
-from ingest.read.detect import ReadError
+from ingest.read.detect import ReadError, check_zip_entries
 
 MAX_UNCOMPRESSED_BYTES: Final = 256 * 1024 * 1024
 """Refuse a package whose members declare more than this in total once uncompressed."""
@@ -59,6 +59,7 @@ def _attr(el: Element | None, name: str) -> str | None:
 
 def check_package(data: bytes, file: str | Path) -> None:
     """Refuse a corrupt package, a ZIP bomb, or any XML part with a DTD, before anything parses the document."""
+    check_zip_entries(data, file)
     try:
         zf = zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, ValueError, OSError) as exc:

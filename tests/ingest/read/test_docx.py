@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -194,3 +195,15 @@ def test_password_protected_word_file_is_refused_as_encrypted() -> None:
     assert caught.value.reason == "encrypted"
     assert str(caught.value) == (f"{path}: the Office document is encrypted with a password; save it without a "
                                  "password and add it again")
+
+
+def test_package_announcing_thousands_of_parts_is_refused_before_its_directory_is_read(tmp_path: Path) -> None:
+    path = tmp_path / "mange-dele.docx"
+    with zipfile.ZipFile(path, "w") as zf:
+        zf.writestr("word/document.xml", "<w:document/>")
+        for i in range(5000):
+            zf.writestr(f"word/media/tom{i}.bin", b"")
+    with pytest.raises(ReadError) as caught:
+        read_file(path)
+    assert caught.value.reason == "zip-bomb"
+    assert "announces 5001 parts, over the limit of 4096" in str(caught.value)
