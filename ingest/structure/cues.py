@@ -78,9 +78,12 @@ class Cues:
     motto_max_words: int
     theme_leads: tuple[str, ...]
     theme_joiners: tuple[str, ...]
+    theme_connectors: tuple[str, ...]
     type_number: re.Pattern[str]
     type_title: re.Pattern[str]
     issuer: re.Pattern[str]
+    issuer_municipality: str
+    issuer_region: str
     not_a_name: tuple[str, ...]
 
     def cue(self, kind: NodeKind) -> ClassCue:
@@ -127,7 +130,9 @@ def parse_cues(data: dict[str, Any]) -> Cues:
         motto_emphasis=bool(motto["emphasis"]), motto_endings=tuple(motto["endings"]),
         motto_max_words=int(motto["max_words"]),
         theme_leads=_folded(themes["lead"]), theme_joiners=_folded(themes["joiners"]),
+        theme_connectors=_folded(themes["connectors"]),
         type_number=re.compile(patterns["type_number"]), type_title=re.compile(patterns["type_title"]), issuer=re.compile(patterns["issuer"]),
+        issuer_municipality=patterns["issuer_municipality"], issuer_region=patterns["issuer_region"],
         not_a_name=_folded(words["not_a_name"]))
 
 

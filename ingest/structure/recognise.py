@@ -467,6 +467,9 @@ class _Recogniser:
 
     # ---- step 6: nodes --------------------------------------------------------------------------------
 
+    def key_of(self, kind: NodeKind) -> str:
+        return self.cues.cue(kind).key
+
     def next_number(self, scope: str, seg: str) -> int:
         n = self.counters.get((scope, seg), 0) + 1
         self.counters[(scope, seg)] = n
@@ -529,11 +532,11 @@ class _Recogniser:
             motto = self.summary_mottos.get(fold(part.label.text))
             if motto is not None and not any(c.kind is NodeKind.MOTTO for c in node.children):
                 # The chapter prints no motto of its own: the overview's, printed under its name.
-                node.children.append(self.node(NodeKind.MOTTO, self.child_key(key, "motto", single=True),
+                node.children.append(self.node(NodeKind.MOTTO, self.child_key(key, self.key_of(NodeKind.MOTTO), single=True),
                                                motto.segments, label=motto.text))
         else:
             base = parent.key if parent is not None else ""
-            key = self.child_key(base, "section")
+            key = self.child_key(base, self.key_of(NodeKind.SECTION))
             node = self.node(NodeKind.SECTION, key, part.label.segments, label=part.label.text, **attrs)
             self.attach(parent, node)
             self.emit_body(part.body, node, scope, None)
@@ -546,7 +549,7 @@ class _Recogniser:
         node.children.sort(key=lambda n: n.start)
 
     def emit_related(self, part: Part) -> None:
-        key = part.related or "related"
+        key = part.related or self.key_of(NodeKind.RELATED_DOCUMENT)
         for block in part.blocks():
             if block.kind is BlockKind.HEADING:
                 continue
@@ -565,8 +568,8 @@ class _Recogniser:
             if name is not None:
                 if fold(name) in self.cues.not_a_name or len(name) < 2:
                     continue
-                return f"{_title_case(name)} Kommune"
-            return f"Region {_title_case(m.group('region'))}"
+                return self.cues.issuer_municipality.format(name=_title_case(name))
+            return self.cues.issuer_region.format(name=_title_case(m.group("region")))
         return None
 
     def is_motto(self, block: Block) -> bool:
@@ -600,9 +603,9 @@ class _Recogniser:
             segs.pop()
         return segs
 
-    def passage(self, parent: Node | None, scope_key: str, block: Block) -> Node:
+    def passage(self, parent: Node | None, _scope: str, block: Block) -> Node:
         base = parent.key if parent is not None else ""
-        node = self.node(NodeKind.PASSAGE, self.child_key(base, "passage"), block.segments)
+        node = self.node(NodeKind.PASSAGE, self.child_key(base, self.key_of(NodeKind.PASSAGE)), block.segments)
         self.collect_themes(block.text)
         return node
 
@@ -636,7 +639,7 @@ class _Recogniser:
 
     def statement(self, parent: Node | None, block: Block) -> Node:
         base = parent.key if parent is not None else ""
-        return self.node(NodeKind.STATEMENT, self.child_key(base, "statement"), block.segments)
+        return self.node(NodeKind.STATEMENT, self.child_key(base, self.key_of(NodeKind.STATEMENT)), block.segments)
 
     def emit_body(self, blocks: list[Block], parent: Node | None, scope: str, lead_class: NodeKind | None) -> None:
         """Nodes of the blocks directly under ``parent`` (None: the document)."""
@@ -669,7 +672,7 @@ class _Recogniser:
                     continue
             if self.is_motto(block) and parent is not None and not has_motto:
                 has_motto = True
-                self.attach(parent, self.node(NodeKind.MOTTO, self.child_key(parent.key, "motto", single=True),
+                self.attach(parent, self.node(NodeKind.MOTTO, self.child_key(parent.key, self.key_of(NodeKind.MOTTO), single=True),
                                               block.segments, label=block.text))
             elif block.kind is BlockKind.LIST_ITEM:
                 self.attach(parent, self.item(parent, scope, block, lead_class))
@@ -691,7 +694,7 @@ class _Recogniser:
             self.attach(parent, self.passage(parent, scope, lead))
             for item in items:
                 label = item.text.split(" (", 1)[0].strip()
-                self.related.append(self.node(NodeKind.RELATED_DOCUMENT, self.child_key("", "related"),
+                self.related.append(self.node(NodeKind.RELATED_DOCUMENT, self.child_key("", self.key_of(NodeKind.RELATED_DOCUMENT)),
                                               item.segments, label=label))
             return
         list_kind, _word = self.list_class(lead.text)
@@ -737,7 +740,7 @@ class _Recogniser:
         if not nodes:
             # No column names a class: the cells are prose.
             base = parent.key if parent is not None else ""
-            nodes = [self.node(NodeKind.PASSAGE, self.child_key(base, "passage"), c.segments) for c in cells
+            nodes = [self.node(NodeKind.PASSAGE, self.child_key(base, self.key_of(NodeKind.PASSAGE)), c.segments) for c in cells
                      if c.style.get("role") != "header"]
         for node in nodes:
             self.attach(parent, node)
@@ -745,15 +748,16 @@ class _Recogniser:
     # ---- themes ----------------------------------------------------------------------------------------
 
     def collect_themes(self, text: str) -> None:
-        folded = fold(text)
+        """Themes a sentence names after a ``[themes].lead`` ("gennemgående temaer, som A, B og C")."""
+        plain = normalize_ws(text)
+        folded = plain.casefold()
+        connectors = "|".join(re.escape(c) for c in self.cues.theme_connectors)
         for lead in self.cues.theme_leads:
-            m = re.search(r"(?<![\w-])" + re.escape(lead) + r"\s*,?\s*(?:som|såsom|herunder|nemlig|bl\.\s*a\.|like|such as)?\s*:?\s*([^.:;]+)", folded)
-            if m is None:
+            m = re.search(r"(?<![\w-])" + re.escape(lead) + rf"\s*,?\s*(?:(?:{connectors})(?![\w-]))?\s*:?\s*([^.:;]+)",
+                          folded)
+            if m is None or len(folded) != len(plain):
                 continue
-            start = len(text) - len(text.lstrip())
-            del start
-            original = normalize_ws(text)[m.start(1):m.end(1)]
-            for theme in split_items(original, self.cues.theme_joiners):
+            for theme in split_items(plain[m.start(1):m.end(1)], self.cues.theme_joiners):
                 if theme not in self.themes:
                     self.themes.append(theme)
 
