@@ -221,11 +221,12 @@ class _Recogniser:
                     continue
             kept.append(block)
         blocks = self.drop_cover(kept)
+        levels = self.levels(blocks)
         root = Part(heading=None, level=0)
         stack = [root]
         for block in blocks:
             if block.kind is BlockKind.HEADING:
-                level = block.level or 1
+                level = levels[id(block)]
                 if self.list_class(block.text)[0] is not None and block.number is None:
                     # A list label ("Mål", "Det gør vi") belongs to the chapter above it, whatever its level.
                     while len(stack) > 1 and stack[-1].list_label:
@@ -245,6 +246,20 @@ class _Recogniser:
         self.drop_title(root)
         self.merge_runs(root)
         return root
+
+    @staticmethod
+    def levels(blocks: list[Block]) -> dict[int, int]:
+        """Each heading's level; where numbered headings of several depths ("2.", "2.1") all share one level,
+        the numbering's depth decides (a converted document often flattens its heading levels)."""
+        headings = [b for b in blocks if b.kind is BlockKind.HEADING]
+        out = {id(b): b.level or 1 for b in headings}
+        numbered = [b for b in headings if b.number and re.match(r"^\d+(?:\.\d+)*\.?$", b.number)]
+        depths = {b.number.rstrip(".").count(".") + 1 for b in numbered if b.number}
+        if len(depths) >= 2 and len({b.level for b in numbered}) == 1:
+            for b in numbered:
+                assert b.number is not None
+                out[id(b)] = (b.level or 1) + b.number.rstrip(".").count(".")
+        return out
 
     def drop_title(self, root: Part) -> None:
         """A document under one top heading: that heading is its title, not a chapter.

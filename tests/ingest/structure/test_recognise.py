@@ -348,3 +348,38 @@ Vi vil have flere i egen bolig.
     tracks: list[Node] = [n for n in after.all_nodes() if n.kind is NodeKind.TRACK]
     assert [(t.key, t.label, t.attrs.get("number")) for t in tracks] == [("track/1", "Bolig", "1")]
     assert [c.kind for c in tracks[0].children] == [NodeKind.PASSAGE, NodeKind.STATEMENT]
+
+
+LEJRE = """\
+# Plan for handicapområdet 2025
+
+## 1. Baggrund
+
+Planen er vedtaget af Lejre Byråd i januar 2025.
+
+## 2. Indsatsområder
+
+Der er to indsatsområder i planen.
+
+## 2.1 Bolig
+
+Flere borgere med handicap skal bo i egen bolig.
+
+## 2.2 Beskæftigelse
+
+Flere skal have et job på særlige vilkår.
+
+## 3. Opfølgning
+
+Udvalget følger op hvert år.
+"""
+
+
+def test_numbering_depth_nests_headings_a_conversion_flattened_to_one_level() -> None:
+    doc = _parse(LEJRE)
+    assert [(n.key, n.label, [c.key for c in n.children if c.kind is not NodeKind.PASSAGE]) for n in doc.nodes] == [
+        ("section/1", "Baggrund", []),
+        ("section/2", "Indsatsområder", ["focus-area/1", "focus-area/2"]),
+        ("section/3", "Opfølgning", []),
+    ]
+    assert [n.attrs["number"] for n in doc.all_nodes() if n.kind is NodeKind.FOCUS_AREA] == ["2.1", "2.2"]
