@@ -28,13 +28,16 @@ from dataclasses import dataclass
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-FIXTURES = ["handicappolitik.pdf", "psykiatriplan.pdf"]
+FIXTURES = ["handicappolitik.pdf", "psykiatriplan.pdf", "vaerdighedspolitik.pdf"]
 EXPECTED_HEADINGS = {
     "handicappolitik.pdf": ["Handicappolitik 2025–2029", "Forord", "Vision og værdier", "Værdier", "Indsatsområder",
                             "Bolig og hverdagsliv", "Beskæftigelse og uddannelse", "Opfølgning", "Kontakt"],
     "psykiatriplan.pdf": ["Psykiatriplan for Guldborgsund Kommune", "Baggrund", "Planens fire temaer",
                           "Tema 1: Tidlig hjælp", "Det vil vi måle", "Tema 2: Overgange",
                           "Tema 3 og 4: Bostøtte og pårørende", "Økonomi"],
+    "vaerdighedspolitik.pdf": ["Værdighedspolitik 2026", "Indledning", "Hvorfor en værdighedspolitik",
+                               "Hvem gælder politikken for", "Fire værdier", "Selvbestemmelse", "Respekt", "Tryghed",
+                               "Nærvær", "Sådan arbejder vi med politikken", "Opfølgning", "Kontakt"],
 }
 GUTTER_X = 297.6  # the two-column page of handicappolitik.pdf (page 4)
 BOLD = re.compile(r"bold|black|heavy", re.IGNORECASE)
@@ -181,17 +184,32 @@ def measure(name: str, extract: Callable[[Path], list[Line]]) -> dict[str, str]:
 
 def measure_reader() -> dict[str, str]:
     sys.path.insert(0, str(HERE.parents[3]))
+    from ingest.read.blocks import BlockKind
     from ingest.read.pdf import read_pdf
 
-    datas = [(HERE / f).read_bytes() for f in FIXTURES]
-    pages = sum(read_pdf(d, file="x").pages or 0 for d in datas)
+    datas = {f: (HERE / f).read_bytes() for f in FIXTURES}
+    docs = {f: read_pdf(d, file=f) for f, d in datas.items()}
+    found = expected = false = 0
+    for fixture, doc in docs.items():
+        got = [NUMBERING.sub("", b.text) for b in doc.blocks if b.kind is BlockKind.HEADING]
+        want = EXPECTED_HEADINGS[fixture]
+        found += sum(1 for h in want if h in got)
+        expected += len(want)
+        false += sum(1 for h in got if h not in want)
+    blocks = docs["handicappolitik.pdf"].blocks
+    hyphen = any("Den nye handicappolitik er blevet" in b.text for b in blocks)
+    page4 = [b for b in blocks if b.page == 4 and b.bbox]
+    mixed = sum(1 for b in page4 if b.bbox and b.bbox[0] < GUTTER_X < b.bbox[2] and b.bbox[1] > 140)
+    pages = sum(doc.pages or 0 for doc in docs.values())
     timings = []
     for _ in range(RUNS):
         start = time.perf_counter()
-        for data in datas:
+        for data in datas.values():
             read_pdf(data, file="x")
         timings.append(time.perf_counter() - start)
-    return {"library": "ingest.read.pdf (pdfplumber, whole reader)",
+    return {"library": "ingest.read.pdf (on pdfplumber)", "headings found": f"{found}/{expected}",
+            "false headings": str(false), "hyphen joinable": "joined" if hyphen else "no",
+            "lines across the gutter": f"{mixed}/{len(page4)} blocks", "characters": "as pdfplumber",
             "ms/page": f"{1000 * statistics.median(timings) / pages:.1f}"}
 
 
