@@ -126,6 +126,7 @@ class _Recogniser:
         self.themes: list[str] = []
         self.summary_mottos: dict[str, Block] = {}
         self.warnings: list[str] = []
+        self._announce: re.Pattern[str] | None = None
 
     # ---- classes of words -----------------------------------------------------------------------------
 
@@ -436,16 +437,18 @@ class _Recogniser:
             last.skip = "colophon"
 
     def announcements(self, text: str) -> list[tuple[int, NodeKind]]:
-        folded = fold(text)
-        numbers = "|".join(re.escape(w) for w in self.cues.numbers)
+        """(number, class) of each "fem politiske pejlemærker" in ``text``."""
+        if self._announce is None:
+            numbers = "|".join(re.escape(w) for w in self.cues.numbers)
+            words = sorted({w for c in self.cues.container_classes() for w in c.plural}, key=len, reverse=True)
+            self._announce = re.compile(
+                rf"(?<![\w-])(\d{{1,2}}|{numbers})\s+(?:[\w-]+\s+){{0,{self.cues.announcement_gap - 1}}}?"
+                rf"({'|'.join(re.escape(w) for w in words)})(?![\w-])")
         out: list[tuple[int, NodeKind]] = []
-        for cue in self.cues.container_classes():
-            for word in cue.plural:
-                pattern = (rf"(?<![\w-])(\d{{1,2}}|{numbers})\s+(?:[\w-]+\s+){{0,{self.cues.announcement_gap - 1}}}?"
-                           rf"{re.escape(word)}(?![\w-])")
-                for m in re.finditer(pattern, folded):
-                    raw = m.group(1)
-                    out.append((int(raw) if raw.isdigit() else self.cues.numbers[raw], cue.kind))
+        for m in self._announce.finditer(fold(text)):
+            raw, word = m.group(1), m.group(2)
+            kind = next(c.kind for c in self.cues.container_classes() if word in c.plural)
+            out.append((int(raw) if raw.isdigit() else self.cues.numbers[raw], kind))
         return out
 
     def apply_announcements(self, root: Part) -> None:
