@@ -68,6 +68,8 @@ BULLET = re.compile(r"^(?P<marker>[•●◦▪■□▸▶►‣⁃∙·–—\
 NUMBER = re.compile(
     r"^(?P<number>\d{1,2}(?:\.\d{1,2})+\.?|\d{1,2}[.)]|\(\d{1,2}\)|[a-zæøå][.)]|\([a-zæøå]\)|[ivxIVX]{1,4}[.)])\s+"
 )
+UNMAPPED = re.compile(r"\(cid:\d+\)")
+"""How pdfminer writes a glyph its font gives no character for."""
 HYPHENS = "-\u00ad\u2010"
 ELISION_FOLLOWERS = frozenset({"og", "eller", "samt", "til", "and", "or", "&"})
 """Words after a line-end hyphen that mark a Danish elision ("social- og sundhedsområdet"): keep the hyphen."""
@@ -362,8 +364,13 @@ def check_text_layer(pages: list[RawPage], images: list[int], *, file: str | Pat
             raise PdfError("the PDF has no text layer (its pages are images, as from a scanner); OCR is not "
                            "available, so the text cannot be read", file=file, reason="no-text-layer")
         raise PdfError("the PDF contains no text", file=file, reason="empty")
-    return [f"page {p.number} has no text layer (an image only) and is left out; OCR is not available"
-            for p, has, imgs in zip(pages, with_text, images, strict=True) if not has and imgs]
+    warnings = [f"page {p.number} has no text layer (an image only) and is left out; OCR is not available"
+                for p, has, imgs in zip(pages, with_text, images, strict=True) if not has and imgs]
+    unmapped = [p.number for p in pages if any(UNMAPPED.search(f.text) for f in p.fragments)]
+    if unmapped:
+        warnings.append("characters whose font has no Unicode map are kept as (cid:N) on page(s) "
+                        + ", ".join(map(str, unmapped)))
+    return warnings
 
 
 # --- running headers, footers, page numbers --------------------------------------------------------------------

@@ -342,6 +342,24 @@ def test_whether_an_unreadable_pdf_is_refused_with_its_reason(name: str, reason:
     assert str(error).startswith(f"corpora/{name}: ") and words in str(error)
 
 
+def test_whether_a_scanned_page_among_typed_ones_is_left_out_with_a_warning() -> None:
+    doc = read("delvist-scannet.pdf")
+    assert doc.warnings == ["page 2 has no text layer (an image only) and is left out; OCR is not available"]
+    assert [(b.kind, b.text) for b in doc.content_blocks()] == [
+        (BlockKind.HEADING, "Aftale om bostøtte"),
+        (BlockKind.PARAGRAPH, "Aftalen gælder fra 1. maj 2025 og følges op efter seks måneder sammen med borgeren."),
+    ]
+    assert doc.pages == 2
+
+
+def test_whether_a_font_without_a_unicode_map_gives_a_warning() -> None:
+    # the same file with its fonts' /ToUnicode maps hidden: the Danish letters have no character any more
+    data = (DATA / "vaerdighedspolitik.pdf").read_bytes().replace(b"/ToUnicode", b"/ToUnicodX")
+    doc = read_pdf(data, file="corpora/vaerdighedspolitik.pdf")
+    assert doc.warnings == ["characters whose font has no Unicode map are kept as (cid:N) on page(s) 1, 2, 3, 4"]
+    assert find(doc, "V(cid:1)rdighedspolitik 2026").kind is BlockKind.HEADING
+
+
 def test_whether_truncation_anywhere_is_refused() -> None:
     data = (DATA / "handicappolitik.pdf").read_bytes()
     for keep in (0.1, 0.5, 0.9, 0.99):

@@ -16,6 +16,7 @@ Fixtures (all text written for these tests; the municipalities are real, the pol
   page numbers, a paragraph running over a page break, a "social-" elision at a line end, two bands of two
   columns under full-width headings, "●" bullets with wrapped lines.
 - ``handicappolitik.layout.txt``: ``pdftotext -layout`` of handicappolitik.pdf (input of the text reader's tests).
+- ``delvist-scannet.pdf``: a typed page and a scanned page (read with a warning).
 - ``krypteret.pdf`` (needs a password), ``scannet.pdf`` (page images only), ``afkortet.pdf`` (cut bytes),
   ``ugyldig.pdf`` (a PDF header followed by garbage).
 """
@@ -536,23 +537,38 @@ def make_encrypted() -> bytes:
     return buf.getvalue()
 
 
-def make_scan() -> bytes:
-    """Two pages that are only images of text, as a scanner without OCR delivers them."""
+def scanned_page(c: Canvas, lines: list[str]) -> None:
+    """Draw a page that is only an image of text, as a scanner without OCR delivers it."""
     font = ImageFont.truetype(str(FONT_DIR / "DejaVuSans.ttf"), 28)
+    img = Image.new("L", (1240, 1754), 255)
+    draw = ImageDraw.Draw(img)
+    for n, line in enumerate(lines):
+        draw.text((120, 160 + n * 60), line, fill=0, font=font)
+    png = io.BytesIO()
+    img.save(png, format="PNG")
+    png.seek(0)
+    c.drawImage(ImageReader(png), 0, 0, width=PAGE_W, height=PAGE_H)
+    c.showPage()
+
+
+def make_scan() -> bytes:
     buf = io.BytesIO()
     c = new_canvas(buf, "", "", "D:20240912080000+02'00'")
-    for page, lines in enumerate([["Udviklingsplan for bostøtte", "Indskannet 12. september 2024"],
-                                  ["Side 2: underskrifter"]], start=1):
-        img = Image.new("L", (1240, 1754), 255)
-        draw = ImageDraw.Draw(img)
-        for n, line in enumerate(lines):
-            draw.text((120, 160 + n * 60), line, fill=0, font=font)
-        png = io.BytesIO()
-        img.save(png, format="PNG")
-        png.seek(0)
-        c.drawImage(ImageReader(png), 0, 0, width=PAGE_W, height=PAGE_H)
-        c.showPage()
-        del page
+    scanned_page(c, ["Udviklingsplan for bostøtte", "Indskannet 12. september 2024"])
+    scanned_page(c, ["Side 2: underskrifter"])
+    c.save()
+    return buf.getvalue()
+
+
+def make_partly_scanned() -> bytes:
+    """A typed letter with its signed page scanned in."""
+    buf = io.BytesIO()
+    c = new_canvas(buf, "Aftale om bostøtte", "Vesthimmerlands Kommune", "D:20250404120000+02'00'")
+    f = Flow(c, LEFT, RIGHT - LEFT, PAGE_H - 90)
+    f.heading("Aftale om bostøtte", 16)
+    f.para("Aftalen gælder fra 1. maj 2025 og følges op efter seks måneder sammen med borgeren.")
+    c.showPage()
+    scanned_page(c, ["Underskrifter", "Borger og kommune, 4. april 2025"])
     c.save()
     return buf.getvalue()
 
@@ -566,6 +582,7 @@ def main() -> None:
         "vaerdighedspolitik.pdf": make_vaerdighedspolitik(),
         "krypteret.pdf": make_encrypted(),
         "scannet.pdf": make_scan(),
+        "delvist-scannet.pdf": make_partly_scanned(),
         "afkortet.pdf": handicap[: len(handicap) * 2 // 5],
         "ugyldig.pdf": b"%PDF-1.7\n" + bytes((i * 37 + 11) % 256 for i in range(4000)),
     }
