@@ -4,24 +4,29 @@ The steps, each generic (what one kind of document needs is a cue, not a branch 
 
 1. *Markers*: a heading that is only a class word (``Pejlemærke:``) right before another heading gives that
    heading its class and is no node.
-2. *Cover*: the blocks before the first sentence are the title page; of them only the last heading is kept
-   (it heads the first chapter).
-3. *Outline*: headings nest by level; a heading with nothing under it followed at once by one of the same
-   level is a label with a subtitle (``Recovery og rehabilitering`` / ``Mødet imellem ...``), and a
-   class-word-and-number heading (``Spor 5``) takes the heading right under it as its title.
-4. *Skipped chapters*: tables of contents, overview pages whose headings repeat later chapters (their
-   mottos are kept for chapters that print none), and a closing colophon of short lines.
+2. *Cover*: the blocks before the first sentence are the title page; of them only the headings that open the
+   first chapter are kept (the last one and those above it in a chain of levels). A document under a single
+   top heading has that heading as its title, not as a chapter.
+3. *Outline*: headings nest by level, or by numbering depth where a conversion flattened the levels; a list
+   label (``Mål``, ``Det gør vi``) always belongs to the chapter above it. A heading with nothing under it
+   followed at once by one of the same level is a label with a subtitle (``Recovery og rehabilitering`` /
+   ``Mødet imellem ...``); a class-word-and-number heading (``Spor 5``) takes the heading right under it as
+   its title, and ``Indsatsområde 1: Bolig og hjem`` is labelled ``Bolig og hjem``.
+4. *Skipped chapters*: tables of contents, overview pages whose headings repeat later chapters of their level
+   (their mottos are kept for chapters that print none), and a closing colophon or contact box.
 5. *Classes*: from the heading's own words (singular class word first, plural anywhere → a group whose
    untyped sub-headings take the class), from a marker, from the enclosing group, or from an announcement
    ("fem politiske pejlemærker") matching the number of untyped chapters after it. Anything else is a
-   Section.
+   Section. Nodes of an unnumbered group heading ("Strategispor for ...") stand beside it; under a numbered
+   one ("3. Forslag til strategiske indsatsområder") they nest.
 6. *Bodies*: paragraphs are Passages, list items Statements; a lead-in line ending in ``:`` decides what its
-   list is (a Principle in a group of principles, related documents, or just Statements); a short lead-in
-   naming a class introduces a node of it (``Visionen ... er:`` + the vision); bold short exclamations are
-   Mottos; tables go to the column-role logic.
+   list is (a Principle in a group of principles, Goals after ``Mål i 2028:``, related documents, or just
+   Statements); a short lead-in naming a class introduces a node of it (``Visionen ... er:`` + the vision);
+   bold short exclamations are Mottos; tables go to :mod:`ingest.structure.tables`.
 
 Keys follow the IRI paths the five bundled texts have always had: classified nodes count per class under the
 nearest classified ancestor (a Section does not add to their path), Sections and Passages under their parent.
+A document in which no cue matched still gives Sections and Passages, with a warning.
 """
 
 from __future__ import annotations
