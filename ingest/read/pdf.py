@@ -70,6 +70,7 @@ NUMBER = re.compile(
 )
 UNMAPPED = re.compile(r"\(cid:\d+\)")
 """How pdfminer writes a glyph its font gives no character for."""
+BARE_NUMBER = re.compile(r"^(?P<number>\d{1,2})\s+(?=\w)")
 HYPHENS = "-\u00ad\u2010"
 ELISION_FOLLOWERS = frozenset({"og", "eller", "samt", "til", "and", "or", "&"})
 """Words after a line-end hyphen that mark a Danish elision ("social- og sundhedsområdet"): keep the hyphen."""
@@ -597,8 +598,23 @@ def classify(layouts: list[PageLayout], body_style: tuple[float, bool]) -> None:
     for proto in protos:
         if proto.kind is BlockKind.HEADING:
             proto.level = min(styles.index(proto.style) + 1, 6)
+    number_chapters([p for p in protos if p.kind is BlockKind.HEADING])
     for layout in layouts:
         assign_depths(layout.body)
+
+
+def number_chapters(headings: list[Proto]) -> None:
+    """Bare numbers before headings ("1 Indledning", "2 Fire værdier") are numbering when the headings of one
+    level count up with them; a single "12 anbefalinger" stays text."""
+    by_level: dict[int, list[tuple[Proto, int]]] = {}
+    for proto in headings:
+        if proto.number is None and (match := BARE_NUMBER.match(proto.lines[0].text)):
+            by_level.setdefault(proto.level, []).append((proto, int(match["number"])))
+    for numbered in by_level.values():
+        values = [n for _, n in numbered]
+        if len(values) >= 2 and all(a < b for a, b in zip(values, values[1:], strict=False)):
+            for proto, value in numbered:
+                proto.number = str(value)
 
 
 def demote_subtitles(layouts: list[PageLayout]) -> None:
@@ -707,7 +723,7 @@ def write_proto(builder: TextBuilder, proto: Proto) -> Block | None:
             continue
         start, end = builder.append(text)
         if n == 0 and (proto.number or proto.marker):
-            prefix = NUMBER.match(text) if proto.number else BULLET.match(text)
+            prefix = (NUMBER.match(text) or BARE_NUMBER.match(text)) if proto.number else BULLET.match(text)
             if prefix:
                 start += prefix.end()
         spans.append((start, end))
