@@ -36,6 +36,8 @@ class Settings(BaseSettings):
                                               "(`strategigraf publish --graph`); default graph of forwarded queries")
     max_sparql_chars: int = Field(20_000, ge=1, description="Longest accepted SPARQL query, characters")
     max_body_bytes: int = Field(1_000_000, ge=1, description="Largest accepted request body, bytes")
+    max_upload_bytes: int = Field(50 * 1024 * 1024, ge=1, description="Largest original file accepted by "
+                                  "the upload (POST /admin/documents), bytes")
 
     @field_validator("index_kind")
     @classmethod

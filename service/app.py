@@ -19,7 +19,7 @@ from service.limits import LimitsMiddleware
 from service.pages import routes as pages
 from service.problems import PROBLEM_RESPONSES, install_handlers
 from service.rebuild import watch_builds
-from service.routes import admin, documents, graph, health, overlaps, search, sparql, topics
+from service.routes import admin, documents, graph, health, overlaps, search, sparql, topics, upload
 
 log = logging.getLogger("strategigraf")
 THREADS = 100
@@ -64,6 +64,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     if settings.cors_origins:
         app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins, allow_methods=["GET", "POST"],
                            allow_headers=["*"])
-    for module in (health, search, documents, graph, sparql, admin, pages, overlaps, topics):
+    for module in (health, search, documents, graph, sparql, admin, upload, pages, overlaps, topics):
         app.include_router(module.router)
     return app
