@@ -158,3 +158,11 @@ def test_manifest_refuses_a_bad_sha256_and_an_unknown_municipality(tmp_path: Pat
     path.write_text(body.format(m="atlantis", h="ab" * 32), encoding="utf-8")
     with pytest.raises(ManifestError, match="unknown municipality 'atlantis'"):
         load_manifest(path)
+
+
+def test_a_centre_answering_for_an_action_in_a_table_is_not_the_publisher() -> None:
+    doc = read_file(DATA / "read" / "html" / "handicappolitik-holbaek.html")
+    meta = infer_metadata(doc, None, file_name="handicappolitik-holbaek.html")
+    assert "Center for Børn og Unge" in doc.text  # the "Ansvarlig" column of the action plan
+    assert meta.committee.value is None
+    assert meta.municipality.value == "holbaek" and meta.kind.value == "policy"
