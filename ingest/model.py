@@ -1,9 +1,9 @@
-"""Typed document trees produced by the layout parsers, before they become RDF.
+"""Typed document trees produced by the structure reader (ingest.structure), before they become RDF.
 
 A node's ``text`` is its own text exactly as in the source with whitespace normalised; ``segments``
 are the character ranges of the source it was taken from, in order, so that
-``normalize_ws(" ".join(source[s:e] for s, e in segments)) == text`` (page numbers, HTML tags and
-bullet markers fall between segments, never inside one).
+``segment_text(source, segments) == text`` (page numbers, HTML tags and bullet markers fall between segments,
+never inside one; the halves of a word hyphenated across a line end are joined).
 """
 
 from __future__ import annotations
@@ -81,7 +81,7 @@ class Node:
 
 @dataclass
 class ParsedDocument:
-    """What a layout parser recovers from one source text."""
+    """What the structure reader recovers from one source text."""
 
     nodes: list[Node]
     """Top-level nodes in document order (their children hang below them)."""
@@ -97,9 +97,30 @@ class ParsedDocument:
         return out
 
 
+def line_of_offset(text: str, offset: int) -> int:
+    """1-based line number of a character offset."""
+    return text.count("\n", 0, offset) + 1
+
+
+_HYPHEN_BREAK = re.compile(r"-[^\S\n]*\n\s*")
+"""What lies between the two halves of a word hyphenated across a line end ("opfølg-⏎ning")."""
+
+
 def segment_text(source: str, segments: list[Segment]) -> str:
-    """The normalised text covered by ``segments`` of ``source``."""
-    return normalize_ws(" ".join(source[s:e] for s, e in segments))
+    """The normalised text covered by ``segments`` of ``source``: the one provenance rule of the project.
+
+    Segments are joined with a space, except two halves of a word that a reader split at a line-end hyphen
+    (the source between them is exactly "-", then a line break): those are joined into one word.
+    """
+    parts: list[str] = []
+    prev_end: int | None = None
+    for s, e in segments:
+        if parts and prev_end is not None and _HYPHEN_BREAK.fullmatch(source, prev_end, s):
+            parts[-1] += source[s:e]
+        else:
+            parts.append(source[s:e])
+        prev_end = e
+    return normalize_ws(" ".join(parts))
 
 
 def make_node(kind: NodeKind, key: str, source: str, segments: list[Segment], label: str | None = None,

@@ -3,8 +3,8 @@
 A reader produces a :class:`ReadDocument`: the *extracted text* of the file (for text formats the decoded
 file itself; for PDF, DOCX and HTML the text the reader extracted, which the build stores beside the graph)
 and a flat list of :class:`Block` in reading order. Every block's ``segments`` are character ranges of that
-extracted text, so ``normalize_ws(" ".join(text[s:e] for s, e in segments)) == block.text`` — the same
-provenance contract as :mod:`ingest.model`'s nodes, which the structure recogniser builds from blocks.
+extracted text, so ``segment_text(text, segments) == block.text`` — the same provenance contract as
+:mod:`ingest.model`'s nodes, which the structure recogniser builds from blocks.
 
 Format-specific clean-up (running headers, page numbers, hyphenation, boilerplate of web pages, merged table
 cells) happens inside the reader: blocks carry only content, plus page breaks where the format has pages.
@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from ingest.model import Segment, normalize_ws
+from ingest.model import Segment, segment_text
 
 
 class BlockKind(StrEnum):
@@ -104,7 +104,7 @@ def block_from_spans(kind: BlockKind, text: str, spans: list[Segment], **fields:
         trimmed.append((s + lead, e - trail))
     if not trimmed:
         return None
-    body = normalize_ws(" ".join(text[s:e] for s, e in trimmed))
+    body = segment_text(text, trimmed)
     return Block(kind=kind, text=body, segments=trimmed, **fields)  # type: ignore[arg-type]
 
 

@@ -26,7 +26,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ingest.model import Segment, normalize_ws
+from ingest.model import Segment, segment_text
 from ingest.read.blocks import Block, BlockKind, ReadDocument, block_from_spans
 
 _TAG = re.compile(r"</?[A-Za-z][^<>\n]*>|&nbsp;|&#160;")
@@ -88,7 +88,7 @@ def content_spans(text: str, start: int, end: int) -> list[Segment]:
 
 
 def _spans_text(text: str, spans: list[Segment]) -> str:
-    return normalize_ws(" ".join(text[s:e] for s, e in spans))
+    return segment_text(text, spans)
 
 
 def _split_cells(text: str, line: Line) -> list[list[Segment]]:

@@ -374,6 +374,13 @@ _NUMBERED = re.compile(r"^\s*(\d{1,3}(?:\.\d{1,3})*)(\.|\))?\s+(?=\S)")
 _ITEM_NUMBER = re.compile(r"^\s*(\d{1,3}[.)]|[a-zA-Z][.)])\s+(?=\S)")
 _FINAL_PUNCT = ".,;:!?"
 _HYPHEN_END = re.compile(r"[^\W\d_]-$")
+SUSPENDED_HYPHEN_WORDS = frozenset({"og", "eller", "samt", "til", "som", "and", "or", "to"})
+"""Words after a line-end hyphen that show a suspended compound ("handicap- og socialområdet"), not a break."""
+
+
+def _continues_compound(line: str) -> bool:
+    first = line.strip().split(maxsplit=1)[0].rstrip(",.;:").casefold() if line.strip() else ""
+    return first in SUSPENDED_HYPHEN_WORDS
 MAX_HEADING_WORDS = 10
 MAX_HEADING_CHARS = 80
 MAX_NUMBERED_HEADING_WORDS = 20
@@ -418,26 +425,8 @@ class _Paragraph:
         self.glue.append(glue)
 
     def block(self, text: str, kind: BlockKind, **fields: object) -> Block | None:
-        if not any(glue for glue in self.glue):
-            return block_from_spans(kind, text, self.spans, **fields)
-        # Build the text with glued halves joined, then trim as block_from_spans does.
-        parts: list[str] = []
-        segs: list[Segment] = []
-        for (s, e), glue in zip(self.spans, self.glue, strict=True):
-            chunk = text[s:e]
-            if not chunk.strip():
-                continue
-            lead = len(chunk) - len(chunk.lstrip())
-            trail = len(chunk) - len(chunk.rstrip())
-            segs.append((s + lead, e - trail))
-            piece = chunk.strip()
-            if glue and parts:
-                parts[-1] += piece
-            else:
-                parts.append(piece)
-        if not segs:
-            return None
-        return Block(kind=kind, text=normalize_ws(" ".join(parts)), segments=segs, **fields)  # type: ignore[arg-type]
+        # A glued pair's first span ends before the hyphen, so segment_text joins the halves into one word.
+        return block_from_spans(kind, text, self.spans, **fields)
 
 
 def _content_span(line: _Line, skip: int = 0) -> Segment:
@@ -568,7 +557,7 @@ def _group_blocks(text: str, group: list[_Line]) -> list[Block]:
         span = _content_span(line)
         glue = False
         if previous is not None and _HYPHEN_END.search(previous.text.rstrip()) \
-                and line.text.strip()[:1].islower():
+                and line.text.strip()[:1].islower() and not _continues_compound(line.text):
             # "opfølg-" + "ning": drop the hyphen, glue the halves.
             s, e = para.spans[-1]
             para.spans[-1] = (s, e - 1)

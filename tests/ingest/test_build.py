@@ -17,7 +17,7 @@ from rdflib.namespace import RDF
 from ingest.build import BuildOptions, current_generation, read_build_manifest, run_build
 from ingest.errors import BuildError, IngestError
 from ingest.manifest import read_source
-from ingest.model import normalize_ws
+from ingest.model import segment_text
 from ontology import ID, OA, SG
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -82,7 +82,7 @@ def test_provenance_round_trip_for_every_node(graph: Graph, corpora_dir: Path) -
         if file not in texts:
             texts[file] = read_source(corpora_dir / file).text
         src = texts[file]
-        assert normalize_ws(" ".join(src[s:e] for _, s, e, _ in segments)) == str(text), node
+        assert segment_text(src, [(s, e) for _, s, e, _ in segments]) == str(text), node
         span = graph.value(node, SG.sourceSpan)
         assert int(graph.value(span, OA.start)) == segments[0][1]
         assert int(graph.value(span, OA.end)) == segments[-1][2]

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from ingest.errors import SourceError
-from ingest.model import normalize_ws
+from ingest.model import segment_text
 from ingest.read import BlockKind, ReadDocument, ReadError, read_file
 from ingest.read.docx import format_number
 
@@ -26,7 +26,7 @@ def _by_text(doc: ReadDocument, text: str):
 
 def test_every_block_points_at_its_own_text(policy: ReadDocument) -> None:
     for block in policy.content_blocks():
-        assert normalize_ws(" ".join(policy.text[s:e] for s, e in block.segments)) == block.text
+        assert segment_text(policy.text, block.segments) == block.text
 
 
 def test_format_and_core_properties(policy: ReadDocument) -> None:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from ingest.model import normalize_ws
+from ingest.model import segment_text
 from ingest.read import BlockKind, ReadDocument, ReadError, read_bytes, read_file
 
 DATA = Path(__file__).resolve().parents[2] / "data" / "read" / "html"
@@ -21,7 +21,7 @@ def page() -> ReadDocument:
 def test_every_block_points_at_its_own_text(page: ReadDocument) -> None:
     assert page.format == "html"
     for block in page.blocks:
-        assert normalize_ws(" ".join(page.text[s:e] for s, e in block.segments)) == block.text
+        assert segment_text(page.text, block.segments) == block.text
 
 
 def test_page_metadata(page: ReadDocument) -> None:

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings
 
-from ingest.model import normalize_ws
+from ingest.model import segment_text
 from ingest.read import BlockKind, ReadDocument
 from ingest.read.tabular import looks_like_tab_table, read_tab_table
 from tests.strategies import layoutish_text
@@ -37,7 +37,7 @@ def test_every_block_points_at_its_own_text_and_no_markup(path: Path) -> None:
     doc = _read(path)
     assert doc.format == "text"
     for block in doc.blocks:
-        assert normalize_ws(" ".join(doc.text[s:e] for s, e in block.segments)) == block.text
+        assert segment_text(doc.text, block.segments) == block.text
         for s, e in block.segments:
             assert "<" not in doc.text[s:e] and ">" not in doc.text[s:e], doc.text[s:e]
             assert "&nbsp;" not in doc.text[s:e]
@@ -128,4 +128,4 @@ def test_any_text_reads_without_error_and_keeps_provenance(text: str) -> None:
     looks_like_tab_table(text)
     doc = read_tab_table(text)
     for block in doc.blocks:
-        assert normalize_ws(" ".join(doc.text[s:e] for s, e in block.segments)) == block.text
+        assert segment_text(doc.text, block.segments) == block.text

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ingest.model import normalize_ws
+from ingest.model import segment_text
 from ingest.read.blocks import Block, BlockKind, ReadDocument
 from ingest.read.text import read_text_document, text_flavour
 from tests.ingest.structure.pdftext import pdftotext_pages
@@ -46,7 +46,7 @@ def _check_provenance(doc: ReadDocument) -> None:
     for block in doc.blocks:
         if block.kind is BlockKind.PAGE_BREAK:
             continue
-        joined = normalize_ws(" ".join(doc.text[s:e] for s, e in block.segments))
+        joined = segment_text(doc.text, block.segments)
         assert joined == block.text, block
 
 
@@ -173,3 +173,15 @@ def test_every_block_of_the_bundled_markdown_and_plain_texts_keeps_its_provenanc
         doc = read_text_document((corpora / name).read_text(encoding="utf-8"))
         _check_provenance(doc)
         assert all(isinstance(b, Block) and b.segments for b in doc.content_blocks())
+
+
+def test_line_end_hyphen_joins_a_word_but_keeps_suspended_compounds() -> None:
+    """"boligsel-⏎skaberne" is one word; "handicap-⏎og psykiatriområdet" keeps its hyphen and its space."""
+    text = ("Indsatser\n\nVi styrker samarbejdet med boligsel-\nskaberne og handicap-\n"
+            "og psykiatriområdet om opfølg-\nningen.\n")
+    doc = read_text_document(text)
+    para = next(b for b in doc.blocks if b.kind is BlockKind.PARAGRAPH)
+    assert para.text == ("Vi styrker samarbejdet med boligselskaberne og handicap- og psykiatriområdet "
+                         "om opfølgningen.")
+    assert segment_text(doc.text, para.segments) == para.text
+    assert all("-" not in doc.text[s:e][-1:] for s, e in para.segments[:1])

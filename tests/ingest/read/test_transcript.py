@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings
 
-from ingest.model import normalize_ws
+from ingest.model import segment_text
 from ingest.read import BlockKind, ReadDocument
 from ingest.read.transcript import looks_like_transcript, read_transcript
 from tests.strategies import layoutish_text
@@ -40,7 +40,7 @@ def test_every_block_points_at_its_own_text(path: Path) -> None:
     assert doc.format == "web-transcript"
     assert not doc.warnings
     for block in doc.blocks:
-        assert normalize_ws(" ".join(doc.text[s:e] for s, e in block.segments)) == block.text
+        assert segment_text(doc.text, block.segments) == block.text
 
 
 def test_transcripts_are_recognised_by_content() -> None:
@@ -213,4 +213,4 @@ def test_any_text_reads_without_error_and_keeps_provenance(text: str) -> None:
     looks_like_transcript(text)
     doc = read_transcript(text)
     for block in doc.blocks:
-        assert normalize_ws(" ".join(doc.text[s:e] for s, e in block.segments)) == block.text
+        assert segment_text(doc.text, block.segments) == block.text

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ingest.model import Node, NodeKind, ParsedDocument, normalize_ws
+from ingest.model import Node, NodeKind, ParsedDocument, segment_text
 from ingest.read.text import read_text_document
 from ingest.structure.cues import CUES_FILE, load_cues
 from ingest.structure.recognise import recognise
@@ -30,7 +30,7 @@ def _containers(doc: ParsedDocument) -> list[tuple[str, str | None]]:
 
 def _provenance_holds(doc: ParsedDocument, text: str) -> None:
     for node in doc.all_nodes():
-        assert normalize_ws(" ".join(text[s:e] for s, e in node.segments)) == node.text, node.key
+        assert segment_text(text, node.segments) == node.text, node.key
 
 
 KOEGE = """\

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings
 
-from ingest.model import Node, NodeKind, normalize_ws
+from ingest.model import Node, NodeKind, segment_text
 from ingest.read import BlockKind, ReadDocument
 from ingest.read.tabular import read_tab_table
 from ingest.structure.cues import load_cues
@@ -72,7 +72,7 @@ def test_status_is_one_node_per_parent() -> None:
 def test_every_node_points_at_its_own_text(report: tuple[ReadDocument, list[Node]]) -> None:
     doc, nodes = report
     for node in _all(nodes):
-        assert normalize_ws(" ".join(doc.text[s:e] for s, e in node.segments)) == node.text
+        assert segment_text(doc.text, node.segments) == node.text
         assert "<" not in node.text
 
 
@@ -162,4 +162,4 @@ def test_a_numbered_status_beside_as_many_activities_reports_on_each(report: tup
 def test_tables_of_any_text_give_nodes_that_point_at_their_text(text: str) -> None:
     doc = read_tab_table(text)
     for node in _all(_nodes(doc)):
-        assert normalize_ws(" ".join(doc.text[s:e] for s, e in node.segments)) == node.text
+        assert segment_text(doc.text, node.segments) == node.text
