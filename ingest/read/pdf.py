@@ -90,7 +90,12 @@ class Fragment:
 
     @property
     def text(self) -> str:
-        return " ".join(w["text"] for w in self.words)
+        """The words joined by spaces, except words that touch (a font change inside a word, a footnote mark)."""
+        parts = [self.words[0]["text"]]
+        for prev, word in zip(self.words, self.words[1:], strict=False):
+            touching = word["x0"] - prev["x1"] < 0.15 * float(word["size"])
+            parts.append(word["text"] if touching else " " + word["text"])
+        return "".join(parts)
 
     @property
     def x0(self) -> float:
@@ -165,6 +170,7 @@ PageItem = Fragment | Proto | TableItem
 @dataclass
 class PageLayout:
     number: int
+    height: float
     top: list[Fragment] = field(default_factory=list)
     """Margin fragments above the content (running headers, page numbers), kept for the extracted text."""
     body: list[PageItem] = field(default_factory=list)
@@ -176,37 +182,65 @@ class PageLayout:
 
 def read_pdf(data: bytes, *, file: str | Path) -> ReadDocument:
     """Read a PDF with a text layer into blocks; refuse encrypted, scanned-only and corrupt files (PdfError)."""
-    import pdfplumber
-    from pdfminer.pdfdocument import PDFPasswordIncorrect
-    from pdfplumber.utils.exceptions import PdfminerException
-
-    try:
-        with pdfplumber.open(io.BytesIO(data)) as pdf:
-            meta = read_meta(pdf.metadata)
-            pages = [extract_page(page, n) for n, page in enumerate(pdf.pages, start=1)]
-            images = [len(page.images) for page in pdf.pages]
-    except PdfminerException as exc:
-        cause = exc.args[0] if exc.args else exc
-        if isinstance(cause, PDFPasswordIncorrect):
-            raise PdfError("the PDF is encrypted with a password; save it without a password and add it again",
-                           file=file, reason="encrypted") from exc
-        raise PdfError(f"the PDF is damaged or truncated and cannot be read ({describe(cause)})",
-                       file=file, reason="corrupt") from exc
-    except PdfError:
-        raise
-    except Exception as exc:  # pdfminer raises plain exceptions of many kinds on broken object streams
-        raise PdfError(f"the PDF is damaged or truncated and cannot be read ({describe(exc)})",
-                       file=file, reason="corrupt") from exc
-    if not pages:
+    meta, parsed = parse(data, file=file)
+    if not parsed:
         raise PdfError("the PDF has no pages", file=file, reason="corrupt")
-
-    warnings = check_text_layer(pages, images, file=file)
+    pages = [layout_words(p) for p in parsed]
+    warnings = check_text_layer(pages, [p.images for p in parsed], file=file)
     mark_margins(pages)
     body = body_style(pages)
     layouts = [layout_page(page, body) for page in pages]
     classify(layouts, body)
     text, blocks = write(layouts)
     return ReadDocument(text=text, blocks=blocks, format=FORMAT, pages=len(pages), meta=meta, warnings=warnings)
+
+
+@dataclass
+class ParsedPage:
+    """What pdfplumber gives of one page: its words with font and position, its ruled tables, its images."""
+
+    number: int
+    width: float
+    height: float
+    words: list[dict[str, Any]]
+    tables: list[TableItem]
+    images: int
+
+
+def parse(data: bytes, *, file: str | Path) -> tuple[dict[str, str], list[ParsedPage]]:
+    """The library calls, page by page (each page's cache freed after it), with pdfminer's errors mapped.
+
+    Only this function talks to pdfplumber, so an exception here is the file's fault and the rest of the reader
+    (pure functions of the words) never has its own bugs reported as a damaged PDF.
+    """
+    import pdfplumber
+    from pdfminer.pdfdocument import PDFPasswordIncorrect
+    from pdfplumber.utils.exceptions import PdfminerException
+
+    def corrupt(exc: BaseException) -> PdfError:
+        return PdfError(f"the PDF is damaged or truncated and cannot be read ({describe(exc)})", file=file,
+                        reason="corrupt")
+
+    parsed: list[ParsedPage] = []
+    try:
+        with pdfplumber.open(io.BytesIO(data)) as pdf:
+            meta = read_meta(pdf.metadata)
+            for number, page in enumerate(pdf.pages, start=1):
+                tables = [t for t in (read_table(found, page, number) for found in page.find_tables()) if t]
+                words = page.extract_words(extra_attrs=["size", "fontname"], keep_blank_chars=False,
+                                           use_text_flow=False)
+                parsed.append(ParsedPage(number=number, width=float(page.width), height=float(page.height),
+                                         words=words, tables=tables, images=len(page.images)))
+                page.close()
+    except PdfminerException as exc:
+        cause = exc.args[0] if exc.args else exc
+        if isinstance(cause, PDFPasswordIncorrect):
+            raise PdfError("the PDF is encrypted with a password; save it without a password and add it again",
+                           file=file, reason="encrypted") from exc
+        raise corrupt(cause) from exc
+    except Exception as exc:  # pdfminer raises plain exceptions of many kinds on broken object streams
+        raise corrupt(exc) from exc
+    return meta, parsed
 
 
 def describe(exc: BaseException) -> str:
@@ -263,14 +297,12 @@ class RawPage:
     tables: list[TableItem]
 
 
-def extract_page(page: Any, number: int) -> RawPage:
-    """Words (outside tables) grouped into fragments, and the page's ruled tables."""
-    tables = [t for t in (read_table(found, page, number) for found in page.find_tables()) if t is not None]
-    words = page.extract_words(extra_attrs=["size", "fontname"], keep_blank_chars=False, use_text_flow=False)
-    words = [w for w in words if w["text"].strip() and not any(inside(w, t.bbox) for t in tables)]
-    fragments = contents_entries([split_row(row, number) for row in rows_of(words)], number)
-    return RawPage(number=number, width=float(page.width), height=float(page.height), fragments=fragments,
-                   tables=tables)
+def layout_words(page: ParsedPage) -> RawPage:
+    """Words (outside tables) grouped into rows and fragments, contents rows marked."""
+    words = [w for w in page.words if w["text"].strip() and not any(inside(w, t.bbox) for t in page.tables)]
+    fragments = contents_entries([split_row(row, page.number) for row in rows_of(words)], page.number)
+    return RawPage(number=page.number, width=page.width, height=page.height, fragments=fragments,
+                   tables=page.tables)
 
 
 def inside(word: dict[str, Any], box: BBox) -> bool:
@@ -318,7 +350,28 @@ def rows_of(words: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
                 last.append(word)
                 continue
         rows.append([word])
-    return [sorted(row, key=lambda w: w["x0"]) for row in rows]
+    return [sorted(row, key=lambda w: w["x0"]) for row in merge_raised(rows)]
+
+
+def merge_raised(rows: list[list[dict[str, Any]]]) -> list[list[dict[str, Any]]]:
+    """Put rows of small raised or lowered words (footnote marks, superscripts) into the line they sit on."""
+    out: list[list[dict[str, Any]]] = []
+    for n, row in enumerate(rows):
+        size = max(float(w["size"]) for w in row)
+        top, bottom = min(w["top"] for w in row), max(w["bottom"] for w in row)
+        host = None
+        for other in (out[-1] if out else None, rows[n + 1] if n + 1 < len(rows) else None):
+            if other is None or size > 0.8 * min(float(w["size"]) for w in other):
+                continue
+            overlap = min(bottom, max(w["bottom"] for w in other)) - max(top, min(w["top"] for w in other))
+            if overlap >= 0.5 * (bottom - top):
+                host = other
+                break
+        if host is None:
+            out.append(row)
+        else:
+            host.extend(row)
+    return out
 
 
 def split_row(row: list[dict[str, Any]], page: int) -> list[Fragment]:
@@ -502,7 +555,7 @@ def body_style(pages: list[RawPage]) -> tuple[float, bool]:
 
 def layout_page(page: RawPage, body: tuple[float, bool]) -> PageLayout:
     """Margins aside, the page's content in reading order: contents rows, tables and proto-blocks."""
-    layout = PageLayout(number=page.number)
+    layout = PageLayout(number=page.number, height=page.height)
     content: list[Fragment | TableItem] = []
     for frag in page.fragments:
         if frag.kind in ("running", "page-number"):
@@ -593,6 +646,7 @@ def classify(layouts: list[PageLayout], body_style: tuple[float, bool]) -> None:
             else:
                 proto.marker = value
     demote_subtitles(layouts)
+    mark_footnotes(layouts, body)
     styles = sorted({p.style for p in protos if p.kind is BlockKind.HEADING and not p.skip},
                     key=lambda s: (-s[0], not s[1]))
     for proto in protos:
@@ -615,6 +669,17 @@ def number_chapters(headings: list[Proto]) -> None:
         if len(values) >= 2 and all(a < b for a, b in zip(values, values[1:], strict=False)):
             for proto, value in numbered:
                 proto.number = str(value)
+
+
+def mark_footnotes(layouts: list[PageLayout], body: float) -> None:
+    """Paragraphs smaller than the body text that end a page in its lower quarter are footnotes."""
+    for layout in layouts:
+        for item in reversed(layout.body):
+            if not isinstance(item, Proto) or item.skip or item.kind is not BlockKind.PARAGRAPH:
+                break
+            if item.style[0] >= body - 0.4 or item.lines[0].top < layout.height * 0.75:
+                break
+            item.role = "footnote"
 
 
 def demote_subtitles(layouts: list[PageLayout]) -> None:

@@ -227,6 +227,16 @@ def test_whether_dashed_page_numbers_and_a_right_aligned_header_leave_no_block(p
     assert "- 2 -" in psyk.text
 
 
+def test_whether_a_footnote_mark_stays_on_its_word_and_the_footnote_is_marked(psyk: ReadDocument) -> None:
+    paragraph = find(psyk, "Antallet af borgere")
+    assert "søger støtte efter serviceloven1 på grund af psykiske vanskeligheder" in paragraph.text
+    assert len(paragraph.segments) == 2
+    footnote = find(psyk, "1 Servicelovens §§ 82, 85 og 107")
+    assert (footnote.kind, footnote.page, footnote.style["role"]) == (BlockKind.PARAGRAPH, 2, "footnote")
+    assert psyk.blocks[psyk.blocks.index(footnote) + 1].kind is BlockKind.PAGE_BREAK
+    assert [b for b in psyk.content_blocks() if b.style.get("role") == "footnote"] == [footnote]
+
+
 def test_whether_nested_numbering_and_hanging_indents_make_items(psyk: ReadDocument) -> None:
     items = [(b.number or b.marker, b.depth, b.text) for b in of_kind(psyk, BlockKind.LIST_ITEM)]
     assert items[:6] == [
@@ -330,6 +340,7 @@ def test_whether_wrapped_bullets_keep_their_hanging_lines(dignity: ReadDocument)
         ("scannet.pdf", "no-text-layer", "OCR is not available"),
         ("afkortet.pdf", "corrupt", "damaged or truncated"),
         ("ugyldig.pdf", "corrupt", "damaged or truncated"),
+        ("tom.pdf", "empty", "contains no text"),
     ],
 )
 def test_whether_an_unreadable_pdf_is_refused_with_its_reason(name: str, reason: str, words: str) -> None:

@@ -10,7 +10,8 @@ Fixtures (all text written for these tests; the municipalities are real, the pol
   running header and "Side N af M" footer, a contents page with dotted leaders, a hyphenated word at a line end,
   bullets with a nested level, a numbered list, a two-column page and a ruled table with a bold header row.
 - ``psykiatriplan.pdf``: 4 pages in the standard Helvetica fonts; a contents page without dotted leaders
-  (right-aligned page numbers), "- N -" page numbers, headings at body size told apart by weight only, numbered items "1." with nested "a)" items and hanging indents, "-" bullets.
+  (right-aligned page numbers), "- N -" page numbers, headings at body size told apart by weight only, a
+  footnote mark and its footnote, numbered items "1." with nested "a)" items and hanging indents, "-" bullets.
 - ``vaerdighedspolitik.pdf``: 4 pages, serif body with sans headings; a 12 pt lead paragraph (not a heading),
   second-level headings larger but not bold, bare numbering ("1 Indledning"), alternating running heads, bare
   page numbers, a paragraph running over a page break, a "social-" elision at a line end, two bands of two
@@ -18,7 +19,7 @@ Fixtures (all text written for these tests; the municipalities are real, the pol
 - ``handicappolitik.layout.txt``: ``pdftotext -layout`` of handicappolitik.pdf (input of the text reader's tests).
 - ``delvist-scannet.pdf``: a typed page and a scanned page (read with a warning).
 - ``krypteret.pdf`` (needs a password), ``scannet.pdf`` (page images only), ``afkortet.pdf`` (cut bytes),
-  ``ugyldig.pdf`` (a PDF header followed by garbage).
+  ``ugyldig.pdf`` (a PDF header followed by garbage), ``tom.pdf`` (pages without anything on them).
 """
 
 from __future__ import annotations
@@ -345,8 +346,27 @@ def make_psykiatriplan() -> bytes:
     f.para("Planen beskriver, hvordan kommunen og regionen sammen styrker hjælpen til voksne med psykiske "
            "vanskeligheder. Den er udarbejdet af Socialafdelingen med input fra brugerrådet og Lokalpsykiatrien.")
     f.heading("Baggrund", 10)
-    f.para("Antallet af borgere, der søger støtte efter serviceloven på grund af psykiske vanskeligheder, er "
-           "steget med en tredjedel siden 2020. Samtidig er ventetiden i behandlingspsykiatrien lang.")
+    # the first line carries a footnote mark after "serviceloven", set by hand; the footnote sits above the
+    # page number
+    lines = wrap("Antallet af borgere, der søger støtte efter serviceloven på grund af psykiske vanskeligheder, "
+                 "er steget med en tredjedel siden 2020. Samtidig er ventetiden i behandlingspsykiatrien lang.",
+                 "Helvetica", 10, f.width - 4)
+    head, rest = lines[0].split("serviceloven ")
+    f.y -= 13.5
+    c.setFont("Helvetica", 10)
+    c.drawString(LEFT, f.y, head + "serviceloven")
+    mark_x = LEFT + pdfmetrics.stringWidth(head + "serviceloven", "Helvetica", 10) + 0.5
+    c.setFont("Helvetica", 6)
+    c.drawString(mark_x, f.y + 4, "1")
+    c.setFont("Helvetica", 10)
+    c.drawString(mark_x + pdfmetrics.stringWidth("1", "Helvetica", 6), f.y, " " + rest)
+    f.lines(lines[1:], "Helvetica", 10)
+    f.space(6)
+    c.setFont("Helvetica", 6)
+    c.drawString(LEFT, 64, "1")
+    c.setFont("Helvetica", 8)
+    c.drawString(LEFT + 5, 60, "Servicelovens §§ 82, 85 og 107 om rådgivning, socialpædagogisk støtte og "
+                               "midlertidige botilbud.")
     f.heading("Planens fire temaer", 10)
     items = [
         ("1.", "Tidlig hjælp uden henvisning, så borgere kan få en samtale i åben rådgivning samme uge.", 0),
@@ -560,6 +580,16 @@ def make_scan() -> bytes:
     return buf.getvalue()
 
 
+def make_blank() -> bytes:
+    """Two empty pages, as a form exported before anything was filled in."""
+    buf = io.BytesIO()
+    c = new_canvas(buf, "Høringssvar", "", "D:20250601090000+02'00'")
+    c.showPage()
+    c.showPage()
+    c.save()
+    return buf.getvalue()
+
+
 def make_partly_scanned() -> bytes:
     """A typed letter with its signed page scanned in."""
     buf = io.BytesIO()
@@ -583,6 +613,7 @@ def main() -> None:
         "krypteret.pdf": make_encrypted(),
         "scannet.pdf": make_scan(),
         "delvist-scannet.pdf": make_partly_scanned(),
+        "tom.pdf": make_blank(),
         "afkortet.pdf": handicap[: len(handicap) * 2 // 5],
         "ugyldig.pdf": b"%PDF-1.7\n" + bytes((i * 37 + 11) % 256 for i in range(4000)),
     }
