@@ -79,8 +79,8 @@ def column_role(header: str, cues: Cues) -> Role | None:
 def column_roles(cells: Sequence[Block], cues: Cues) -> dict[int, Role]:
     """Role of each column of a table, from the ``header`` of its cells.
 
-    When no column names a focus area and the first column names nothing, the first column is the rows'
-    topic and takes the FocusArea role (a plan listing its themes down the left).
+    When no column names a focus area and the first column names no class at all, the first column is the
+    rows' topic and takes the FocusArea role (a plan listing its themes down the left).
     """
     headers: dict[int, str] = {}
     for cell in cells:
@@ -93,9 +93,22 @@ def column_roles(cells: Sequence[Block], cues: Cues) -> dict[int, Role]:
             roles[col] = role
     focus = cues.classes.get(NodeKind.FOCUS_AREA)
     if (roles and focus is not None and all(r.kind is not NodeKind.FOCUS_AREA for r in roles.values())
-            and 0 in headers and 0 not in roles):
+            and 0 in headers and 0 not in roles and not names_a_class(headers[0], cues)):
         roles[0] = Role(NodeKind.FOCUS_AREA, focus.key)
     return roles
+
+
+def names_a_class(header: str, cues: Cues) -> bool:
+    """Whether a header names any class of the cue file. A first column headed "Strategispor" or "Princip"
+    refers to containers stated elsewhere in the document; it is no topic column of the table's own."""
+    tokens = re.findall(r"\w+", fold(header))
+    for cue in cues.classes.values():
+        for word in (*cue.words, *cue.plural, *cue.definite):
+            w = " ".join(re.findall(r"\w+", word))
+            if w and (" " in w and w in " ".join(tokens)
+                      or any(tok == w or (len(w) >= 3 and tok.endswith(w)) for tok in tokens)):
+                return True
+    return False
 
 
 @lru_cache(maxsize=4)

@@ -163,3 +163,14 @@ def test_tables_of_any_text_give_nodes_that_point_at_their_text(text: str) -> No
     doc = read_tab_table(text)
     for node in _all(_nodes(doc)):
         assert segment_text(doc.text, node.segments) == node.text
+
+
+def test_first_column_naming_another_class_is_a_reference_not_a_topic() -> None:
+    """A plan's action table "Strategispor | Handling | Ansvarlig" points at tracks stated earlier: its rows are
+    Activities, and "Spor 1" does not become a new FocusArea."""
+    text = "Strategispor\tHandling\tAnsvarlig\nSpor 1\tÅbne rådgivningsdage i alle bydele\tMyndighed\n"
+    doc = read_tab_table(text)
+    cells = [b for b in doc.blocks if b.kind is BlockKind.TABLE_CELL]
+    nodes = table_nodes(cells, doc.text, cues=load_cues(), counters={})
+    assert [n.kind for n in nodes] == [NodeKind.ACTIVITY]
+    assert nodes[0].text == "Åbne rådgivningsdage i alle bydele"
