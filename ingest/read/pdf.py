@@ -31,6 +31,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -84,11 +85,12 @@ class Fragment:
     """Words of one row without a wide gap between them: a line of one column, or a whole line."""
 
     words: list[dict[str, Any]]
+    """Never changed after the fragment is made: the geometry and style below are computed once."""
     page: int
     kind: str = "line"
     """``line`` (content), ``running`` (header/footer), ``page-number``, ``toc``."""
 
-    @property
+    @cached_property
     def text(self) -> str:
         """The words joined by spaces, except words that touch (a font change inside a word, a footnote mark)."""
         parts = [self.words[0]["text"]]
@@ -97,35 +99,35 @@ class Fragment:
             parts.append(word["text"] if touching else " " + word["text"])
         return "".join(parts)
 
-    @property
+    @cached_property
     def x0(self) -> float:
         return min(w["x0"] for w in self.words)
 
-    @property
+    @cached_property
     def x1(self) -> float:
         return max(w["x1"] for w in self.words)
 
-    @property
+    @cached_property
     def top(self) -> float:
         return min(w["top"] for w in self.words)
 
-    @property
+    @cached_property
     def bottom(self) -> float:
         return max(w["bottom"] for w in self.words)
 
-    @property
+    @cached_property
     def size(self) -> float:
         sizes: Counter[float] = Counter()
         for w in self.words:
             sizes[round(float(w["size"]) * 2) / 2] += len(w["text"])
         return sizes.most_common(1)[0][0]
 
-    @property
+    @cached_property
     def bold(self) -> bool:
         bold = sum(len(w["text"]) for w in self.words if BOLD_FONT.search(str(w["fontname"])))
         return bold * 2 > sum(len(w["text"]) for w in self.words)
 
-    @property
+    @cached_property
     def bbox(self) -> BBox:
         return (self.x0, self.top, self.x1, self.bottom)
 
@@ -470,11 +472,20 @@ def find_gutter(fragments: list[Fragment], width: float) -> float | None:
     columns' height must be few (a full-width heading between two column bands is fine).
     """
     lines = [f for f in fragments if f.kind == "line"]
+    # for each line, the leftmost right edge among the lines beside it on its left (inf when none): the line
+    # sits beside a left column at a cut exactly when that edge <= cut < its x0
+    beside_edge = {
+        id(r): min((f.x1 for f in lines if f.x1 <= r.x0 and f.top < r.bottom and r.top < f.bottom),
+                   default=float("inf"))
+        for r in lines
+    }
+    if sum(1 for edge in beside_edge.values() if edge < float("inf")) < 3:
+        return None
     best: tuple[int, float] | None = None
     for cut in sorted({f.x1 for f in lines if width * 0.25 <= f.x1 <= width * 0.7}):
         left = [f for f in lines if f.x1 <= cut]
         right = [f for f in lines if f.x0 > cut]
-        paired = [r for r in right if any(f.top < r.bottom and r.top < f.bottom for f in left)]
+        paired = [r for r in right if beside_edge[id(r)] <= cut]
         if len(paired) < 3:
             continue
         lo, hi = min(r.top for r in paired), max(r.bottom for r in paired)
