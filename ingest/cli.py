@@ -19,7 +19,6 @@ from rich.table import Table
 from ingest.build import BuildOptions, current_generation, read_build_manifest, run_build
 from ingest.config import get_settings
 from ingest.errors import IngestError
-from ingest.read.detect import DEFAULT_MAX_BYTES
 
 if TYPE_CHECKING:
     from service.generation import Generation
@@ -107,8 +106,8 @@ EXIT_CODES = "\n".join((
     "130 interrupted.",
 ))
 
-MaxBytesOpt = Annotated[int, typer.Option("--max-bytes", envvar="STRATEGIGRAF_MAX_FILE_BYTES", min=1,
-                                          help="Largest file accepted, bytes (default 50 MB)")]
+MaxBytesOpt = Annotated[int | None, typer.Option("--max-bytes", min=1, help="Largest file accepted, bytes "
+                                                 "(default: settings.max_upload_bytes, 50 MB)")]
 
 
 def _build_options(corpora: Path, build: Path | None) -> BuildOptions:
@@ -135,7 +134,7 @@ def add(
     corpora: Annotated[Path | None, typer.Option(help="Corpus folder with manifest.toml")] = None,
     build: BuildOpt = None,
     no_build: Annotated[bool, typer.Option("--no-build", help="Only copy the file and write its entry")] = False,
-    max_bytes: MaxBytesOpt = DEFAULT_MAX_BYTES,
+    max_bytes: MaxBytesOpt = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress output")] = False,
 ) -> None:
     from ingest.add import add_document
@@ -147,7 +146,8 @@ def add(
             err.log(msg)
 
     result = add_document(path, corpora_dir, municipality=municipality, title=title, year=year, kind=kind,
-                          committee=committee, period=period, max_bytes=max_bytes,
+                          committee=committee, period=period,
+                          max_bytes=max_bytes or get_settings().max_upload_bytes,
                           build=None if no_build else _build_options(corpora_dir, build), progress=progress)
     if result.recovered:
         err.log(f"an earlier add was cut off: document {result.recovered} was taken out again")
@@ -168,7 +168,7 @@ def preview(
     corpora: Annotated[Path | None, typer.Option(help="Corpus folder (for the documents a report follows up)")]
     = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the preview as JSON")] = False,
-    max_bytes: MaxBytesOpt = DEFAULT_MAX_BYTES,
+    max_bytes: MaxBytesOpt = None,
 ) -> None:
     from rich.markup import escape
     from rich.tree import Tree
@@ -176,7 +176,8 @@ def preview(
     from ingest.add import preview as make_preview
     from ingest.model import Node
 
-    seen = make_preview(path, corpora_dir=corpora or get_settings().corpora_dir, max_bytes=max_bytes)
+    seen = make_preview(path, corpora_dir=corpora or get_settings().corpora_dir,
+                        max_bytes=max_bytes or get_settings().max_upload_bytes)
     if as_json:
         print(json.dumps(seen.as_dict(), ensure_ascii=False, indent=1))
         return

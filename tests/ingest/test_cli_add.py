@@ -97,7 +97,7 @@ def test_file_over_the_size_limit_by_flag_and_by_environment(scratch_corpus: Pat
     assert proc.returncode == 4
     assert "over the size limit" in _error_line(proc) and "(1000 bytes)" in _error_line(proc)
     proc = _cli("add", KOLDING, "--corpora", scratch_corpus, "--no-build",
-                env={"STRATEGIGRAF_MAX_FILE_BYTES": "1500"})
+                env={"STRATEGIGRAF_MAX_UPLOAD_BYTES": "1500"})
     assert proc.returncode == 4 and "(1500 bytes)" in _error_line(proc)
     assert corpus_fingerprint(scratch_corpus) == before
 
