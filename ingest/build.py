@@ -35,11 +35,10 @@ from typing import Any
 import numpy as np
 from rdflib import Graph
 
+from ingest.document import load_document
 from ingest.errors import BuildError, IngestError
 from ingest.graph import ParsedSource, build_graph
-from ingest.document import load_document
 from ingest.manifest import Manifest, load_manifest
-from ingest.parse import LAYOUTS
 from ingest.records import DocumentRecord, NodeRecord, build_records, records_payload
 from ingest.validate import ValidatedCache, validate_graph
 from ontology import PREFIXES
@@ -113,7 +112,7 @@ def parse_corpus(manifest: Manifest, progress: Progress | None = None) -> dict[s
         path = manifest.root / entry.file
         if progress:
             progress(f"reading {entry.file}")
-        loaded = load_document(path, layout=entry.layout)
+        loaded = load_document(path)
         docs[entry.id] = ParsedSource(entry=entry, source=loaded.source, parsed=loaded.parsed,
                                       format=loaded.format, page_starts=loaded.page_starts)
     return docs
@@ -251,7 +250,7 @@ def run_build(options: BuildOptions, progress: Progress | None = None) -> BuildR
 
     with build_lock(options.build_dir), contextlib.ExitStack() as stack:
         t = time.perf_counter()
-        manifest = load_manifest(options.corpora_dir, layouts=frozenset(LAYOUTS))
+        manifest = load_manifest(options.corpora_dir)
         _fault_point("parse")
         docs = parse_corpus(manifest, say)
         stage("parse", t)

@@ -77,7 +77,7 @@ class DocumentEntry:
     year: int
     committee: str
     layout: str | None = None
-    """Legacy layout parser (the five bundled texts only); without it the file is read by format."""
+    """Always None: a ``layout`` line of an older manifest is accepted and ignored (every file is read by format)."""
     sha256: str | None = None
     """SHA-256 of the original file, written by ``strategigraf add``."""
     format: str | None = None
@@ -111,8 +111,10 @@ def _entry_lines(text: str) -> list[int]:
     return [i + 1 for i, line in enumerate(text.splitlines()) if line.strip() == "[[document]]"]
 
 
-def load_manifest(path: Path, layouts: frozenset[str] | None = None) -> Manifest:
-    """Read and check the manifest; every problem names the manifest file and the entry's line."""
+def load_manifest(path: Path) -> Manifest:
+    """Read and check the manifest; every problem names the manifest file and the entry's line.
+
+    A ``layout`` field (older manifests named a layout parser per document) is accepted and ignored."""
     if path.is_dir():
         path = path / "manifest.toml"
     if not path.is_file():
@@ -151,9 +153,6 @@ def load_manifest(path: Path, layouts: frozenset[str] | None = None) -> Manifest
         if raw["kind"] not in DOCUMENT_KINDS:
             raise ManifestError(f"document {doc_id}: unknown kind {raw['kind']!r} "
                                 f"(known: {', '.join(DOCUMENT_KINDS)})", file=path, line=line)
-        if raw.get("layout") and layouts is not None and raw["layout"] not in layouts:
-            raise ManifestError(f"document {doc_id}: unknown layout {raw['layout']!r} "
-                                f"(known: {', '.join(sorted(layouts))})", file=path, line=line)
         try:
             year = int(raw["year"])
         except (TypeError, ValueError) as exc:
@@ -167,7 +166,7 @@ def load_manifest(path: Path, layouts: frozenset[str] | None = None) -> Manifest
         docs.append(DocumentEntry(
             id=doc_id, file=str(raw["file"]), municipality=str(raw["municipality"]), title=str(raw["title"]),
             kind=str(raw["kind"]), year=year, committee=str(raw["committee"]),
-            layout=str(raw["layout"]) if raw.get("layout") else None, sha256=sha256,
+            sha256=sha256,
             format=str(raw["format"]) if raw.get("format") else None,
             period=raw.get("period"), date=str(raw["date"]) if raw.get("date") else None,
             source=raw.get("source"), relations=relations, line=line,

@@ -11,8 +11,7 @@ from pydantic import BaseModel, Field
 
 from ingest.graph import ParsedSource, document_iri, node_iri
 from ingest.manifest import Manifest
-from ingest.model import Node, NodeKind
-from ingest.parse.common import line_of_offset
+from ingest.model import Node, NodeKind, line_of_offset
 
 
 class SourceSpan(BaseModel):

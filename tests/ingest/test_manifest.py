@@ -2,17 +2,27 @@
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 import pytest
 
 from ingest.errors import ManifestError, SourceError
 from ingest.manifest import load_manifest, read_source
-from ingest.parse import LAYOUTS
+
+SEED_SHA256 = {
+    "slagelse-2024-2030-politisk-strategi.txt": "2231767b98ce0cea2ae8902579d5648beff2c4c99da8584c554643563c5552f9",
+    "faxe-strategi-voksensocialomraadet.txt": "1cd13282429c0fdb150d48f616b2e0072ce55c807e90abcd5aecd6e0fd7b0de7",
+    "slagelse-2014-strategi.txt": "969bd63baef84279cb70837dbb59332d14b34362c6be1b36112bf430f31f9de8",
+    "slagelse-2015-opfoelgning-udviklingsaftale-2014.txt":
+        "bd7ea3a74cc22a41988a3392bcf6a5b06202b2210565cc5d97e5197c31ba0371",
+    "slagelse-2019-politiske-pejlemaerker.txt": "60fd8f548a24411babb2264dd6909fdea757cf2747a265fd7551bed78625a2ca",
+}
+"""SHA-256 of the five seed texts as they were handed over."""
 
 
 def test_bundled_manifest_describes_all_five_texts(corpora_dir: Path) -> None:
-    manifest = load_manifest(corpora_dir, layouts=frozenset(LAYOUTS))
+    manifest = load_manifest(corpora_dir)
     assert [d.id for d in manifest.documents] == [
         "slagelse-2024-2030", "faxe-strategi", "slagelse-2014", "slagelse-2015-opfoelgning", "slagelse-2019"]
     for doc in manifest.documents:
@@ -20,15 +30,13 @@ def test_bundled_manifest_describes_all_five_texts(corpora_dir: Path) -> None:
     assert manifest.document("slagelse-2015-opfoelgning").relations["follows_up"] == ("slagelse-2014",)
     assert manifest.document("slagelse-2024-2030").relations["carries_forward"] == ("slagelse-2019",)
     assert manifest.document("slagelse-2024-2030").date == "2024-04-22"
+    assert all(doc.layout is None for doc in manifest.documents)
+    assert "layout =" not in (corpora_dir / "manifest.toml").read_text(encoding="utf-8")
 
 
 def test_corpora_are_the_seed_texts_byte_for_byte(corpora_dir: Path) -> None:
-    seeds = corpora_dir.parent.parent / "shared" / "seeds"
-    if not seeds.is_dir():
-        pytest.fail(f"seed folder missing: {seeds}")
-    seed_bytes = sorted(p.read_bytes() for p in seeds.glob("*.txt"))
-    corpus_bytes = sorted(p.read_bytes() for p in corpora_dir.glob("*.txt"))
-    assert seed_bytes == corpus_bytes
+    corpus = {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in corpora_dir.glob("*.txt")}
+    assert corpus == SEED_SHA256
 
 
 def _write(tmp_path: Path, body: str) -> Path:
@@ -39,25 +47,30 @@ def _write(tmp_path: Path, body: str) -> Path:
 
 
 ENTRY = ('[[document]]\nid = "x-1"\nfile = "a.txt"\nmunicipality = "x"\ntitle = "T"\nkind = "strategy"\n'
-         'year = 2020\ncommittee = "Udvalg"\nlayout = "{layout}"\n')
+         'year = 2020\ncommittee = "Udvalg"\n')
 
 
-def test_unknown_layout_names_manifest_line_and_known_layouts(tmp_path: Path) -> None:
-    path = _write(tmp_path, "\n" + ENTRY.format(layout="comic-strip"))
+def test_layout_of_an_older_manifest_is_accepted_and_ignored(tmp_path: Path) -> None:
+    manifest = load_manifest(_write(tmp_path, ENTRY + 'layout = "comic-strip"\n'))
+    assert manifest.document("x-1").layout is None
+
+
+def test_unknown_kind_names_manifest_line_and_known_kinds(tmp_path: Path) -> None:
+    path = _write(tmp_path, "\n" + ENTRY.replace('kind = "strategy"', 'kind = "comic-strip"'))
     with pytest.raises(ManifestError) as info:
-        load_manifest(path, layouts=frozenset(LAYOUTS))
+        load_manifest(path)
     msg = str(info.value)
-    assert f"{path}:5" in msg and "comic-strip" in msg and "markdown-tracks" in msg
+    assert f"{path}:5" in msg and "comic-strip" in msg and "follow-up-report" in msg
 
 
 def test_missing_field_is_named(tmp_path: Path) -> None:
-    body = ENTRY.format(layout="markdown-tracks").replace('committee = "Udvalg"\n', "")
+    body = ENTRY.replace('committee = "Udvalg"\n', "")
     with pytest.raises(ManifestError, match="lacks field.*committee"):
         load_manifest(_write(tmp_path, body))
 
 
 def test_relation_to_unknown_document_is_refused(tmp_path: Path) -> None:
-    body = ENTRY.format(layout="markdown-tracks") + 'follows_up = ["nowhere"]\n'
+    body = ENTRY + 'follows_up = ["nowhere"]\n'
     with pytest.raises(ManifestError, match="unknown document 'nowhere'"):
         load_manifest(_write(tmp_path, body))
 
