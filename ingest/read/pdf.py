@@ -57,7 +57,8 @@ RUNNING_SHARE = 0.5
 MAX_HEADING_WORDS = 20
 MAX_HEADING_LINES = 3
 
-BOLD_FONT = re.compile(r"bold|black|heavy|semibold|demibold|[-,]bd\b", re.IGNORECASE)
+BOLD_FONT = re.compile(r"bold|black|heavy|semibold|demibold|[-,]bd\b|cmbx|cmssbx", re.IGNORECASE)
+"""Bold font names: "Arial-BoldMT", "Helvetica-Bold", "DejaVuSans-Bold", TeX's "CMBX12"."""
 PAGE_NUMBER = re.compile(
     r"^(?:(?:side|page|s\.)\s*)?\d{1,4}(?:\s*(?:af|of|/|ud af)\s*\d{1,4})?$|^[-–—]\s*\d{1,4}\s*[-–—]$",
     re.IGNORECASE,
@@ -261,7 +262,7 @@ def read_meta(info: dict[str, Any]) -> dict[str, str]:
     meta: dict[str, str] = {}
     for key, name in (("Title", "title"), ("Author", "author"), ("Subject", "subject")):
         value = decode(info.get(key))
-        if value and value.lower() not in {"untitled", "unspecified", "anonymous"}:
+        if value and value.strip("()").lower() not in {"untitled", "unspecified", "anonymous"}:
             meta[name] = value
     created = parse_pdf_date(decode(info.get("CreationDate")))
     if created:
