@@ -588,9 +588,19 @@ def layout_page(page: RawPage, body: tuple[float, bool]) -> PageLayout:
         if current is not None and continues(current, item, column, body):
             current.lines.append(item)
             continue
+        if current is not None and is_side_label(item, current.lines[-1], page.width):
+            layout.body.append(Proto(lines=[item], column=column))
+            continue  # the block the label sits beside goes on below it
         current = Proto(lines=[item], column=column)
         layout.body.append(current)
     return layout
+
+
+def is_side_label(item: Fragment, line: Fragment, width: float) -> bool:
+    """A few words set far right on the row of a long line ("[Function]", "Bilag 2"): a block of their own that
+    does not end the block of the line beside them."""
+    beside = item.top < line.bottom and line.top < item.bottom and item.x0 > line.x1
+    return beside and len(item.words) <= 4 and line.x1 - line.x0 >= 0.4 * width
 
 
 def marker_of(line: Fragment) -> tuple[str, str] | None:

@@ -237,6 +237,15 @@ def test_whether_a_footnote_mark_stays_on_its_word_and_the_footnote_is_marked(ps
     assert [b for b in psyk.content_blocks() if b.style.get("role") == "footnote"] == [footnote]
 
 
+def test_whether_a_note_in_the_margin_does_not_cut_the_paragraph_beside_it(psyk: ReadDocument) -> None:
+    paragraph = find(psyk, "Kommunen indgår en samarbejdsaftale")
+    assert paragraph.text.endswith("Aftalen følges op to gange årligt i det fælles koordinationsudvalg.")
+    assert len(paragraph.segments) == 2
+    note = find(psyk, "Ny i 2026")
+    assert (note.kind, note.page) == (BlockKind.PARAGRAPH, 3)
+    assert psyk.blocks.index(note) == psyk.blocks.index(paragraph) + 1
+
+
 def test_whether_nested_numbering_and_hanging_indents_make_items(psyk: ReadDocument) -> None:
     items = [(b.number or b.marker, b.depth, b.text) for b in of_kind(psyk, BlockKind.LIST_ITEM)]
     assert items[:6] == [

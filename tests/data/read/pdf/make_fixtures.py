@@ -11,7 +11,7 @@ Fixtures (all text written for these tests; the municipalities are real, the pol
   bullets with a nested level, a numbered list, a two-column page and a ruled table with a bold header row.
 - ``psykiatriplan.pdf``: 4 pages in the standard Helvetica fonts; a contents page without dotted leaders
   (right-aligned page numbers), "- N -" page numbers, headings at body size told apart by weight only, a
-  footnote mark and its footnote, numbered items "1." with nested "a)" items and hanging indents, "-" bullets.
+  footnote mark and its footnote, a note in the right margin, numbered items "1." with nested "a)" items and hanging indents, "-" bullets.
 - ``vaerdighedspolitik.pdf``: 4 pages, serif body with sans headings; a 12 pt lead paragraph (not a heading),
   second-level headings larger but not bold, bare numbering ("1 Indledning"), alternating running heads, bare
   page numbers, a paragraph running over a page break, a "social-" elision at a line end, two bands of two
@@ -391,8 +391,11 @@ def make_psykiatriplan() -> bytes:
                  "halve år og fordelt på alder og bopæl"]:
         f.item("-", text)
     f.heading("Tema 2: Overgange", 14)
+    first_line = f.y - 13.5
     f.para("Kommunen indgår en samarbejdsaftale med Psykiatrien Region Sjælland om udskrivning. Aftalen "
            "følges op to gange årligt i det fælles koordinationsudvalg.")
+    c.setFont("Helvetica-Bold", 7)
+    c.drawString(RIGHT + 6, first_line, "Ny i 2026")  # a note in the right margin, beside the first line
     c.showPage()
 
     f = pp_page(c, 4)
