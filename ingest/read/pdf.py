@@ -826,8 +826,15 @@ def write_proto(builder: TextBuilder, proto: Proto) -> Block | None:
 
 
 def write_table(builder: TextBuilder, table: TableItem, index: int) -> list[Block]:
-    """One TABLE_CELL per cell; the extracted text holds a row per line, cells separated by " | "."""
-    headers = [normalize_ws(text or "") for text, _ in table.cells[0]] if table.header else []
+    """One TABLE_CELL per cell; the extracted text holds a row per line, cells separated by " | ".
+
+    A merged cell is one block at its first column with ``style["colspan"]``; a merged header names the
+    columns it spans.
+    """
+    headers: list[str | None] = []
+    if table.header:
+        for text, _ in table.cells[0]:
+            headers.append(normalize_ws(text) if text is not None else (headers[-1] if headers else None))
     blocks: list[Block] = []
     for r, row in enumerate(table.cells):
         first = True
@@ -836,10 +843,13 @@ def write_table(builder: TextBuilder, table: TableItem, index: int) -> list[Bloc
                 continue  # the cell is covered by a merged neighbour
             span = builder.append(text, sep="\n" if first else " | ")
             first = False
-            header = headers[c] if table.header and r > 0 and c < len(headers) and headers[c] else None
+            style = {"role": "header"} if table.header and r == 0 else {}
+            width = 1 + next((n for n, (t, _) in enumerate(row[c + 1:]) if t is not None), len(row) - c - 1)
+            if width > 1:
+                style["colspan"] = str(width)
+            header = headers[c] if table.header and r > 0 and c < len(headers) else None
             block = block_from_spans(BlockKind.TABLE_CELL, builder.text, [span], table=index, row=r, col=c,
-                                     header=header, page=table.page, bbox=box or table.bbox,
-                                     style={"role": "header"} if table.header and r == 0 else {})
+                                     header=header or None, page=table.page, bbox=box or table.bbox, style=style)
             if block is not None:
                 blocks.append(block)
     return blocks

@@ -329,6 +329,15 @@ def test_whether_two_bands_of_columns_are_read_band_by_band(dignity: ReadDocumen
         "giver en årlig tilbagemelding til Social- og Sundhedsudvalget.")
 
 
+def test_whether_a_merged_table_cell_is_one_block_under_its_first_column(dignity: ReadDocument) -> None:
+    cells = [(c.row, c.col, c.text, c.header, c.style.get("colspan")) for c in of_kind(dignity, BlockKind.TABLE_CELL)
+             if c.row == 3]
+    assert cells == [(3, 0, "Nærvær", "Værdi", None),
+                     (3, 1, "Indgår i tilsynsrapporten fra embedslægen", "Måles ved", "2")]
+    assert {c.page for c in of_kind(dignity, BlockKind.TABLE_CELL)} == {3}
+    assert find(dignity, "Antal forskellige medarbejdere pr. borger").header == "Måles ved"
+
+
 def test_whether_wrapped_bullets_keep_their_hanging_lines(dignity: ReadDocument) -> None:
     items = [(b.marker, b.depth, b.text) for b in of_kind(dignity, BlockKind.LIST_ITEM)]
     assert items == [

@@ -459,6 +459,12 @@ VP_WORK = [
     "Borgere og pårørende kan give besked til Værdighedsrådet, som samler op og giver en årlig tilbage"
     "melding til Social- og Sundhedsudvalget.",
 ]
+VP_TABLE = [
+    ["Værdi", "Måles ved", "Hvornår"],
+    ["Selvbestemmelse", "Brugerundersøgelse på plejecentrene", "Hvert år i marts"],
+    ["Tryghed", "Antal forskellige medarbejdere pr. borger", "Hvert kvartal"],
+    ["Nærvær", "Indgår i tilsynsrapporten fra embedslægen", ""],  # the last two cells merged
+]
 VP_BULLETS = [
     "tilbyder borgeren et måltid, der ligner det, borgeren plejer at spise, og som serveres på det "
     "tidspunkt, borgeren ønsker",
@@ -521,6 +527,14 @@ def make_vaerdighedspolitik() -> bytes:
     f.heading("4 Opfølgning", 16)
     f.para("Værdighedsrådet følger op på politikken hvert år i april og offentliggør en kort status på "
            "kommunens hjemmeside.")
+    cell = ParagraphStyle("cell", fontName="Serif", fontSize=9.5, leading=12)
+    head = ParagraphStyle("head", fontName="Sans-Bold", fontSize=9.5, leading=12)
+    rows = [[Paragraph(t, head if r == 0 else cell) for t in row] for r, row in enumerate(VP_TABLE)]
+    table = Table(rows, colWidths=[130, 200, 125])
+    table.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.5, colors.black), ("SPAN", (1, 3), (2, 3))]))
+    _, height = table.wrapOn(c, RIGHT - LEFT, 300)
+    table.drawOn(c, LEFT, f.y - height - 6)
+    f.space(height + 12)
     f.y = next_page()
     f.heading("4.1 Kontakt", 13, font="Sans")
     f.para("Værdighedsrådet, Jernbanegade 7, 4930 Maribo.")
