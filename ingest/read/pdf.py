@@ -548,8 +548,24 @@ def reading_order(items: list[Fragment | TableItem], width: float) -> list[tuple
 # --- blocks from lines ---------------------------------------------------------------------------------------
 
 
-def body_style(pages: list[RawPage]) -> tuple[float, bool]:
-    """The font size covering most characters of the content, and whether that text is mostly bold."""
+@dataclass(frozen=True)
+class BodyStyle:
+    """The document's body text: what headings stand out from, and how far apart its lines are."""
+
+    size: float
+    """The font size covering most characters of the content."""
+    bold: bool
+    line_gap: float
+    """Most common space between two lines of a body paragraph, as a share of the font size."""
+
+    @property
+    def paragraph_gap(self) -> float:
+        """A wider space than this (share of the font size) between two lines starts a new block."""
+        return max(0.75, self.line_gap + 0.3)
+
+
+def body_style(pages: list[RawPage]) -> BodyStyle:
+    """Size, weight and line spacing of the body text, from the content fragments of all pages."""
     sizes: Counter[float] = Counter()
     bold: Counter[float] = Counter()
     for page in pages:
@@ -560,12 +576,20 @@ def body_style(pages: list[RawPage]) -> tuple[float, bool]:
             if frag.bold:
                 bold[frag.size] += len(frag.text)
     if not sizes:
-        return (0.0, False)
+        return BodyStyle(0.0, False, 0.35)
     size = sizes.most_common(1)[0][0]
-    return (size, bold[size] * 2 > sizes[size])
+    gaps: Counter[float] = Counter()
+    for page in pages:
+        lines = sorted((f for f in page.fragments if f.kind == "line" and f.size == size), key=lambda f: f.top)
+        for prev, line in zip(lines, lines[1:], strict=False):
+            gap = line.top - prev.bottom
+            if abs(line.x0 - prev.x0) < 2 and -1 < gap < 1.5 * size:
+                gaps[round(gap / size, 1)] += 1
+    line_gap = gaps.most_common(1)[0][0] if gaps else 0.35
+    return BodyStyle(size, bold[size] * 2 > sizes[size], line_gap)
 
 
-def layout_page(page: RawPage, body: tuple[float, bool]) -> PageLayout:
+def layout_page(page: RawPage, body: BodyStyle) -> PageLayout:
     """Margins aside, the page's content in reading order: contents rows, tables and proto-blocks."""
     layout = PageLayout(number=page.number, height=page.height)
     content: list[Fragment | TableItem] = []
@@ -613,7 +637,7 @@ def marker_of(line: Fragment) -> tuple[str, str] | None:
     return None
 
 
-def continues(block: Proto, line: Fragment, column: int, body: tuple[float, bool]) -> bool:
+def continues(block: Proto, line: Fragment, column: int, body: BodyStyle) -> bool:
     """Whether ``line`` goes on the block above it (same column and style, close below, not a new item)."""
     prev = block.lines[-1]
     if column != block.column or line.page != prev.page:
@@ -621,7 +645,7 @@ def continues(block: Proto, line: Fragment, column: int, body: tuple[float, bool
     if abs(line.size - prev.size) > 0.3 or line.bold != prev.bold:
         return False
     gap = line.top - prev.bottom
-    if gap < -1 or gap > line.size * 0.75:
+    if gap < -1 or gap > line.size * body.paragraph_gap:
         return False
     first = block.lines[0]
     started = marker_of(first)
@@ -631,7 +655,7 @@ def continues(block: Proto, line: Fragment, column: int, body: tuple[float, bool
         same_left = abs(line.x0 - first.x0) < 2
         # "– i skolen" or "9. klasse" wrapped to a line start inside a sentence goes on; anything else is new
         return started is None and same_left and not ends_sentence
-    if started is not None and first.size <= body[0] + 0.4 and first.bold == body[1]:
+    if started is not None and first.size <= body.size + 0.4 and first.bold == body.bold:
         # a list item goes on only with lines indented under its text (a hanging indent); a numbered
         # heading (larger or bolder than the body) may wrap flush left
         return line.x0 >= text_x0(first) - 2
@@ -645,10 +669,10 @@ def text_x0(line: Fragment) -> float:
     return line.x0
 
 
-def classify(layouts: list[PageLayout], body_style: tuple[float, bool]) -> None:
+def classify(layouts: list[PageLayout], body_style: BodyStyle) -> None:
     """Decide headings (with levels), list items (with depth) and paragraphs from styles across the document."""
     protos = [p for layout in layouts for p in layout.body if isinstance(p, Proto) and not p.skip]
-    body, body_bold = body_style
+    body, body_bold = body_style.size, body_style.bold
 
     def heading_style(style: tuple[float, bool]) -> bool:
         size, bold = style

@@ -17,6 +17,7 @@ Fixtures (all text written for these tests; the municipalities are real, the pol
   page numbers, a paragraph running over a page break, a "social-" elision at a line end, two bands of two
   columns under full-width headings, "●" bullets with wrapped lines.
 - ``handicappolitik.layout.txt``: ``pdftotext -layout`` of handicappolitik.pdf (input of the text reader's tests).
+- ``hjemloesestrategi.pdf``: one page with very open line spacing (1.9).
 - ``delvist-scannet.pdf``: a typed page and a scanned page (read with a warning).
 - ``krypteret.pdf`` (needs a password), ``scannet.pdf`` (page images only), ``afkortet.pdf`` (cut bytes),
   ``ugyldig.pdf`` (a PDF header followed by garbage), ``tom.pdf`` (pages without anything on them).
@@ -83,8 +84,10 @@ class Flow:
     """A cursor that writes lines top-down in one column of a page."""
 
     def __init__(self, canvas: Canvas, x: float, width: float, top: float, body: str = "Sans",
-                 bold: str = "Sans-Bold", overflow: Callable[[], float] | None = None) -> None:
+                 bold: str = "Sans-Bold", overflow: Callable[[], float] | None = None,
+                 leading: float = 1.35) -> None:
         self.c = canvas
+        self.leading = leading
         self.x = x
         self.width = width
         self.y = top
@@ -98,9 +101,9 @@ class Flow:
 
     def lines(self, lines: list[str], font: str, size: float, x: float | None = None) -> None:
         for line in lines:
-            if self.overflow is not None and self.y - size * 1.35 < 80:
+            if self.overflow is not None and self.y - size * self.leading < 80:
                 self.y = self.overflow()
-            self.y -= size * 1.35
+            self.y -= size * self.leading
             self.c.setFont(font, size)
             self.c.drawString(self.x if x is None else x, self.y, line)
 
@@ -597,6 +600,23 @@ def make_scan() -> bytes:
     return buf.getvalue()
 
 
+def make_loose() -> bytes:
+    """One page set with very open line spacing (1.9), paragraphs apart by a little more."""
+    buf = io.BytesIO()
+    c = new_canvas(buf, "Hjemløsestrategi 2026", "Odsherred Kommune", "D:20260302100000+01'00'")
+    f = Flow(c, LEFT, RIGHT - LEFT, PAGE_H - 90, leading=1.9)
+    f.heading("Hjemløsestrategi 2026", 18)
+    f.para("Ingen borgere i Odsherred Kommune skal sove på gaden eller bo på et herberg i mere end tre måneder. "
+           "Strategien samler kommunens indsatser for borgere uden egen bolig og beskriver, hvordan vi arbejder "
+           "efter Housing First.")
+    f.space(4)
+    f.para("Indsatsen bygger på et tæt samarbejde mellem boligsociale medarbejdere, jobcentret, misbrugscentret "
+           "og de almene boligorganisationer, som stiller boliger til rådighed gennem den kommunale anvisning.")
+    c.showPage()
+    c.save()
+    return buf.getvalue()
+
+
 def make_blank() -> bytes:
     """Two empty pages, as a form exported before anything was filled in."""
     buf = io.BytesIO()
@@ -631,6 +651,7 @@ def main() -> None:
         "scannet.pdf": make_scan(),
         "delvist-scannet.pdf": make_partly_scanned(),
         "tom.pdf": make_blank(),
+        "hjemloesestrategi.pdf": make_loose(),
         "afkortet.pdf": handicap[: len(handicap) * 2 // 5],
         "ugyldig.pdf": b"%PDF-1.7\n" + bytes((i * 37 + 11) % 256 for i in range(4000)),
     }
