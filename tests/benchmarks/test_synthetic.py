@@ -1,5 +1,6 @@
 """The synthetic national corpus generator (benchmarks/synthetic.py): what it writes must go through the real
-manifest loader and layout parsers and give the nodes it promises. Correctness only, never timings."""
+manifest loader and the one structure reader and give the nodes of each class it promises, in every text style.
+Correctness only, never timings."""
 
 from __future__ import annotations
 
@@ -10,11 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from benchmarks.synthetic import LAYOUTS, MUNICIPALITIES, generate, queries
+from benchmarks.synthetic import MUNICIPALITIES, STYLES, generate, queries
 from ingest.build import build_records, parse_corpus
 from ingest.graph import build_graph
 from ingest.manifest import load_manifest
-from ingest.parse import LAYOUTS as KNOWN_LAYOUTS
 
 REAL_IDS = {"slagelse-2024-2030", "faxe-strategi", "slagelse-2014", "slagelse-2015-opfoelgning", "slagelse-2019"}
 
@@ -34,7 +34,7 @@ def corpus(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped
 
 @pytest.fixture(scope="module")
 def parsed(corpus):  # type: ignore[no-untyped-def]
-    manifest = load_manifest(corpus.root, layouts=frozenset(KNOWN_LAYOUTS))
+    manifest = load_manifest(corpus.root)
     docs = parse_corpus(manifest)
     _, nodes = build_records(manifest, docs)
     return manifest, docs, nodes
@@ -59,31 +59,71 @@ def test_manifest_loads_with_the_real_loader(corpus, parsed) -> None:  # type: i
     ids = [d.id for d in manifest.documents]
     assert set(ids) >= REAL_IDS, "the bundled documents are copied in by default"
     assert len(ids) == len(corpus.documents) + len(REAL_IDS)
-    assert {d.layout for d in manifest.documents if d.id not in REAL_IDS} == set(LAYOUTS)
+    assert all(doc.layout is None for doc in manifest.documents)
+    assert "layout" not in (corpus.root / "manifest.toml").read_text(encoding="utf-8")
+    assert {d.style for d in corpus.documents} == set(STYLES)
     for doc in manifest.documents:
         assert (corpus.root / doc.file).is_file()
 
 
-def test_every_document_parses_into_the_promised_nodes(corpus, parsed) -> None:  # type: ignore[no-untyped-def]
+def test_the_reader_recovers_the_classes_each_document_was_written_with(corpus, parsed) -> None:  # type: ignore[no-untyped-def]
     _, _, nodes = parsed
-    per_doc = collections.Counter(n.doc for n in nodes)
-    for doc in corpus.documents:
-        assert per_doc[doc.id] == doc.expected_nodes, (doc.id, doc.layout)
+    per_doc: dict[str, collections.Counter[str]] = collections.defaultdict(collections.Counter)
+    for n in nodes:
+        per_doc[n.doc][n.type] += 1
+    wrong = {doc.id: (doc.style, dict(per_doc[doc.id] - doc.expected), dict(doc.expected - per_doc[doc.id]))
+             for doc in corpus.documents if per_doc[doc.id] != doc.expected}
+    assert wrong == {}, "(style, recognised but not written, written but not recognised)"
     assert len(nodes) == corpus.expected_nodes
     assert abs(len(nodes) - 3000) <= 0.05 * 3000
 
 
-def test_the_layouts_give_their_node_kinds(corpus, parsed) -> None:  # type: ignore[no-untyped-def]
+def test_each_style_gives_its_node_kinds(corpus, parsed) -> None:  # type: ignore[no-untyped-def]
     _, _, nodes = parsed
-    layout_of = {d.id: d.layout for d in corpus.documents}
+    style_of = {d.id: d.style for d in corpus.documents}
     kinds: dict[str, set[str]] = collections.defaultdict(set)
     for n in nodes:
-        if n.doc in layout_of:
-            kinds[layout_of[n.doc]].add(n.type)
+        if n.doc in style_of:
+            kinds[style_of[n.doc]].add(n.type)
     assert {"Vision", "Section", "Track", "Statement", "Passage"} <= kinds["markdown-tracks"]
     assert {"Section", "Bearing", "Principle", "Statement", "Motto"} <= kinds["markdown-bearings"]
     assert {"Section", "Vision", "Bearing", "Statement", "Passage"} <= kinds["plain-bearings"]
     assert {"Section", "FocusArea", "Goal", "Activity", "StatusReport"} <= kinds["followup-table"]
+    assert {"Section", "FocusArea", "Goal", "Activity", "Passage"} <= kinds["markdown-themes"]
+    assert {"Section", "FocusArea", "Statement", "Passage"} <= kinds["pdftotext-numbered"]
+
+
+def test_the_styles_are_read_as_their_formats(corpus, parsed) -> None:  # type: ignore[no-untyped-def]
+    _, docs, _ = parsed
+    formats: dict[str, set[str]] = collections.defaultdict(set)
+    for doc in corpus.documents:
+        formats[doc.style].add(docs[doc.id].format)
+    assert formats == {"markdown-tracks": {"markdown"}, "markdown-bearings": {"markdown"},
+                       "plain-bearings": {"text"}, "followup-table": {"text"}, "markdown-themes": {"markdown"},
+                       "pdftotext-numbered": {"pdftotext"}}
+
+
+def test_pdftotext_pages_headers_and_hyphens(corpus, parsed) -> None:  # type: ignore[no-untyped-def]
+    """Running headers and page numbers make no text of any node; a word hyphenated across a line end is
+    one word again; the nodes carry the pages they stand on."""
+    _, docs, nodes = parsed
+    printed = [d for d in corpus.documents if d.style == "pdftotext-numbered"]
+    texts = {n.doc: [] for n in nodes}
+    for n in nodes:
+        texts[n.doc].append(n.text)
+    hyphenated = 0
+    for doc in printed:
+        joined = "\n".join(texts[doc.id])
+        assert "Side " not in joined and "·" not in joined and "....." not in joined, doc.id
+        header = doc.text.split("\f")[1].split("\n")[0]
+        assert header not in joined, doc.id
+        for m in re.finditer(r"([^\W\d_]+)-\n([^\W\d_]+)", doc.text):
+            hyphenated += 1
+            assert m.group(1) + m.group(2) in joined, (doc.id, m.group(0))
+        assert len(docs[doc.id].page_starts) == doc.text.count("\f") + 1
+    assert hyphenated > 0
+    pages = [n.source.page for n in nodes if n.doc in {d.id for d in printed}]
+    assert None not in pages and max(pages) > 4
 
 
 def test_texts_are_clean_short_and_localised(corpus, parsed) -> None:  # type: ignore[no-untyped-def]
@@ -101,7 +141,7 @@ def test_texts_are_clean_short_and_localised(corpus, parsed) -> None:  # type: i
         if muni not in ("slagelse", "faxe"):
             assert "Slagelse" not in n.text and "Faxe" not in n.text, n.text
     for doc in corpus.documents:
-        if doc.layout == "markdown-tracks":
+        if doc.style == "markdown-tracks":
             assert names[doc.municipality] in doc.text
 
 
@@ -109,7 +149,7 @@ def test_several_documents_per_municipality_and_recombined_texts(tmp_path: Path)
     c = generate(tmp_path / "c", 6000, seed=5, include_real=False)
     per_muni = collections.Counter(d.municipality for d in c.documents)
     assert len(per_muni) == 98 and min(per_muni.values()) >= 2
-    manifest = load_manifest(c.root, layouts=frozenset(KNOWN_LAYOUTS))
+    manifest = load_manifest(c.root)
     _, nodes = build_records(manifest, parse_corpus(manifest))
     statements = [n.text for n in nodes if n.type == "Statement"]
     assert len(set(statements)) > 0.5 * len(statements), "statements are recombined, not copied"
@@ -122,7 +162,7 @@ def test_follow_up_reports_link_their_focus_areas(corpus, parsed) -> None:  # ty
     manifest, docs, _ = parsed
     pairs = [d for d in corpus.documents if d.follows_up]
     assert pairs, "some municipalities get a 2014 report followed up in 2015"
-    assert all(d.year == 2015 and d.layout == "followup-table" for d in pairs)
+    assert all(d.year == 2015 and d.style == "followup-table" for d in pairs)
     graph = build_graph(manifest, docs)
     linked = {str(s).split("/id/")[1].split("/")[0] for s, _, _ in graph.triples((None, SG.followsUp, None))}
     assert {d.id for d in pairs} & linked
