@@ -400,13 +400,17 @@ def contents_entries(rows: list[list[Fragment]], page: int) -> list[Fragment]:
     end in a page number are contents rows (one fragment each, so a right-aligned number is not a column)."""
     out: list[Fragment] = []
     in_contents = False
+    entries = before = 0
     for row in rows:
         text = normalize_ws(" ".join(f.text for f in row))
         if TOC_TITLE.match(text):
-            in_contents = True
+            in_contents, entries, before = True, 0, 0
         elif in_contents and row[0].kind == "line":
             if TOC_ENTRY.match(text):
                 row = [Fragment(words=[w for f in row for w in f.words], page=page, kind="toc")]
+                entries += 1
+            elif entries == 0 and before < 3:
+                before += 1  # a line or two of introduction between the title and the first entry
             else:
                 in_contents = False
         out.extend(row)
@@ -603,10 +607,11 @@ def layout_page(page: RawPage, body: BodyStyle) -> PageLayout:
     for item, column in reading_order(content, page.width):
         if isinstance(item, TableItem) or item.kind == "toc":
             current = None
-            above = layout.body[-1] if layout.body else None
-            if isinstance(item, Fragment) and isinstance(above, Proto) and above.words <= 6 \
-                    and not any(isinstance(i, Fragment) and i.kind == "toc" for i in layout.body):
-                above.skip = True  # the short line right above the first contents row is its title
+            if isinstance(item, Fragment) and not any(isinstance(i, Fragment) and i.kind == "toc"
+                                                      for i in layout.body):
+                title = contents_title(layout.body)
+                if title is not None:
+                    title.skip = True
             layout.body.append(item)
             continue
         if current is not None and continues(current, item, column, body):
@@ -618,6 +623,16 @@ def layout_page(page: RawPage, body: BodyStyle) -> PageLayout:
         current = Proto(lines=[item], column=column)
         layout.body.append(current)
     return layout
+
+
+def contents_title(above: list[PageItem]) -> Proto | None:
+    """The title of a contents page, given what stands above its first row: a block reading "Indhold" (or
+    the like), else a short block right above the rows."""
+    for item in above:
+        if isinstance(item, Proto) and TOC_TITLE.match(normalize_ws(" ".join(ln.text for ln in item.lines))):
+            return item
+    last = above[-1] if above else None
+    return last if isinstance(last, Proto) and last.words <= 6 else None
 
 
 def is_side_label(item: Fragment, line: Fragment, width: float) -> bool:

@@ -337,6 +337,7 @@ def make_psykiatriplan() -> bytes:
 
     f = pp_page(c, 1)
     f.heading("Indholdsfortegnelse", 14)
+    f.para("Planen har en indledning og fire temaer, som hver har egne mål og indsatser.")
     for title, page in PP_TOC:
         f.y -= 18
         c.setFont("Helvetica", 10)
