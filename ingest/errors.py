@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Final
 
 
 class IngestError(Exception):
@@ -31,8 +32,32 @@ class SourceError(IngestError):
     exit_code = 4
 
 
+REASONS: Final = {
+    "missing": "the file does not exist or cannot be read",
+    "empty": "the file is empty or holds no text",
+    "too-large": "the file is larger than the size limit",
+    "unsupported-format": "the format is not one Strategigraf reads (spreadsheets, executables, images, …)",
+    "corrupt": "the file is truncated or damaged",
+    "zip-bomb": "a compressed file that would expand far beyond its size",
+    "xml-entities": "XML entity declarations (entity expansion or external entities)",
+    "encrypted": "the file is password-protected",
+    "no-text-layer": "the PDF has no text layer (a scan; OCR is not available)",
+}
+"""Stable ``reason`` keys of :class:`ReadError`, with what each means (the UI words them in Danish)."""
+
+
+class ReadError(SourceError):
+    """An original file that cannot be read, with a stable ``reason`` key from :data:`REASONS`."""
+
+    def __init__(self, message: str, *, reason: str, file: str | Path | None = None) -> None:
+        if reason not in REASONS:
+            raise ValueError(f"unknown read-error reason {reason!r}")
+        self.reason = reason
+        super().__init__(message, file=file)
+
+
 class ParseError(IngestError):
-    """A layout parser could not recover the document's structure."""
+    """The structure recogniser could not make a document tree from a file."""
 
     exit_code = 5
 

@@ -14,35 +14,11 @@ import zipfile
 from pathlib import Path
 from typing import Final
 
-from ingest.errors import SourceError
+from ingest.errors import REASONS, ReadError
 from ingest.read.blocks import ReadDocument
 
 DEFAULT_MAX_BYTES: Final = 50 * 1024 * 1024
 """Largest original file accepted (50 MB); configurable per call."""
-
-REASONS: Final = {
-    "missing": "the file does not exist or cannot be read",
-    "empty": "the file is empty or holds no text",
-    "too-large": "the file is larger than the size limit",
-    "unsupported-format": "the format is not one Strategigraf reads (spreadsheets, executables, images, …)",
-    "corrupt": "the file is truncated or damaged",
-    "zip-bomb": "a compressed file that would expand far beyond its size",
-    "xml-entities": "XML entity declarations (entity expansion or external entities)",
-    "encrypted": "the file is password-protected",
-    "no-text-layer": "the PDF has no text layer (a scan; OCR is not available)",
-}
-"""Stable ``reason`` keys of :class:`ReadError`, with what each means (the UI words them in Danish)."""
-
-
-class ReadError(SourceError):
-    """An original file that cannot be read, with a stable ``reason`` key from :data:`REASONS`."""
-
-    def __init__(self, message: str, *, reason: str, file: str | Path | None = None) -> None:
-        if reason not in REASONS:
-            raise ValueError(f"unknown read-error reason {reason!r}")
-        self.reason = reason
-        super().__init__(message, file=file)
-
 
 def _mib(n: int) -> str:
     return f"{n / (1024 * 1024):.1f} MB"

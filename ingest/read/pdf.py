@@ -35,19 +35,12 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from ingest.errors import SourceError
+from ingest.errors import ReadError
 from ingest.model import Segment, normalize_ws
 from ingest.read.blocks import BBox, Block, BlockKind, ReadDocument, TextBuilder, block_from_spans
 
 FORMAT = "pdf"
 
-
-class PdfError(SourceError):
-    """A PDF that cannot be read; ``reason`` is a stable code the web page maps to a Danish message."""
-
-    def __init__(self, message: str, *, file: str | Path, reason: str) -> None:
-        super().__init__(message, file=file)
-        self.reason = reason
 
 
 MARGIN_ZONE = 0.1
@@ -184,10 +177,10 @@ class PageLayout:
 
 
 def read_pdf(data: bytes, *, file: str | Path) -> ReadDocument:
-    """Read a PDF with a text layer into blocks; refuse encrypted, scanned-only and corrupt files (PdfError)."""
+    """Read a PDF with a text layer into blocks; refuse encrypted, scanned-only and corrupt files (ReadError)."""
     meta, parsed = parse(data, file=file)
     if not parsed:
-        raise PdfError("the PDF has no pages", file=file, reason="corrupt")
+        raise ReadError("the PDF has no pages", file=file, reason="corrupt")
     pages = [layout_words(p) for p in parsed]
     warnings = check_text_layer(pages, [p.images for p in parsed], file=file)
     mark_margins(pages)
@@ -220,8 +213,8 @@ def parse(data: bytes, *, file: str | Path) -> tuple[dict[str, str], list[Parsed
     from pdfminer.pdfdocument import PDFPasswordIncorrect
     from pdfplumber.utils.exceptions import PdfminerException
 
-    def corrupt(exc: BaseException) -> PdfError:
-        return PdfError(f"the PDF is damaged or truncated and cannot be read ({describe(exc)})", file=file,
+    def corrupt(exc: BaseException) -> ReadError:
+        return ReadError(f"the PDF is damaged or truncated and cannot be read ({describe(exc)})", file=file,
                         reason="corrupt")
 
     parsed: list[ParsedPage] = []
@@ -238,7 +231,7 @@ def parse(data: bytes, *, file: str | Path) -> tuple[dict[str, str], list[Parsed
     except PdfminerException as exc:
         cause = exc.args[0] if exc.args else exc
         if isinstance(cause, PDFPasswordIncorrect):
-            raise PdfError("the PDF is encrypted with a password; save it without a password and add it again",
+            raise ReadError("the PDF is encrypted with a password; save it without a password and add it again",
                            file=file, reason="encrypted") from exc
         raise corrupt(cause) from exc
     except Exception as exc:  # pdfminer raises plain exceptions of many kinds on broken object streams
@@ -422,9 +415,9 @@ def check_text_layer(pages: list[RawPage], images: list[int], *, file: str | Pat
     with_text = [bool(p.fragments or p.tables) for p in pages]
     if not any(with_text):
         if any(images):
-            raise PdfError("the PDF has no text layer (its pages are images, as from a scanner); OCR is not "
+            raise ReadError("the PDF has no text layer (its pages are images, as from a scanner); OCR is not "
                            "available, so the text cannot be read", file=file, reason="no-text-layer")
-        raise PdfError("the PDF contains no text", file=file, reason="empty")
+        raise ReadError("the PDF contains no text", file=file, reason="empty")
     warnings = [f"page {p.number} has no text layer (an image only) and is left out; OCR is not available"
                 for p, has, imgs in zip(pages, with_text, images, strict=True) if not has and imgs]
     unmapped = [p.number for p in pages if any(UNMAPPED.search(f.text) for f in p.fragments)]

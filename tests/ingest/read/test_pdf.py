@@ -9,7 +9,7 @@ import pytest
 from ingest.errors import SourceError
 from ingest.model import normalize_ws
 from ingest.read.blocks import Block, BlockKind, ReadDocument
-from ingest.read.pdf import PdfError, dehyphenate, read_pdf
+from ingest.read.pdf import ReadError, dehyphenate, read_pdf
 
 DATA = Path(__file__).resolve().parents[2] / "data" / "read" / "pdf"
 A4 = (595.28, 841.89)
@@ -377,7 +377,7 @@ def test_whether_open_line_spacing_keeps_paragraphs_whole() -> None:
     ],
 )
 def test_whether_an_unreadable_pdf_is_refused_with_its_reason(name: str, reason: str, words: str) -> None:
-    with pytest.raises(PdfError) as caught:
+    with pytest.raises(ReadError) as caught:
         read(name)
     error = caught.value
     assert isinstance(error, SourceError) and error.exit_code == 4
@@ -407,6 +407,6 @@ def test_whether_a_font_without_a_unicode_map_gives_a_warning() -> None:
 def test_whether_truncation_anywhere_is_refused() -> None:
     data = (DATA / "handicappolitik.pdf").read_bytes()
     for keep in (0.1, 0.5, 0.9, 0.99):
-        with pytest.raises(PdfError) as caught:
+        with pytest.raises(ReadError) as caught:
             read_pdf(data[: int(len(data) * keep)], file="corpora/afkortet.pdf")
         assert caught.value.reason == "corrupt", keep
