@@ -59,7 +59,9 @@ PAGE_NUMBER = re.compile(
 TOC_ROW = re.compile(r"^(?P<title>.*?\S)\s*(?:\.\s*){4,}\s*(?P<page>\d{1,4})$|^(?P<t2>.*?\S)\s*…{2,}\s*\d{1,4}$")
 TOC_TITLE = re.compile(r"^(?:indhold|indholdsfortegnelse|indholdsoversigt|(?:table of )?contents)$", re.IGNORECASE)
 TOC_ENTRY = re.compile(r"^(?=.*[^\W\d_]).*\S\s+\d{1,4}$")
-BULLET = re.compile(r"^(?P<marker>[•●◦▪■□▸▶►‣⁃∙·–—\-*])\s+")
+BULLET = re.compile(r"^(?P<marker>[•●◦▪■□▸▶►‣⁃∙·–—\-*]|\(cid:\d+\))\s+")
+"""A list item's bullet; a glyph without a Unicode map ("(cid:127)") at the start of a line is a bullet drawn
+from a symbol font, as designed PDFs often have it."""
 NUMBER = re.compile(
     r"^(?P<number>\d{1,2}(?:\.\d{1,2})+\.?|\d{1,2}[.)]|\(\d{1,2}\)|[a-zæøå][.)]|\([a-zæøå]\)|[ivxIVX]{1,4}[.)])\s+"
 )
@@ -420,7 +422,8 @@ def check_text_layer(pages: list[RawPage], images: list[int], *, file: str | Pat
         raise ReadError("the PDF contains no text", file=file, reason="empty")
     warnings = [f"page {p.number} has no text layer (an image only) and is left out; OCR is not available"
                 for p, has, imgs in zip(pages, with_text, images, strict=True) if not has and imgs]
-    unmapped = [p.number for p in pages if any(UNMAPPED.search(f.text) for f in p.fragments)]
+    unmapped = [p.number for p in pages
+                if any(UNMAPPED.search(f.text, m.end() if (m := BULLET.match(f.text)) else 0) for f in p.fragments)]
     if unmapped:
         warnings.append("characters whose font has no Unicode map are kept as (cid:N) on page(s) "
                         + ", ".join(map(str, unmapped)))

@@ -410,3 +410,15 @@ def test_whether_truncation_anywhere_is_refused() -> None:
         with pytest.raises(ReadError) as caught:
             read_pdf(data[: int(len(data) * keep)], file="corpora/afkortet.pdf")
         assert caught.value.reason == "corrupt", keep
+
+
+def test_unmapped_symbol_glyph_at_line_start_is_a_bullet() -> None:
+    """reportlab's "•" in a standard font reaches pdfminer as "(cid:127)": such a glyph opening a line is the
+    item's bullet, kept out of the text, and no warning about unmapped characters remains."""
+    path = Path(__file__).resolve().parents[2] / "data" / "structure-eval" / "aarhus-handicappolitik-2023.pdf"
+    doc = read_pdf(path.read_bytes(), file=str(path))
+    items = [b for b in doc.blocks if b.kind is BlockKind.LIST_ITEM]
+    assert len(items) >= 20
+    assert all("(cid:" not in b.text for b in doc.blocks)
+    assert items[0].text.startswith("Flere borgere med handicap bor i egen bolig")
+    assert not any("Unicode map" in w for w in doc.warnings)
