@@ -4,7 +4,7 @@ evaluation's own relevance rule, side by side with the unexpanded query.
 A query is expanded when its Danish Snowball stems cover every stem of one of a topic's labels (prefLabel or
 altLabel, Danish); the expansion appends that topic's other Danish labels.
 
-Usage: python -m benchmarks.query_expansion --queries ../shared/eval/dev_queries.json [--build build]
+Usage: python -m benchmarks.query_expansion --queries tests/data/eval/dev_queries.json [--build build]
 """
 
 from __future__ import annotations

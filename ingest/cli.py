@@ -283,7 +283,7 @@ def search(
 
 @app.command("eval")
 def evaluate_cmd(
-    queries: Annotated[Path, typer.Option(help="Query set in the format of shared/eval/dev_queries.json")],
+    queries: Annotated[Path, typer.Option(help="Query set in the format of tests/data/eval/dev_queries.json")],
     output: Annotated[Path | None, typer.Option(help="Write the JSON report here")] = None,
     markdown: Annotated[Path | None, typer.Option(help="Write the table and per-query rows as Markdown here")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the JSON report")] = False,

@@ -86,7 +86,7 @@ def markdown_report(report: dict[str, Any]) -> str:
         "# Retrieval evaluation",
         "",
         f"Query set `{Path(report['queries']).name}`, build `{report['build_id']}`, model `{report['model']}`.",
-        "Regenerate with `strategigraf eval --queries ../shared/eval/dev_queries.json "
+        "Regenerate with `strategigraf eval --queries tests/data/eval/dev_queries.json "
         "--markdown docs/evaluation.md --output docs/evaluation.json`.",
         "",
         markdown_table(report),

@@ -13,7 +13,8 @@ from tests import servers
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPORA = ROOT / "corpora"
-SHARED_EVAL = ROOT.parent / "shared" / "eval"
+EVAL_DIR = ROOT / "tests" / "data" / "eval"
+"""The evaluation sets, copied into the project from the shared folder so that a clone runs them alone."""
 
 
 @pytest.fixture(scope="session")
@@ -92,7 +93,7 @@ def scratch_corpus(tmp_path: Path) -> Path:
 
 @pytest.fixture(scope="session")
 def dev_queries() -> Path:
-    path = SHARED_EVAL / "dev_queries.json"
+    path = EVAL_DIR / "dev_queries.json"
     if not path.is_file():
         pytest.fail(f"evaluation set missing: {path}")
     return path

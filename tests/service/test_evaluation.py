@@ -1,4 +1,4 @@
-"""The retrieval targets on shared/eval/dev_queries.json, measured with the file's own relevance rule."""
+"""The retrieval targets on tests/data/eval/dev_queries.json, measured with the file's own relevance rule."""
 
 from __future__ import annotations
 

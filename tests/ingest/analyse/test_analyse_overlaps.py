@@ -1,4 +1,4 @@
-"""Overlaps: the development pairs of ../shared/eval/dev_overlaps.json are all found at default settings,
+"""Overlaps: the development pairs of tests/data/eval/dev_overlaps.json are all found at default settings,
 the threshold calibration, the per-node cap, container scores, and the sg:Overlap resources in the graph."""
 
 from __future__ import annotations
@@ -13,12 +13,12 @@ from ingest.analyse import overlaps as ov
 from ingest.analyse.topics import by_node, load_topics, tag_nodes
 from service.generation import Generation
 
-SHARED_EVAL = Path(__file__).resolve().parents[3].parent / "shared" / "eval"
+EVAL_DIR = Path(__file__).resolve().parents[2] / "data" / "eval"
 
 
 @pytest.fixture(scope="module")
 def dev_pairs() -> list[dict[str, str]]:
-    path = SHARED_EVAL / "dev_overlaps.json"
+    path = EVAL_DIR / "dev_overlaps.json"
     if not path.is_file():
         pytest.fail(f"evaluation set missing: {path}")
     pairs: list[dict[str, str]] = json.loads(path.read_text(encoding="utf-8"))["pairs"]
