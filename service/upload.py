@@ -74,7 +74,7 @@ def _mb(n: int) -> str:
 SUPPORTED = "PDF med tekst, Word (.docx), en webside (HTML), Markdown eller almindelig tekst"
 READ_REASONS: dict[str, tuple[int, str]] = {
     "missing": (422, "Filen »{name}« kunne ikke læses."),
-    "empty": (422, "Filen »{name}« er tom."),
+    "empty": (422, "Filen »{name}« er tom eller indeholder ingen tekst."),
     "too-large": (413, "Filen »{name}« er for stor. Grænsen er {limit}."),
     "unsupported-format": (415, "Filen »{name}« er ikke i et format, Strategigraf kan læse. Upload " + SUPPORTED
                            + "."),
@@ -85,11 +85,11 @@ READ_REASONS: dict[str, tuple[int, str]] = {
     "xml-entities": (422, "Filen »{name}« er afvist: den indeholder XML-entitetserklæringer (entitetsudvidelse "
                           "eller eksterne entiteter), som af sikkerhedshensyn ikke læses."),
     "encrypted": (422, "Filen »{name}« er beskyttet med adgangskode. Fjern beskyttelsen, og upload den igen."),
-    "no-text": (422, "Filen »{name}« har intet tekstlag; den ser ud til at være scannet. Tekstgenkendelse (OCR) "
+    "no-text-layer": (422, "Filen »{name}« har intet tekstlag; den ser ud til at være scannet. Tekstgenkendelse (OCR) "
                      "er ikke tilgængelig, så upload en udgave med tekst."),
 }
-READ_REASONS["no-text-layer"] = READ_REASONS["no-text"]  # the PDF reader's name for the same reason
-"""Status and Danish message per ``reason`` key of ``ingest.read.detect.ReadError``."""
+READ_REASONS["no-text"] = READ_REASONS["no-text-layer"]  # an earlier name of the same reason
+"""Status and Danish message per ``reason`` key of ``ingest.errors.ReadError`` (``ingest.errors.REASONS``)."""
 
 
 def problem_for(exc: IngestError, name: str, max_bytes: int) -> UploadProblem:
@@ -394,6 +394,49 @@ def _tree(preview: Preview) -> tuple[list[dict[str, Any]], bool]:
     return rows, len(preview.parsed.all_nodes()) > len(rows)
 
 
+KIND_WORDS = {"strategy": "Strategi", "policy": "Politik", "political-bearings": "Politiske pejlemærker",
+              "strategy-proposal": "Strategiforslag", "follow-up-report": "Opfølgningsrapport"}
+SOURCE_WORDS = {"meta": "dokumentets egenskaber", "title": "titlen", "heading": "en overskrift", "text": "teksten",
+                "file-name": "filnavnet", "flag": "angivet i formularen", "none": "står ikke i dokumentet"}
+_QUOTE = re.compile(r"»[^»«]*«")
+_NO_STRUCTURE = "no strategy structure recognised"
+
+
+def display_value(name: str, value: Any) -> str | None:
+    """A metadata value as the page shows it: municipality and kind by name, lists joined."""
+    if value is None or value == "" or value == []:
+        return None
+    if name == "municipality":
+        known = known_municipalities().get(str(value))
+        return known.name if known else str(value)
+    if name == "kind":
+        return KIND_WORDS.get(str(value), str(value))
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value)
+    return str(value)
+
+
+def danish_evidence(source: str, evidence: str) -> str:
+    """Where a value was read, in Danish: the kind of place and the quoted words (the quotes are the text's own)."""
+    quotes = _QUOTE.findall(evidence)[:2]
+    words = SOURCE_WORDS.get(source, "teksten")
+    return words + (": " + " … ".join(quotes) if quotes and source not in ("flag", "none") else "")
+
+
+def danish_warning(warning: str) -> str:
+    if warning.startswith(_NO_STRUCTURE):
+        return ("Der blev ikke genkendt nogen strategiopbygning (vision, spor, pejlemærker, principper, mål eller "
+                "aktiviteter); dokumentet tilføjes som afsnit og tekstafsnit.")
+    return warning
+
+
+def describe_metadata(metadata: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """Each field with its value for the page (``display``) and its evidence in Danish (``evidence_da``)."""
+    return {name: {**m, "display": display_value(name, m["value"]),
+                   "evidence_da": danish_evidence(str(m.get("source", "")), str(m.get("evidence", "")))}
+            for name, m in metadata.items()}
+
+
 def missing_fields(metadata: dict[str, dict[str, Any]]) -> list[str]:
     """Required fields the document does not state and the user did not set (the commit needs them)."""
     out = [name for name in ("municipality", "title", "year") if metadata[name]["value"] in (None, "")]
@@ -414,11 +457,11 @@ def make_preview(path: Path, corpora_dir: Path, overrides: dict[str, Any], max_b
     existing = find_duplicate(load_manifest(corpora_dir), seen.sha256)
     if existing is not None:
         raise duplicate_problem(path.name, existing.id)
-    metadata = seen.metadata.overridden(**overrides).as_dict()
+    metadata = describe_metadata(seen.metadata.overridden(**overrides).as_dict())
     tree, truncated = _tree(seen)
     return {"file": path.name, "format": seen.format, "size": seen.size, "pages": seen.pages, "sha256": seen.sha256,
             "counts": seen.counts, "nodes": sum(seen.counts.values()), "metadata": metadata,
-            "missing": missing_fields(metadata), "warnings": seen.warnings, "tree": tree,
+            "missing": missing_fields(metadata), "warnings": [danish_warning(w) for w in seen.warnings], "tree": tree,
             "tree_truncated": truncated}
 
 
@@ -466,7 +509,7 @@ def commit(state: ServiceState, folder: Path, overrides: dict[str, Any]) -> Uplo
         if not state.rebuild_lock.acquire(blocking=False):
             raise UploadProblem(409, "busy", "En anden opbygning af grafen er i gang. Prøv igen om lidt.",
                                 retry_after=5)
-        record.state, record.overrides, record.progress = "building", merged, ["Dokumentet tilføjes"]
+        record.state, record.overrides, record.progress = "building", merged, ["Tilføjelsen er startet"]
         save_record(folder, record)
     from service.rebuild import RebuildStatus
 
@@ -516,7 +559,12 @@ def _add_and_swap(state: ServiceState, folder: Path, overrides: dict[str, Any]) 
 
     def say(message: str) -> None:
         words = progress_words(message)
-        _update(folder, lambda r: r.progress.append(words) if not r.progress or r.progress[-1] != words else None)
+
+        def step(r: UploadRecord) -> None:
+            if words not in r.progress:
+                r.progress.append(words)
+
+        _update(folder, step)
 
     try:
         result = add_document(

@@ -32,8 +32,6 @@ from service.routes.admin import AuthHeader, require_token
 router = APIRouter(prefix="/admin", tags=["admin"])
 pages = APIRouter(route_class=SecureRoute, include_in_schema=False)
 
-KIND_WORDS = {"strategy": "Strategi", "policy": "Politik", "political-bearings": "Politiske pejlemærker",
-              "strategy-proposal": "Strategiforslag", "follow-up-report": "Opfølgningsrapport"}
 AUTH_RESPONSES: dict[int | str, dict[str, Any]] = {
     401: {"description": "Missing or wrong token"}, 404: {"description": "Admin disabled, or unknown upload"}}
 
@@ -81,7 +79,7 @@ def upload_page(request: Request, state: StateDep) -> Response:
     if not state.settings.admin_token:
         return render(request, "error.html", 404, title="Ikke fundet", nav="",
                       message="Administration er slået fra på denne server (der er ikke sat et admin-token).")
-    kinds = [(k, KIND_WORDS.get(k, k)) for k in DOCUMENT_KINDS]
+    kinds = [(k, upload.KIND_WORDS.get(k, k)) for k in DOCUMENT_KINDS]
     return render(request, "upload.html", title="Tilføj dokument", nav="documents", kinds=kinds,
                   limit=upload._mb(state.settings.max_upload_bytes))
 

@@ -169,7 +169,9 @@ def test_preview_commit_and_the_new_document_answers_everywhere(upload_app: App)
     meta = {name: m["value"] for name, m in preview["metadata"].items()}
     assert meta["municipality"] == "soroe" and meta["year"] == 2026 and meta["period"] == "2026-2029"
     assert "Boligstrategi" in meta["title"]
-    assert preview["metadata"]["municipality"]["evidence"]
+    assert preview["metadata"]["municipality"]["display"] == "Sorø Kommune"
+    assert preview["metadata"]["kind"]["display"] == "Strategi"
+    assert "»" in preview["metadata"]["municipality"]["evidence_da"]
     assert preview["missing"] == []
     assert {k: preview["counts"].get(k) for k in ("Vision", "FocusArea", "Goal", "Activity")} == {
         "Vision": 1, "FocusArea": 2, "Goal": 2, "Activity": 3}
@@ -195,7 +197,9 @@ def test_preview_commit_and_the_new_document_answers_everywhere(upload_app: App)
     assert served <= {200}  # the live build answered throughout
     doc_id = status["document_id"]
     assert doc_id.startswith("soroe-2026-") and status["document_url"] == f"/dokument/{doc_id}"
-    assert status["progress"][-1] == "Dokumentet er tilføjet" and len(status["progress"]) >= 4
+    steps = status["progress"]
+    assert steps[0] == "Tilføjelsen er startet" and steps[-1] == "Dokumentet er tilføjet"
+    assert {"Kopierer originalen til korpusset", "Bygger grafen"} <= set(steps) and len(set(steps)) == len(steps)
     assert client.get("/health").json()["build_id"] == status["build_id"] != live_before
 
     # The corpus gained exactly the original and its manifest entry.
@@ -246,7 +250,8 @@ def test_a_field_the_document_does_not_state_must_be_given(upload_app: App) -> N
     assert "siger ikke selv sin kommune" in refused.json()["detail"]
     # A given value shows in the preview as given; a wrong one is refused in Danish.
     given = post_file(client, "ledsagelse.txt", text, municipality="Ringsted", year="2025").json()["preview"]
-    assert given["metadata"]["municipality"] == {"value": "ringsted", "evidence": "given", "source": "flag"}
+    assert given["metadata"]["municipality"] == {"value": "ringsted", "evidence": "given", "source": "flag",
+                                                 "display": "Ringsted Kommune", "evidence_da": "angivet i formularen"}
     assert given["missing"] == []
     wrong = post_file(client, "ledsagelse.txt", text, municipality="Atlantis")
     assert wrong.status_code == 422 and "»Atlantis« er ikke en dansk kommune" in wrong.json()["detail"]
@@ -296,6 +301,14 @@ BAD_FILES: list[tuple[str, Any, int, str, str]] = [
     ("over the size limit", lambda: ("stor.txt", "Et langt dokument om bostøtte.\n".encode() * (MAX_UPLOAD // 20)),
      413, "too-large", "er for stor. Grænsen er 2,0 MB"),
 ]
+
+
+def test_every_read_error_reason_has_a_danish_message() -> None:
+    from ingest.errors import REASONS
+    from service.upload import READ_REASONS
+
+    assert set(REASONS) <= set(READ_REASONS)
+    assert set(REASONS) - {"missing", "too-large", "empty"} <= {case[3] for case in BAD_FILES}
 
 
 @pytest.mark.parametrize(("case", "make", "status", "reason", "words"), BAD_FILES, ids=[c[0] for c in BAD_FILES])

@@ -44,11 +44,15 @@
   function hideError() { $("upload-error").hidden = true; }
 
   // A problem+json body's Danish detail, or a Danish sentence for the status.
-  function problemText(response, body) {
-    if (body && body.detail && response.status !== 401 && response.status !== 404) return body.detail;
+  // Problems of the upload API carry a Danish detail and a reason; others (the token, the server's own body
+  // limit) are worded here.
+  function problemText(response, body, fileName) {
+    if (body && body.reason && body.detail) return body.detail;
     if (response.status === 401) return "Admin-tokenet er forkert eller mangler.";
-    if (response.status === 404) return (body && body.detail) || "Administration er slået fra på denne server.";
-    if (response.status === 413) return "Filen er for stor til at blive uploadet.";
+    if (response.status === 404) return "Administration er slået fra på denne server.";
+    if (response.status === 413) {
+      return "Filen »" + (fileName || "") + "« er for stor. Grænsen er " + form.getAttribute("data-limit") + ".";
+    }
     return "Serveren svarede " + response.status + ". Prøv igen.";
   }
 
@@ -87,11 +91,10 @@
     Object.keys(FIELD_LABELS).forEach(function (name) {
       var m = p.metadata[name];
       if (!m) return;
-      var value = Array.isArray(m.value) ? m.value.join(", ") : m.value;
       var tr = el("tr");
       tr.appendChild(el("th", FIELD_LABELS[name])).setAttribute("scope", "row");
-      tr.appendChild(el("td", value === null || value === "" ? "–" : String(value)));
-      tr.appendChild(el("td", m.source === "flag" ? "angivet i formularen" : m.evidence));
+      tr.appendChild(el("td", m.display === null ? "–" : m.display));
+      tr.appendChild(el("td", m.evidence_da));
       tbody.appendChild(tr);
     });
 
@@ -157,7 +160,7 @@
     fetch("/admin/documents", { method: "POST", headers: headers({}), body: data })
       .then(function (response) {
         return readJson(response).then(function (body) {
-          if (!response.ok) { showError(problemText(response, body)); return; }
+          if (!response.ok) { showError(problemText(response, body, file.name)); return; }
           uploadId = body.upload_id;
           renderPreview(body.preview);
         });
