@@ -215,12 +215,20 @@ def test_preview_commit_and_the_new_document_answers_everywhere(upload_app: App)
     detail = client.get(f"/nodes/{path}").json()
     assert detail["source"]["page"] == 2
     assert client.get(f"/dokument/{doc_id}").status_code == 200
-    # … and in the graph.
-    query = ("PREFIX dcterms: <http://purl.org/dc/terms/> SELECT ?title WHERE { "
-             f"<https://w3id.org/strategigraf/id/{doc_id}> dcterms:title ?title }}")
+    # … in the graph, with the pages of its nodes …
+    query = f"""PREFIX dcterms: <http://purl.org/dc/terms/>
+PREFIX sg: <https://w3id.org/strategigraf/ontology#>
+SELECT ?title ?format (MAX(?page) AS ?last) WHERE {{
+  <https://w3id.org/strategigraf/id/{doc_id}> dcterms:title ?title ; sg:sourceFormat ?format .
+  ?node sg:inDocument <https://w3id.org/strategigraf/id/{doc_id}> ; sg:sourceSpan/sg:page ?page .
+}} GROUP BY ?title ?format"""
     rows = client.get("/sparql", params={"query": query},
                       headers={"Accept": "application/sparql-results+json"}).json()["results"]["bindings"]
-    assert [r["title"]["value"] for r in rows] == [meta["title"]]
+    assert [(r["title"]["value"], r["format"]["value"], r["last"]["value"]) for r in rows] == [
+        (meta["title"], "pdf", "3")]
+    # … and in the overlaps with the bundled strategies.
+    pairs = client.get("/overlaps", params={"a": doc_id}).json()["pairs"]
+    assert {p["b"]["document"]["id"] for p in pairs} - {doc_id}, "no overlap with any bundled strategy"
 
     # A commit is done once; the same file again is refused naming the document it already is.
     again = client.post(f"/admin/documents/{upload_id}/commit", headers=AUTH)
