@@ -1,5 +1,7 @@
 """Bounded load test (`make load`): concurrent clients on 127.0.0.1 mixing search, node, overlap and SPARQL
-requests against a real server while a rebuild is triggered midway. Writes docs/load.md and docs/load.json.
+requests against a real server while a document is uploaded (POST /admin/documents, preview, commit, build) at a
+quarter of the run and a rebuild is triggered midway. The server works on a copy of corpora/ (the upload adds to
+it). Writes docs/load.md and docs/load.json.
 
 Usage: python -m benchmarks.load [--seconds 60] [--clients 32] [--build DIR]
 Exit status 1 when any request failed or answered 5xx.
@@ -33,6 +35,9 @@ QUERIES = [
     "anerkendelse", "brugerinddragelse", "forebyggelse", "boliger til udsatte", "sociale virksomheder",
 ]
 TYPES = [None, None, "Principle", "Track", "Bearing", "Statement"]
+UPLOAD = ROOT / "tests" / "data" / "read" / "pdf" / "psykiatriplan.pdf"
+"""The document uploaded during the run (a 3-page policy of Guldborgsund made for the PDF reader's tests)."""
+UPLOAD_QUERY = "åben rådgivning samme uge"
 
 
 def _percentile(values: list[float], q: float) -> float:
@@ -93,8 +98,34 @@ async def _run(base: str, seconds: float, clients: int, token: str) -> dict[str,
     start = time.monotonic()
     deadline = start + seconds
 
+    async def upload_early() -> dict[str, Any]:
+        await asyncio.sleep(seconds / 4)
+        async with httpx.AsyncClient(base_url=base, timeout=120) as c:
+            auth = {"Authorization": f"Bearer {token}"}
+            t = time.monotonic()
+            staged = await c.post("/admin/documents", headers=auth,
+                                  files={"file": (UPLOAD.name, UPLOAD.read_bytes(), "application/octet-stream")})
+            out: dict[str, Any] = {"file": UPLOAD.name, "preview": staged.status_code,
+                                   "preview_ms": round((time.monotonic() - t) * 1000, 1), "at_s": seconds / 4}
+            if staged.status_code != 200:
+                return {**out, "state": "refused", "error": staged.text[:500]}
+            upload_id = staged.json()["upload_id"]
+            out["commit"] = (await c.post(f"/admin/documents/{upload_id}/commit", headers=auth)).status_code
+            status: dict[str, Any] = {"state": "building"}
+            while status["state"] in ("staged", "building") and time.monotonic() < deadline + 300:
+                await asyncio.sleep(0.5)
+                status = (await c.get(f"/admin/documents/{upload_id}", headers=auth)).json()
+            out.update(state=status["state"], document_id=status.get("document_id"), error=status.get("error"),
+                       build_s=round(time.monotonic() - t, 1))
+            if status["state"] == "done":
+                found = await c.get("/search", params={"q": UPLOAD_QUERY, "document": status["document_id"]})
+                out["searchable"] = found.status_code == 200 and bool(found.json()["results"])
+            return out
+
     async def rebuild_midway() -> dict[str, Any]:
         await asyncio.sleep(seconds / 2)
+        while not uploading.done() and time.monotonic() < deadline:  # one build at a time: after the upload
+            await asyncio.sleep(0.5)
         async with httpx.AsyncClient(base_url=base, timeout=60) as c:
             auth = {"Authorization": f"Bearer {token}"}
             accepted = await c.post("/admin/rebuild", headers=auth)
@@ -106,7 +137,9 @@ async def _run(base: str, seconds: float, clients: int, token: str) -> dict[str,
 
     tasks = [_client(base, deadline, node_ids, sparql_queries, docs, results, random.Random(rng.random()))
              for _ in range(clients)]
+    uploading = asyncio.ensure_future(upload_early())
     rebuild, *_ = await asyncio.gather(rebuild_midway(), *tasks)
+    upload = await uploading
     async with httpx.AsyncClient(base_url=base, timeout=60) as c:
         after = (await c.get("/health")).json()["build_id"]
     by_kind: dict[str, Any] = {}
@@ -122,7 +155,7 @@ async def _run(base: str, seconds: float, clients: int, token: str) -> dict[str,
             "mean_ms": round(statistics.fmean(ok), 1) if ok else None,
         }
     return {"seconds": seconds, "clients": clients, "throughput_rps": round(len(results) / seconds, 1),
-            "build_before": before, "build_after": after, "rebuild": rebuild, "by_kind": by_kind,
+            "build_before": before, "build_after": after, "upload": upload, "rebuild": rebuild, "by_kind": by_kind,
             "errors": sorted({r["error"] for r in results if r["error"]})[:10]}
 
 
@@ -131,6 +164,9 @@ def _markdown(report: dict[str, Any], command: str) -> str:
              f"{report['clients']} concurrent clients for {report['seconds']} s, {report['throughput_rps']} requests/s; "
              f"rebuild triggered at {report['rebuild']['at_s']} s: {report['rebuild']['state']} "
              f"({report['build_before']} → {report['build_after']}).", "",
+             f"Upload of {report['upload']['file']} at {report['upload']['at_s']} s (POST /admin/documents, commit, "
+             f"build): {report['upload']['state']} in {report['upload'].get('build_s')} s, new document "
+             f"{report['upload'].get('document_id')}, searchable: {report['upload'].get('searchable')}.", "",
              "| kind | requests | 5xx | failed | p50 ms | p95 ms | p99 ms | max ms |", "|---|---|---|---|---|---|---|---|"]
     for kind, k in report["by_kind"].items():
         lines.append(f"| {kind} | {k['requests']} | {k['5xx']} | {k['failed']} | {k['p50_ms']} | {k['p95_ms']} | "
@@ -148,12 +184,14 @@ def main() -> int:
     args = parser.parse_args()
     token = secrets.token_urlsafe(24)
     work = Path(tempfile.mkdtemp(prefix="sg-load-"))
+    corpora = work / "corpora"  # the upload adds a document: never to the real corpora/
+    shutil.copytree(ROOT / "corpora", corpora)
     cache = (args.build or ROOT / "build") / "cache"
     env = {"STRATEGIGRAF_ADMIN_TOKEN": token}
     if cache.is_dir():
         env["STRATEGIGRAF_CACHE_DIR"] = str(cache)
     # An empty build folder: the server builds the bundled corpora first, hence the long start-up allowance.
-    with serve(work / "build", env=env, ready_timeout_s=600) as server:
+    with serve(work / "build", corpora_dir=corpora, env=env, ready_timeout_s=600) as server:
         report = asyncio.run(_run(server.base, args.seconds, args.clients, token))
     command = f"make load  # python -m benchmarks.load --seconds {args.seconds:g} --clients {args.clients}"
     args.out.mkdir(parents=True, exist_ok=True)
@@ -162,7 +200,7 @@ def main() -> int:
     print(_markdown(report, command))
     shutil.rmtree(work, ignore_errors=True)
     bad = report["by_kind"]["all"]["5xx"] + report["by_kind"]["all"]["failed"]
-    return 1 if bad or report["rebuild"]["state"] != "succeeded" else 0
+    return 1 if bad or report["rebuild"]["state"] != "succeeded" or report["upload"]["state"] != "done" else 0
 
 
 if __name__ == "__main__":
