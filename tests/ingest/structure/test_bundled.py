@@ -18,7 +18,7 @@ import pytest
 
 from ingest.document import LoadedDocument, load_document
 from ingest.metadata import infer_metadata
-from ingest.model import Node, NodeKind, ParsedDocument, line_of_offset, normalize_ws
+from ingest.model import Node, NodeKind, ParsedDocument, line_of_offset, segment_text
 from ingest.structure.cues import load_cues
 from ingest.structure.recognise import split_items
 
@@ -73,7 +73,7 @@ def test_provenance_round_trip(loaded: dict[str, LoadedDocument], name: str) -> 
             assert 0 <= s < e <= len(source), node.key
             assert s >= previous_end, f"{node.key}: segments overlap or are out of order"
             previous_end = e
-        assert normalize_ws(" ".join(source[s:e] for s, e in node.segments)) == node.text, node.key
+        assert segment_text(source, node.segments) == node.text, node.key
 
 
 @pytest.mark.parametrize("name", FILES)

@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from ingest.document import stated_date
-from ingest.model import normalize_ws
+from ingest.model import segment_text
 from ingest.read.text import read_text_document
 from ingest.structure.recognise import recognise
 from tests.strategies import danish_text, layoutish_text
@@ -22,13 +22,13 @@ def test_any_text_is_recognised_with_exact_provenance(text: str) -> None:
     read = read_text_document(text)
     for block in read.blocks:
         assert all(0 <= s < e <= len(read.text) for s, e in block.segments)
-        assert normalize_ws(" ".join(read.text[s:e] for s, e in block.segments)) == block.text
+        assert segment_text(read.text, block.segments) == block.text
     doc = recognise(read, file="fuzz.txt")
     keys = [node.key for node in doc.all_nodes()]
     assert len(keys) == len(set(keys))
     for node in doc.all_nodes():
         assert node.text
         assert all(0 <= s < e <= len(read.text) for s, e in node.segments)
-        assert normalize_ws(" ".join(read.text[s:e] for s, e in node.segments)) == node.text
+        assert segment_text(read.text, node.segments) == node.text
     date = stated_date(read, doc)
     assert date is None or date[:4].isdigit()
