@@ -187,7 +187,8 @@ def preview(
     def grow(branch: Tree, nodes: list[Node]) -> None:
         for node in nodes:
             text = node.label or (node.text if len(node.text) <= 90 else node.text[:89] + "…")
-            grow(branch.add(f"[cyan]{node.kind.value}[/] {escape(text)}"), node.children)
+            number = f"{node.attrs['number']} " if node.attrs.get("number") else ""
+            grow(branch.add(f"[cyan]{node.kind.value}[/] {escape(number + text)}"), node.children)
 
     grow(root, seen.parsed.nodes)
     out.print(root)
