@@ -264,6 +264,21 @@ def test_the_evaluation_reports_every_labelled_document() -> None:
     assert report.containers.expected == sum(len(load_key(p).containers) for p in DATA.glob("*.key.toml"))
 
 
+def test_the_structure_reader_meets_the_thresholds_of_issue_12_on_the_labelled_documents() -> None:
+    """Container precision and recall ≥ 0.95 over all documents (class and exact label), Statement, Goal and
+    Activity counts within 5 % in every document, and every format detected from the content."""
+    report = evaluate_structure(DATA)
+    assert report.containers.precision >= 0.95, report.to_markdown()
+    assert report.containers.recall >= 0.95, report.to_markdown()
+    for d in report.documents:
+        assert d.error is None, (d.name, d.error)
+        assert d.detected_format == d.expected_format, d.name
+        for c in d.counts:
+            if c.cls in ("Statement", "Goal", "Activity"):
+                assert c.relative_error <= 0.05, (d.name, c)
+    assert report.meets()
+
+
 def test_the_eval_structure_command_prints_the_report_as_json_and_exits_0(tmp_path: Path) -> None:
     proc = subprocess.run([sys.executable, "-m", "ingest", "eval-structure", str(DATA), "--json"], cwd=ROOT,
                           capture_output=True, text=True, timeout=600, env={**os.environ, "COLUMNS": "200"})
