@@ -17,8 +17,8 @@ from pathlib import PurePath
 from typing import Generic, TypeVar
 
 from ingest.manifest import DOCUMENT_KINDS, DocumentEntry, known_municipalities, slugify
-from ingest.model import ParsedDocument, normalize_ws
-from ingest.read.blocks import BlockKind, ReadDocument
+from ingest.model import NodeKind, ParsedDocument, normalize_ws
+from ingest.read.blocks import Block, BlockKind, ReadDocument
 
 T = TypeVar("T")
 
@@ -98,10 +98,39 @@ _JUNK_TITLE = re.compile(r"^(?:microsoft word\s*-|untitled|dokument\d*$|document
                          re.IGNORECASE)
 
 
+COVER_BLOCKS = 12
+"""The cover: at most this many blocks before the first long paragraph."""
+_TITLE_CUE = re.compile(r"strategi|politik|pejlemærke|opfølgning|handleplan|handlingsplan|\bplan\b|aftale|"
+                        r"status|rapport|redegørelse", re.IGNORECASE)
+_LONE_TIME = re.compile(r"^(?:(?:19|20)\d\d(?:\s*[-–—]\s*(?:19|20)?\d\d)?)$")
+
+
+def cover_blocks(doc: ReadDocument) -> list[Block]:
+    """The short blocks a document opens with (title page), up to its first long paragraph."""
+    out: list[Block] = []
+    for block in doc.content_blocks()[:COVER_BLOCKS]:
+        if block.kind is BlockKind.PARAGRAPH and len(block.text) > 200:
+            break
+        if block.kind in (BlockKind.HEADING, BlockKind.PARAGRAPH):
+            out.append(block)
+    return out
+
+
 def infer_title(doc: ReadDocument, file_name: str) -> Guess[str]:
+    """The title property, else the cover line that names the kind of document (with a year on the next line),
+    else the first level-1 heading, the first heading, the first short paragraph, the file name."""
     meta = normalize_ws(doc.meta.get("title", ""))
     if len(meta) >= 4 and not _JUNK_TITLE.search(meta):
         return Guess(meta, "the document's own title property", "meta")
+    cover = cover_blocks(doc)
+    for i, block in enumerate(cover):
+        if len(block.text) <= 150 and _TITLE_CUE.search(block.text):
+            title = block.text
+            nxt = cover[i + 1].text if i + 1 < len(cover) else ""
+            if _LONE_TIME.match(nxt) and not _YEAR.search(title):
+                return Guess(f"{title} {nxt}", "cover line naming the kind of document, with the year below it",
+                             "heading")
+            return Guess(title, "cover line naming the kind of document", "heading")
     headings = [b for b in doc.blocks if b.kind is BlockKind.HEADING and b.text]
     for block in headings:
         if block.level == 1:
@@ -137,32 +166,66 @@ def _in_ranges(pos: int, ranges: Sequence[tuple[int, int]]) -> bool:
     return any(s <= pos < e for s, e in ranges)
 
 
-def infer_municipality(doc: ReadDocument, file_name: str) -> Guess[str]:
-    """The municipality the document names most; title page, headings and properties count HEAD_WEIGHT times."""
+@dataclass
+class _Tally:
+    """Mentions of one name: how often, whether prominently (title page, heading, properties), the first one."""
+
+    count: int = 0
+    prominent: bool = False
+    cover_line: bool = False
+    first: tuple[int, str] = (1 << 62, "")
+
+    def add(self, offset: int, evidence: str, *, prominent: bool, cover_line: bool = False) -> None:
+        self.count += 1
+        self.prominent |= prominent
+        self.cover_line |= cover_line
+        if offset < self.first[0]:
+            self.first = (offset, evidence)
+
+    @property
+    def score(self) -> int:
+        # Every mention counts once; being named prominently counts once more, heavily, so that a document's
+        # own name on its title page outweighs the names in a long list of other municipalities' policies.
+        return self.count + HEAD_WEIGHT * self.prominent + 2 * HEAD_WEIGHT * self.cover_line
+
+
+def _best(tallies: dict[str, _Tally]) -> str:
+    return max(tallies, key=lambda k: (tallies[k].score, -tallies[k].first[0]))
+
+
+def _excluded(parsed: ParsedDocument | None) -> list[tuple[int, int]]:
+    """Text where a document names other documents (its list of related documents), never its own facts."""
+    if parsed is None:
+        return []
+    return [seg for n in parsed.all_nodes() if n.kind is NodeKind.RELATED_DOCUMENT for seg in n.segments]
+
+
+def infer_municipality(doc: ReadDocument, file_name: str, parsed: ParsedDocument | None = None) -> Guess[str]:
+    """The municipality the document names most, a mention on the title page, in a heading or in the
+    properties counting HEAD_WEIGHT more; lists of related documents are not read."""
     pattern, by_name = _municipality_pattern()
-    scores: dict[str, float] = {}
-    first: dict[str, tuple[int, str]] = {}
-    counts: dict[str, int] = {}
+    tallies: dict[str, _Tally] = {}
     for name, value in doc.meta.items():
         for m in pattern.finditer(value):
             key = by_name[(m.group("a") or m.group("b")).casefold()]
-            scores[key] = scores.get(key, 0) + HEAD_WEIGHT
-            counts[key] = counts.get(key, 0) + 1
-            first.setdefault(key, (-1, f"document property {name}: »{normalize_ws(value)}«"))
+            tallies.setdefault(key, _Tally()).add(-1, f"document property {name}: »{normalize_ws(value)}«",
+                                                  prominent=True)
     headings = _heading_ranges(doc)
+    excluded = _excluded(parsed)
     for m in pattern.finditer(doc.text):
+        if _in_ranges(m.start(), excluded):
+            continue
         key = by_name[(m.group("a") or m.group("b")).casefold()]
-        weight = HEAD_WEIGHT if m.start() < HEAD_CHARS or _in_ranges(m.start(), headings) else 1
-        scores[key] = scores.get(key, 0) + weight
-        counts[key] = counts.get(key, 0) + 1
-        first.setdefault(key, (m.start(), _quote(doc.text, m.start(), m.end())))
-    if scores:
-        best = max(scores, key=lambda k: (scores[k], -first[k][0]))
-        n = counts[best]
-        others = sorted((k for k in scores if k != best), key=lambda k: -scores[k])[:3]
+        tallies.setdefault(key, _Tally()).add(
+            m.start(), _quote(doc.text, m.start(), m.end()),
+            prominent=m.start() < HEAD_CHARS or _in_ranges(m.start(), headings))
+    if tallies:
+        best = _best(tallies)
+        n, (offset, where) = tallies[best].count, tallies[best].first
+        others = sorted((k for k in tallies if k != best), key=lambda k: -tallies[k].score)[:3]
         note = f"; also named: {', '.join(others)}" if others else ""
-        return Guess(best, f"named {n} time{'s' if n != 1 else ''}, first {first[best][1]}{note}",
-                     "meta" if first[best][0] < 0 else "text")
+        return Guess(best, f"named {n} time{'s' if n != 1 else ''}, first {where}{note}",
+                     "meta" if offset < 0 else "text")
     stem_parts = set(slugify(PurePath(file_name).stem).split("-"))
     for key in known_municipalities():
         if set(key.split("-")) <= stem_parts:
@@ -211,49 +274,79 @@ def _dates(text: str) -> list[tuple[int, str, int, int]]:
     return sorted(found)
 
 
-def infer_time(doc: ReadDocument, title: str, parsed: ParsedDocument | None) -> tuple[Guess[int], Guess[str],
-                                                                                      Guess[str]]:
-    """(year, period, date): the title's period or year first, then the title page, then dates, then properties."""
+DATELINE_CHARS = 60
+"""Longest block read as a dateline ("Januar 2015", "Godkendt af Byrådet den 18. november 2025"): a date inside
+a sentence ("Den 9. november 2020 blev der afholdt en workshop") dates an event, not the document."""
+
+
+_PARTS = re.compile(r"[^·•|]+")
+"""A cover line may hold several facts apart ("Silkeborg Kommune · Social- og Sundhedsudvalget · Status pr.
+1. oktober 2025"); each part is read as a line of its own."""
+
+
+def _datelines(doc: ReadDocument) -> list[tuple[int, str, int, int]]:
+    """Dates stated on the title page in short lines of their own (the whole title page for a bare text)."""
     head = doc.text[:HEAD_CHARS]
-    period: Guess[str] = _none("no period such as »2024-2030« on the title page")
-    year: Guess[int] = _none("no year in the title, on the title page or in the document properties")
-    date: Guess[str] = _none("no date stated on the title page")
-    dates = _dates(head)
+    blocks = [b for b in doc.content_blocks() if b.start < HEAD_CHARS]
+    if not blocks:
+        return _dates(head)
+    found: list[tuple[int, str, int, int]] = []
+    for block in blocks:
+        if block.kind not in (BlockKind.HEADING, BlockKind.PARAGRAPH) or len(block.text) > 3 * DATELINE_CHARS:
+            continue
+        for part in _PARTS.finditer(doc.text, block.start, block.end):
+            if len(normalize_ws(part.group())) <= DATELINE_CHARS:
+                for offset, iso, s, e in _dates(part.group()):
+                    found.append((part.start() + offset, iso, part.start() + s, part.start() + e))
+    return sorted(found)
+
+
+def infer_time(doc: ReadDocument, title: str, parsed: ParsedDocument | None,
+               kind: str | None = None) -> tuple[Guess[int], Guess[str], Guess[str]]:
+    """(year, period, date). The year is the first year of the title's period, else the title's year, else the
+    first year of a period on the title page (before its dateline), else the dateline's year, else the
+    properties. A follow-up report takes its dateline's year first: the years in its title and on its title
+    page are mostly those of the document it follows up."""
+    head = doc.text[:HEAD_CHARS]
+    period: Guess[str] = _none("no period such as »2024-2030« in the title or on the title page")
+    date: Guess[str] = _none("no dateline on the title page")
+    dates = _datelines(doc)
     stated = parsed.attrs.get("date") if parsed else None
+    first_date = HEAD_CHARS
     if dates:
         first_date, iso, s, e = dates[0]
         date = Guess(iso, _quote(head, s, e), "text")
     elif stated:
-        first_date = HEAD_CHARS
         date = Guess(stated, "date the structure reader found in the text", "text")
-    else:
-        first_date = HEAD_CHARS
+    report = kind == "follow-up-report"
     found = _period(title)
     if found:
         period = Guess(found[0], f"title »{title}«", "title")
-    else:
+    elif not report:
         found = _period(head)
-        # A period after the first stated date is more likely another document's (a report naming its policy).
+        # A period after the dateline is more likely another document's (a text naming the policy it follows).
         if found and found[1].start() < first_date:
             period = Guess(found[0], _quote(head, found[1].start(), found[1].end()), "text")
-    if period.value:
-        year = Guess(int(period.value[:4]), f"first year of the period ({period.evidence})", period.source)
-    else:
-        in_title = _YEAR.search(title)
-        if in_title:
-            year = Guess(int(in_title.group(1)), f"title »{title}«", "title")
-        elif date.value:
-            year = Guess(int(date.value[:4]), f"stated date ({date.evidence})", date.source)
-        else:
-            created = doc.meta.get("created", "")
-            m = _YEAR.search(created)
-            if m:
-                year = Guess(int(m.group(1)), f"document property created: {created}", "meta")
-            else:
-                years = [int(y) for y in _YEAR.findall(head)]
-                if years:
-                    best = max(set(years), key=lambda y: (years.count(y), y))
-                    year = Guess(best, f"the year named most often on the title page ({years.count(best)}×)", "text")
+    in_title = _YEAR.search(title)
+    candidates: list[Guess[int]] = []
+    if report and date.value:
+        candidates.append(Guess(int(date.value[:4]), f"the report's dateline ({date.evidence})", date.source))
+    if period.value and period.source == "title":
+        candidates.append(Guess(int(period.value[:4]), f"first year of the period ({period.evidence})", "title"))
+    if in_title:
+        candidates.append(Guess(int(in_title.group(1)), f"title »{title}«", "title"))
+    if period.value and period.source != "title":
+        candidates.append(Guess(int(period.value[:4]), f"first year of the period ({period.evidence})", "text"))
+    if date.value:
+        candidates.append(Guess(int(date.value[:4]), f"stated date ({date.evidence})", date.source))
+    created = _YEAR.search(doc.meta.get("created", ""))
+    if created and created.group(1) != "2000":  # reportlab's invariant mode and some tools write 2000-01-01
+        candidates.append(Guess(int(created.group(1)), f"document property created: {doc.meta['created']}", "meta"))
+    years = [int(y) for y in _YEAR.findall(head)]
+    if years:
+        best = max(set(years), key=lambda y: (years.count(y), y))
+        candidates.append(Guess(best, f"the year named most often on the title page ({years.count(best)}×)", "text"))
+    year = candidates[0] if candidates else _none("no year in the title, on the title page or in the properties")
     return year, period, date
 
 
@@ -265,33 +358,36 @@ _COMMITTEE = re.compile(
     r"(?<![\w-])(?:"
     r"(?P<udvalg>[A-ZÆØÅ][a-zæøå]*(?:-,?\s+(?:og\s+)?[A-Za-zæøåÆØÅ][a-zæøå]*)*udvalget)"
     rf"|(?P<named>(?:Udvalget|Center|Centret|Afdelingen|Forvaltningen)\s+for\s+{_WORD}"
-    rf"(?:(?:,[ ]*|[ ]+og[ ]+|[ ]+)(?!(?:{_MONTH_NAMES})\b){_WORD})*)"
+    rf"(?:(?:,[ ]*|[ ]+(?:og|med|for|til|af|om)[ ]+|[ ]+)(?!(?:{_MONTH_NAMES})\b){_WORD})*)"
     r")(?![\w-])")
 
 
-def infer_committee(doc: ReadDocument) -> Guess[str]:
-    """The committee or centre named most (title page and headings count HEAD_WEIGHT times), earliest on a tie."""
+def infer_committee(doc: ReadDocument, parsed: ParsedDocument | None = None) -> Guess[str]:
+    """The committee or centre named most; a line of its own on the cover weighs most, then a mention on the
+    title page or in a heading. Table cells (who answers for one action) and related documents are not read."""
     headings = _heading_ranges(doc)
-    # A centre named in a table cell is who answers for one action ("Ansvarlig"), not who issued the document.
-    cells = [(b.start, b.end) for b in doc.blocks if b.kind is BlockKind.TABLE_CELL and b.segments]
-    scores: dict[str, float] = {}
-    first: dict[str, tuple[int, str]] = {}
+    cover = {(b.start, b.end) for b in cover_blocks(doc)}
+    excluded = [*_excluded(parsed),
+                *((b.start, b.end) for b in doc.blocks if b.kind is BlockKind.TABLE_CELL and b.segments)]
+    tallies: dict[str, _Tally] = {}
     for m in _COMMITTEE.finditer(doc.text):
         name = normalize_ws(m.group(0))
-        if name.lower() in ("udvalget", "fagudvalget", "fagudvalgene") or _in_ranges(m.start(), cells):
+        if name.lower() in ("udvalget", "fagudvalget", "fagudvalgene") or _in_ranges(m.start(), excluded):
             continue
-        weight = HEAD_WEIGHT if m.start() < HEAD_CHARS or _in_ranges(m.start(), headings) else 1
-        scores[name] = scores.get(name, 0) + weight
-        first.setdefault(name, (m.start(), _quote(doc.text, m.start(), m.end())))
+        tallies.setdefault(name, _Tally()).add(
+            m.start(), _quote(doc.text, m.start(), m.end()),
+            prominent=m.start() < HEAD_CHARS or _in_ranges(m.start(), headings),
+            cover_line=(m.start(), m.end()) in cover)
     for prop in ("author", "company", "publisher"):
         value = normalize_ws(doc.meta.get(prop, ""))
         if value and _COMMITTEE.fullmatch(value):
-            scores[value] = scores.get(value, 0) + HEAD_WEIGHT
-            first.setdefault(value, (-1, f"document property {prop}"))
-    if not scores:
+            tallies.setdefault(value, _Tally()).add(-1, f"document property {prop}", prominent=True)
+    if not tallies:
         return _none("no committee or centre (»…udvalget«, »Udvalget for …«, »Center for …«) named")
-    best = max(scores, key=lambda k: (scores[k], -first[k][0]))
-    return Guess(best, f"{first[best][1]}", "meta" if first[best][0] < 0 else "text")
+    best = _best(tallies)
+    offset, where = tallies[best].first
+    line = "; a line of its own on the cover" if tallies[best].cover_line else ""
+    return Guess(best, f"{where}{line}", "meta" if offset < 0 else "text")
 
 
 # --- kind --------------------------------------------------------------------------------------------------
@@ -363,11 +459,11 @@ def infer_metadata(doc: ReadDocument, parsed: ParsedDocument | None, *, file_nam
     """Every manifest field the document states about itself, with evidence; ``known`` are the manifest's
     documents (for ``follows_up``)."""
     title = infer_title(doc, file_name)
-    municipality = infer_municipality(doc, file_name)
-    year, period, date = infer_time(doc, title.value or "", parsed)
+    municipality = infer_municipality(doc, file_name, parsed)
     kind = infer_kind(title.value or "", doc)
+    year, period, date = infer_time(doc, title.value or "", parsed, kind.value)
     return InferredMetadata(
         title=title, municipality=municipality, year=year, period=period, date=date,
-        committee=infer_committee(doc), kind=kind,
+        committee=infer_committee(doc, parsed), kind=kind,
         follows_up=infer_follows_up(doc, kind.value, municipality.value, known),
     )

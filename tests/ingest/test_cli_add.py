@@ -150,7 +150,7 @@ def test_preview_json_and_tree_change_nothing(scratch_corpus: Path) -> None:
     table = _cli("preview", KOLDING, "--corpora", scratch_corpus)
     assert table.returncode == 0
     for expected in ("FocusArea", "Et sted at bo", "Nodes per class", "kolding",
-                     "Social- og Sundhedsudvalget", "first level-1 heading"):
+                     "Social- og Sundhedsudvalget", "cover line naming the kind of document"):
         assert expected in table.stdout
     assert corpus_fingerprint(scratch_corpus) == before
 

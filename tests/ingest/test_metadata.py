@@ -33,7 +33,7 @@ def test_all_98_municipalities_with_codes_and_slug_keys() -> None:
 def test_markdown_policy_gives_title_municipality_period_date_committee_and_kind() -> None:
     meta = _infer((DATA / "add" / "kolding-socialpsykiatri.md").read_text(encoding="utf-8"))
     assert meta.title.value == "Politik for socialpsykiatri og udsatte 2025–2028"
-    assert meta.title.evidence == "first level-1 heading"
+    assert meta.title.evidence == "cover line naming the kind of document"
     assert meta.municipality.value == "kolding"
     assert "Kolding Kommune" in meta.municipality.evidence
     assert meta.period.value == "2025-2028" and meta.year.value == 2025
@@ -166,3 +166,33 @@ def test_a_centre_answering_for_an_action_in_a_table_is_not_the_publisher() -> N
     assert "Center for Børn og Unge" in doc.text  # the "Ansvarlig" column of the action plan
     assert meta.committee.value is None
     assert meta.municipality.value == "holbaek" and meta.kind.value == "policy"
+
+
+def test_cover_title_with_its_year_below_and_the_committee_on_a_line_of_its_own() -> None:
+    body = " ".join(["Center for Social og Sundhed sørger for, at pejlemærkerne bliver til handling."] * 4)
+    text = ("Udvalget for Voksne med Særlige Behov\n\nPolitiske pejlemærker\n\n2022\n\n"
+            f"Udvalget har i 2021 drøftet retningen for området med brugerne og medarbejderne. {body}\n\n"
+            "## Pejlemærke 1: Egen bolig\n\nVi arbejder for, at flere bor i egen bolig i Randers Kommune.\n")
+    meta = _infer(text, name="pejlemaerker.txt")
+    assert meta.title.value == "Politiske pejlemærker 2022"
+    assert meta.title.evidence == "cover line naming the kind of document, with the year below it"
+    assert meta.committee.value == "Udvalget for Voksne med Særlige Behov"
+    assert "a line of its own on the cover" in meta.committee.evidence
+    assert meta.year.value == 2022 and meta.kind.value == "political-bearings"
+
+
+def test_a_follow_up_report_takes_the_year_of_its_dateline_not_of_the_plan_it_follows() -> None:
+    text = ("# Opfølgning på Handleplan for misbrug 2023-2024\n\nLolland Kommune · Status pr. 1. oktober 2025\n\n"
+            "Handleplanen blev vedtaget i 2023.\n")
+    meta = _infer(text)
+    assert meta.kind.value == "follow-up-report"
+    assert meta.date.value == "2025-10-01" and meta.year.value == 2025
+    assert "dateline" in meta.year.evidence
+
+
+def test_a_date_inside_a_sentence_is_not_the_documents_date() -> None:
+    text = ("# Strategi for det specialiserede voksenområde\n\nFaxe Kommune\n\n## Tilblivelse\n\nDen 9. november "
+            "2020 blev der afholdt en workshop med brugere, pårørende og medarbejdere om strategiens indhold.\n")
+    meta = _infer(text)
+    assert meta.date.value is None
+    assert meta.year.value == 2020 and "most often" in meta.year.evidence
