@@ -174,6 +174,10 @@ def upload_folder(build_dir: Path, upload_id: str) -> Path:
 
 
 _record_lock = threading.Lock()
+_building: set[str] = set()
+"""Uploads whose add runs in this process; a record left ``building`` by a stopped server is not among them."""
+INTERRUPTED = ("Tilføjelsen af »{name}« blev afbrudt, fordi serveren stoppede undervejs. Dokumentet er ikke i "
+               "grafen; upload filen igen.")
 
 
 def save_record(folder: Path, record: UploadRecord) -> None:
@@ -185,6 +189,16 @@ def save_record(folder: Path, record: UploadRecord) -> None:
 
 def load_record(folder: Path) -> UploadRecord:
     return UploadRecord(**json.loads((folder / RECORD).read_text(encoding="utf-8")))
+
+
+def current_record(folder: Path) -> UploadRecord:
+    """The record as it stands; one left ``building`` by a server that stopped is marked failed."""
+    with _record_lock:
+        record = load_record(folder)
+        if record.state == "building" and record.id not in _building:
+            record.state, record.error, record.finished = "failed", INTERRUPTED.format(name=record.file_name), _now()
+            save_record(folder, record)
+    return record
 
 
 def staged_file(folder: Path, record: UploadRecord) -> Path:
@@ -511,6 +525,7 @@ def commit(state: ServiceState, folder: Path, overrides: dict[str, Any]) -> Uplo
                                 retry_after=5)
         record.state, record.overrides, record.progress = "building", merged, ["Tilføjelsen er startet"]
         save_record(folder, record)
+        _building.add(record.id)
     from service.rebuild import RebuildStatus
 
     state.rebuild_status = RebuildStatus(state="running", started=_now())
@@ -596,4 +611,5 @@ def _add_and_swap(state: ServiceState, folder: Path, overrides: dict[str, Any]) 
         _update(folder, failed)
         state.rebuild_status = RebuildStatus(state="failed", started=started, finished=_now(), error=str(exc))
     finally:
+        _building.discard(record.id)
         state.rebuild_lock.release()

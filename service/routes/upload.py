@@ -149,7 +149,7 @@ def upload_status(upload_id: str, state: StateDep, authorization: AuthHeader = N
         folder = upload.upload_folder(state.settings.build_dir, upload_id)
     except upload.UploadProblem as exc:
         return _problem(exc)
-    return JSONResponse(upload.load_record(folder).status())
+    return JSONResponse(upload.current_record(folder).status())
 
 
 router.include_router(pages)

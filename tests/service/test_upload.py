@@ -268,6 +268,20 @@ def test_a_field_the_document_does_not_state_must_be_given(upload_app: App) -> N
     assert corpus_fingerprint(corpus) == before
 
 
+def test_an_add_cut_off_by_a_server_stop_reports_failed(upload_app: App) -> None:
+    """A record left 'building' (the server stopped during the add) is not shown as building forever."""
+    from service.upload import UploadRecord, new_upload, save_record
+
+    client, _, build = upload_app
+    upload_id, folder = new_upload(build)
+    save_record(folder, UploadRecord(id=upload_id, file_name="handleplan.docx", size=1200, state="building",
+                                     progress=["Tilføjelsen er startet", "Bygger grafen"]))
+    status = client.get(f"/admin/documents/{upload_id}", headers=AUTH).json()
+    assert status["state"] == "failed" and status["document_url"] is None
+    assert status["error"] == ("Tilføjelsen af »handleplan.docx« blev afbrudt, fordi serveren stoppede undervejs. "
+                               "Dokumentet er ikke i grafen; upload filen igen.")
+
+
 def test_unknown_uploads_are_404(upload_app: App) -> None:
     client, _, _ = upload_app
     for upload_id in ("0" * 32, "x" * 32, "..."):
