@@ -272,27 +272,37 @@ def corpus_lock(corpora_dir: Path) -> Iterator[None]:
         os.close(fd)
 
 
-def _write_journal(corpora_dir: Path, file: str, doc_id: str, manifest_before: bytes) -> None:
-    payload = {"file": file, "id": doc_id, "manifest": manifest_before.decode("utf-8")}
+def _write_journal(corpora_dir: Path, file: str, doc_id: str, before: bytes, after: bytes) -> None:
+    payload = {"file": file, "id": doc_id, "manifest": before.decode("utf-8"),
+               "manifest_after_sha256": hashlib.sha256(after).hexdigest()}
     _write_atomic(corpora_dir / JOURNAL, json.dumps(payload, ensure_ascii=False).encode("utf-8"))
 
 
-def _undo(corpora_dir: Path, file: str, manifest_before: bytes) -> None:
-    """Manifest first (the document leaves the corpus), then the copied file, then the journal."""
+def _undo(corpora_dir: Path, file: str, before: bytes, after_sha256: str) -> bool:
+    """Take an add back: the manifest first (the document leaves the corpus), then the copied file, then the
+    journal. A manifest someone changed since the add wrote it is left alone (restoring it would lose their
+    change); the file then stays when that manifest names it. Returns whether the document was taken out."""
     manifest = corpora_dir / MANIFEST
-    if manifest.read_bytes() != manifest_before:
-        _write_atomic(manifest, manifest_before)
-    with contextlib.suppress(FileNotFoundError):
-        (corpora_dir / file).unlink()
+    current = manifest.read_bytes()
+    taken_out = True
+    if current != before:
+        if hashlib.sha256(current).hexdigest() == after_sha256:
+            _write_atomic(manifest, before)
+        else:
+            taken_out = not any(d.file == file for d in load_manifest(manifest).documents)
+    if taken_out:
+        with contextlib.suppress(FileNotFoundError):
+            (corpora_dir / file).unlink()
     with contextlib.suppress(FileNotFoundError):
         (corpora_dir / JOURNAL).unlink()
     _fsync_dir(corpora_dir)
+    return taken_out
 
 
 def recover(corpora_dir: Path) -> str | None:
     """Finish what a killed add left: restore the manifest it recorded, remove its file and temporary files.
 
-    Returns the id of the document that was taken out again, or None when there was nothing to do.
+    Returns the id of the document that was taken out again, or None when there was nothing to take out.
     """
     for stale in corpora_dir.glob(f"{TEMP_PREFIX}*.part"):
         stale.unlink()
@@ -301,15 +311,14 @@ def recover(corpora_dir: Path) -> str | None:
         return None
     try:
         payload = json.loads(journal.read_text(encoding="utf-8"))
-        file, doc_id, before = str(payload["file"]), str(payload["id"]), str(payload["manifest"]).encode("utf-8")
-    except (ValueError, KeyError, TypeError):
-        # The journal is renamed into place whole, so an unreadable one was never completed: nothing was copied.
-        journal.unlink()
-        return None
+        file, doc_id = str(payload["file"]), str(payload["id"])
+        before, after_sha256 = str(payload["manifest"]).encode("utf-8"), str(payload["manifest_after_sha256"])
+    except (ValueError, KeyError, TypeError) as exc:
+        raise MetadataError(f"the journal of an interrupted add is unreadable ({exc}); check corpora/ and the "
+                            "manifest, then remove the journal", file=journal) from exc
     if "/" in file or file.startswith(".") or file == MANIFEST:
-        raise MetadataError("journal names an unexpected file; remove it by hand after checking", file=journal)
-    _undo(corpora_dir, file, before)
-    return doc_id
+        raise MetadataError("the journal names an unexpected file; check it, then remove the journal", file=journal)
+    return doc_id if _undo(corpora_dir, file, before, after_sha256) else None
 
 
 # --- adding ------------------------------------------------------------------------------------------------
@@ -353,7 +362,7 @@ def add_document(
         _check_manifest(after)
 
         say(f"copying {path.name} to {corpora_dir / entry.file}")
-        _write_journal(corpora_dir, entry.file, entry.id, before)
+        _write_journal(corpora_dir, entry.file, entry.id, before, after)
         try:
             _write_atomic(corpora_dir / entry.file, data, fault="add-copy")
             _fault_point("add-copied")
@@ -367,7 +376,7 @@ def add_document(
                 result = run_build(build, say)
         except BaseException:
             # KeyboardInterrupt included: an add that did not finish leaves no trace.
-            _undo(corpora_dir, entry.file, before)
+            _undo(corpora_dir, entry.file, before, hashlib.sha256(after).hexdigest())
             raise
         with contextlib.suppress(FileNotFoundError):
             (corpora_dir / JOURNAL).unlink()

@@ -226,3 +226,18 @@ def test_the_add_after_a_killed_one_cleans_up_and_succeeds(scratch_corpus: Path,
     after = corpus_fingerprint(scratch_corpus)
     assert set(after) - set(original) == {"kolding-2025-politik-for-socialpsykiatri-og-udsatte.md"}
     assert not any(name.startswith(".") for name in after)
+
+
+def test_recovery_keeps_a_manifest_edited_after_the_kill(scratch_corpus: Path, tmp_path: Path,
+                                                         build_dir: Path) -> None:
+    _kill_at("add-committed", scratch_corpus, tmp_path, build_dir / "cache")
+    manifest = scratch_corpus / "manifest.toml"
+    edited = manifest.read_text(encoding="utf-8").replace(
+        'title = "Politik for socialpsykiatri og udsatte 2025–2028"', 'title = "Socialpsykiatripolitik 2025–2028"')
+    manifest.write_text(edited, encoding="utf-8")
+    assert recover(scratch_corpus) is None  # someone kept the document: their manifest and the file stay
+    assert manifest.read_text(encoding="utf-8") == edited
+    assert not (scratch_corpus / JOURNAL).exists()
+    entry = load_manifest(scratch_corpus).documents[-1]
+    assert entry.title == "Socialpsykiatripolitik 2025–2028"
+    assert (scratch_corpus / entry.file).read_bytes() == KOLDING.read_bytes()
