@@ -11,6 +11,7 @@ import json
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -83,7 +84,8 @@ class Generation:
     json_cache: LRU = field(default_factory=lambda: LRU(2048))
     """Serialised /search responses by parameters: a repeated query is answered without a thread hop."""
     mask_cache: LRU = field(init=False, default_factory=lambda: LRU(256))
-    """Document-filter masks over the nodes (read-only arrays), keyed by the filter values."""
+    """Document-filter masks over the nodes (read-only arrays) and the row selections of whole filters
+    (``service.search.selection_for``), keyed by the filter values."""
     row_cache: LRU = field(init=False, default_factory=lambda: LRU(20_000))
     """Per node IRI: the document, ancestor and source parts of its search result rows."""
 
@@ -118,6 +120,20 @@ class Generation:
 
     def overlaps_of(self, iri: str) -> list[dict[str, Any]]:
         return list(self.analysis.get("overlaps_by_node", {}).get(iri, []))
+
+    @cached_property
+    def _type_codes(self) -> tuple[np.ndarray, dict[str, int]]:
+        """Each node's type as a small integer, and the code of each type name (for type masks)."""
+        codes: dict[str, int] = {}
+        per_node = np.fromiter((codes.setdefault(n.type, len(codes)) for n in self.nodes), dtype=np.int32,
+                               count=len(self.nodes))
+        return per_node, codes
+
+    def type_mask(self, types: frozenset[str]) -> np.ndarray:
+        """Boolean mask over nodes whose type is one of ``types`` (a filter of the search)."""
+        per_node, codes = self._type_codes
+        wanted = np.array([codes[t] for t in types if t in codes], dtype=np.int32)
+        return np.isin(per_node, wanted)
 
     def embed_query(self, text: str) -> np.ndarray:
         """The query's vector, from the per-generation cache when it was asked before."""

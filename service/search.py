@@ -1,5 +1,15 @@
 """Hybrid search over one generation: semantic (FAISS) + keyword (BM25) fused, with filters and roll-up.
 
+Filters are exact at every scale: the document-level filters (municipality, document, years, topic) and a
+type filter that is not a roll-up select the nodes a search ranks (:func:`selection_for`) *before* either
+retrieval cuts its ranking at the fetch depth. The vector side searches only the selected rows
+(:meth:`ingest.index.VectorIndex.search_filtered`: every selected row scored when the selection is small,
+FAISS's ID selector inside HNSW when it is large), the keyword side ranks only selected nodes with a positive
+BM25 score, and reciprocal-rank fusion then ranks by positions within the selection. The answer is the one an
+exhaustive filtered search gives: score every selected node on both sides, keep the top ``fetch`` of each,
+fuse (tests/service/test_search_filters.py checks this against a numpy brute force, also at 100k nodes).
+Unfiltered searches take the index's own top ``fetch``, as before.
+
 Roll-up: when the type filter asks for containers (Track, Bearing, Principle, FocusArea, Goal, Document …),
 each container is ranked by its own match plus its best-matching descendants, and those descendants are
 returned as ``evidence``.
@@ -13,6 +23,7 @@ from functools import lru_cache
 
 import numpy as np
 
+from ingest.index import RowSelection, VectorIndex
 from ingest.lexical import MIN_PART, _keep, _part_match, _words, stem, word_spans
 from ingest.model import NodeKind
 from ingest.records import NodeRecord
@@ -100,61 +111,92 @@ def _doc_mask(gen: Generation, p: SearchParams) -> np.ndarray:
     return mask
 
 
+def is_rollup(types: tuple[str, ...] | frozenset[str]) -> bool:
+    """Whether a type filter asks for containers ranked by their descendants (roll-up)."""
+    return bool(types) and frozenset(types) <= CONTAINER_TYPES
+
+
+def selection_for(gen: Generation, p: SearchParams) -> RowSelection:
+    """The nodes a search ranks: those passing the document-level filters and, unless the types ask for a
+    roll-up (whose evidence may be of any type), the type filter. Cached per generation (read-only)."""
+    types = frozenset(p.types)
+    rollup = is_rollup(types)
+    key = ("selection", p.municipality, p.document, p.year_from, p.year_to, p.topic,
+           None if rollup or not types else types)
+    selection = gen.mask_cache.get(key)
+    if selection is None:
+        mask = _doc_mask(gen, p)
+        if types and not rollup:
+            mask = mask & gen.type_mask(types)
+        selection = RowSelection(mask)
+        gen.mask_cache.put(key, selection)
+    return selection
+
+
 def _fetch_size(n: int, k: int) -> int:
+    """How deep each retrieval ranks before fusion: all nodes of a small generation, else 1,000."""
     return n if n <= 5000 else min(n, max(1000, 50 * k))
 
 
-def semantic_ranking(gen: Generation, q: str, mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Node positions by cosine similarity (best first) and their similarities, within ``mask``."""
-    qv = gen.embed_query(q).reshape(1, -1).astype(np.float32)
-    n = len(gen.nodes)
-    scores, ids = gen.indexes.vector.search(qv, _fetch_size(n, 10))
-    ids, scores = ids[0], scores[0]
-    keep = (ids >= 0)
-    ids, scores = ids[keep], scores[keep]
-    keep = mask[ids]
-    return ids[keep], scores[keep]
+def vector_ranking(index: VectorIndex, qv: np.ndarray, selection: RowSelection,
+                   depth: int) -> tuple[np.ndarray, np.ndarray]:
+    """The top ``depth`` selected rows by similarity to ``qv`` and their similarities, best first: the index's
+    own search when nothing is filtered out, else a search of the selected rows only (exact; see
+    :meth:`~ingest.index.VectorIndex.search_filtered`)."""
+    if not selection.everything:
+        return index.search_filtered(qv, depth, selection)
+    scores, ids = index.search(qv, depth)
+    keep = ids[0] >= 0
+    return ids[0][keep], scores[0][keep]
 
 
-def keyword_ranking(gen: Generation, q: str, mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Node positions by BM25 score (best first, ties by position) and their scores, within ``mask``.
-
-    The same hits as ``gen.indexes.lexical.search(q, fetch)`` (positive scores, top ``fetch`` by score then
-    position), selected with numpy instead of a list of pairs: with many hits only the candidates that can
-    be among the top ``fetch`` (every score tied with the last one included) are sorted.
-    """
-    fetch = _fetch_size(len(gen.nodes), 10)
-    s = gen.indexes.lexical.scores(q)
-    hits = np.flatnonzero(s > 0)
+def bm25_ranking(s: np.ndarray, mask: np.ndarray, depth: int) -> tuple[np.ndarray, np.ndarray]:
+    """The top ``depth`` nodes in ``mask`` with a positive BM25 score ``s`` and their scores, best first, ties
+    by position. Only candidates that can make the top (every score tied with the last one included) are
+    sorted."""
+    hits = np.flatnonzero((s > 0) & mask)
     if hits.size == 0:
         return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.float32)
-    if hits.size > fetch:
+    if hits.size > depth:
         hs = s[hits]
-        kth = np.partition(hs, hits.size - fetch)[hits.size - fetch]
+        kth = np.partition(hs, hits.size - depth)[hits.size - depth]
         hits = hits[hs >= kth]
-    ids = hits[np.lexsort((hits, -s[hits]))[:fetch]].astype(np.int64)
-    scores = s[ids].astype(np.float32)
-    keep = mask[ids]
-    return ids[keep], scores[keep]
+    ids = hits[np.lexsort((hits, -s[hits]))[:depth]].astype(np.int64)
+    return ids, s[ids].astype(np.float32)
 
 
-def fused_scores(gen: Generation, p: SearchParams, mask: np.ndarray) -> tuple[np.ndarray, set[int]]:
-    """Per-node scores (0 where not retrieved) and the set of nodes that matched strongly enough for evidence."""
-    n = len(gen.nodes)
+def semantic_ranking(gen: Generation, q: str, selection: RowSelection) -> tuple[np.ndarray, np.ndarray]:
+    """Node positions by cosine similarity (best first) and their similarities, within the selection."""
+    qv = gen.embed_query(q).reshape(1, -1).astype(np.float32)
+    return vector_ranking(gen.indexes.vector, qv, selection, _fetch_size(len(gen.nodes), 10))
+
+
+def keyword_ranking(gen: Generation, q: str, selection: RowSelection) -> tuple[np.ndarray, np.ndarray]:
+    """Node positions by BM25 score (best first, ties by position) and their scores, within the selection:
+    the selection's part of ``gen.indexes.lexical.search(q, ...)``, cut at the fetch depth after filtering."""
+    return bm25_ranking(gen.indexes.lexical.scores(q), selection.mask, _fetch_size(len(gen.nodes), 10))
+
+
+Ranking = tuple[np.ndarray, np.ndarray]
+
+
+def fuse(n: int, mode: Mode, semantic: Ranking | None, keyword: Ranking | None) -> tuple[np.ndarray, set[int]]:
+    """Per-node scores from the two rankings (similarity, BM25 score, or reciprocal-rank fusion of both in
+    hybrid mode; 0 where not retrieved) and the nodes that matched strongly enough for evidence."""
     scores = np.zeros(n, dtype=np.float64)
     matched: set[int] = set()
-    if p.mode in (Mode.semantic, Mode.hybrid):
-        ids, sims = semantic_ranking(gen, p.q, mask)
-        if p.mode is Mode.semantic:
+    if semantic is not None:
+        ids, sims = semantic
+        if mode is Mode.semantic:
             scores[ids] = sims
         else:
             scores[ids] += 1.0 / (RRF_K + np.arange(1, len(ids) + 1))
         if len(sims):
             close = ids[:SEMANTIC_EVIDENCE_MAX][sims[:SEMANTIC_EVIDENCE_MAX] >= sims[0] - SEMANTIC_EVIDENCE_MARGIN]
             matched.update(int(i) for i in close)
-    if p.mode in (Mode.keyword, Mode.hybrid):
-        ids, bm = keyword_ranking(gen, p.q, mask)
-        if p.mode is Mode.keyword:
+    if keyword is not None:
+        ids, bm = keyword
+        if mode is Mode.keyword:
             scores[ids] = bm
         else:
             scores[ids] += 1.0 / (RRF_K + np.arange(1, len(ids) + 1))
@@ -162,24 +204,31 @@ def fused_scores(gen: Generation, p: SearchParams, mask: np.ndarray) -> tuple[np
     return scores, matched
 
 
+def fused_scores(gen: Generation, p: SearchParams, selection: RowSelection) -> tuple[np.ndarray, set[int]]:
+    """Per-node scores (0 where not retrieved) and the set of nodes that matched strongly enough for evidence."""
+    semantic = semantic_ranking(gen, p.q, selection) if p.mode in (Mode.semantic, Mode.hybrid) else None
+    keyword = keyword_ranking(gen, p.q, selection) if p.mode in (Mode.keyword, Mode.hybrid) else None
+    return fuse(len(gen.nodes), Mode(p.mode), semantic, keyword)
+
+
 Ranked = list[tuple[int, float, list[tuple[int, float]]]]
 
 
 def rank(gen: Generation, p: SearchParams) -> Ranked:
     """(node position, score, evidence positions) best first; documents use position -1 - doc index."""
-    mask = _doc_mask(gen, p)
-    scores, matched = fused_scores(gen, p, mask)
+    selection = selection_for(gen, p)
+    mask = selection.mask
+    scores, matched = fused_scores(gen, p, selection)
     types = set(p.types)
-    rollup = bool(types) and types <= CONTAINER_TYPES
-    if not rollup:
+    if not is_rollup(p.types):
         # Only positive scores can be answers: order those by score, ties by position (as a stable
-        # argsort over all nodes would), without sorting the whole array.
+        # argsort over all nodes would), without sorting the whole array. Only selected nodes have a score;
+        # without a type filter, opt-in types are left out of the answers (not of the ranking).
         retrieved = np.flatnonzero(scores > 0)
         order = retrieved[np.lexsort((retrieved, -scores[retrieved]))]
         out: Ranked = []
         for i in order:
-            node_type = gen.nodes[i].type
-            if not mask[i] or (types and node_type not in types) or (not types and node_type in OPT_IN_TYPES):
+            if not mask[i] or (not types and gen.nodes[i].type in OPT_IN_TYPES):
                 continue
             out.append((int(i), float(scores[i]), []))
             if len(out) >= p.k:
