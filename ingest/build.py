@@ -40,15 +40,13 @@ from ingest.errors import BuildError, IngestError
 from ingest.graph import ParsedSource, build_graph
 from ingest.manifest import Manifest, load_manifest
 from ingest.records import DocumentRecord, NodeRecord, build_records, records_payload
-from ingest.validate import ValidatedCache, validate_graph
+from ingest.validate import validate_graph
 from ontology import PREFIXES
 
 Progress = Callable[[str], None]
 
 GRAPH_FILES = ("graph.nt", "graph.ttl", "graph.jsonld")
 FORMAT_VERSION = 1
-VALIDATED_FILE = "validated.sqlite"
-"""Fingerprints of focus nodes that passed SHACL (ingest.validate), in the cache folder."""
 
 
 @dataclass
@@ -248,7 +246,7 @@ def run_build(options: BuildOptions, progress: Progress | None = None) -> BuildR
         if options.fail_after_stage == name:
             raise IngestError(f"fault injected after stage {name!r}")
 
-    with build_lock(options.build_dir), contextlib.ExitStack() as stack:
+    with build_lock(options.build_dir):
         t = time.perf_counter()
         manifest = load_manifest(options.corpora_dir)
         _fault_point("parse")
@@ -264,9 +262,7 @@ def run_build(options: BuildOptions, progress: Progress | None = None) -> BuildR
         t = time.perf_counter()
         say(f"validating {len(graph)} triples against the SHACL shapes")
         cache_dir = options.cache_dir or options.build_dir / "cache"
-        validated = ValidatedCache(cache_dir / VALIDATED_FILE)
-        stack.callback(validated.close)
-        validate_graph(graph, cache=validated)
+        validate_graph(graph)
         stage("shacl", t)
 
         from ingest import searchindex
@@ -289,7 +285,7 @@ def run_build(options: BuildOptions, progress: Progress | None = None) -> BuildR
         analysis = run_analysis(documents, nodes, embedded.vectors, graph, options.embedder,
                                 cache_dir, indexes.lexical.splitter)
         say(f"validating {len(analysis.graph)} analysis triples against the SHACL shapes")
-        validate_analysis(analysis.graph, graph, validated)
+        validate_analysis(analysis.graph, graph)
         graph += analysis.graph
         stage("analyse", t)
 
