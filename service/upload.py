@@ -217,12 +217,13 @@ def new_upload(build_dir: Path) -> tuple[str, Path]:
 
 
 def remove_stale(root: Path, max_age_s: float = STALE_AFTER_S) -> None:
+    """Remove staging folders untouched for ``max_age_s`` (a record still building in this process stays)."""
     now = time.time()
     for folder in root.iterdir():
-        if not UPLOAD_ID.match(folder.name):
+        if not UPLOAD_ID.match(folder.name) or folder.name in _building:
             continue
-        with contextlib.suppress(OSError, ValueError, TypeError):
-            if now - folder.stat().st_mtime > max_age_s and load_record(folder).state != "building":
+        with contextlib.suppress(OSError):
+            if now - folder.stat().st_mtime > max_age_s:
                 shutil.rmtree(folder, ignore_errors=True)
 
 

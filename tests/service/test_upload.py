@@ -282,6 +282,39 @@ def test_an_add_cut_off_by_a_server_stop_reports_failed(upload_app: App) -> None
                                "Dokumentet er ikke i grafen; upload filen igen.")
 
 
+def test_a_commit_waits_for_no_other_build(upload_app: App) -> None:
+    """While a rebuild runs (its lock held), a commit is refused with Retry-After and the upload stays staged."""
+    client, corpus, _ = upload_app
+    before = corpus_fingerprint(corpus)
+    staged_upload = post_file(client, "../../tilsyn.md", "# Tilsynspolitik 2025\n\nSlagelse Kommune fører tilsyn "
+                              "med botilbud hvert år.\n".encode()).json()
+    assert staged_upload["preview"]["file"] == "tilsyn.md"  # no path parts survive
+    lock = client.app.state.service.rebuild_lock  # type: ignore[attr-defined]
+    assert lock.acquire(blocking=False)
+    try:
+        busy = client.post(f"/admin/documents/{staged_upload['upload_id']}/commit", headers=AUTH)
+    finally:
+        lock.release()
+    assert busy.status_code == 409 and busy.headers["retry-after"] == "5"
+    assert busy.json()["detail"] == "En anden opbygning af grafen er i gang. Prøv igen om lidt."
+    assert client.get(f"/admin/documents/{staged_upload['upload_id']}", headers=AUTH).json()["state"] == "staged"
+    assert corpus_fingerprint(corpus) == before
+
+
+def test_staged_uploads_left_for_a_day_are_removed(upload_app: App) -> None:
+    import os
+
+    from service.upload import STALE_AFTER_S, new_upload
+
+    _, _, build = upload_app
+    old_id, old_folder = new_upload(build)
+    (old_folder / "original" / "glemt.pdf").write_bytes(b"%PDF-1.7")
+    day_ago = time.time() - STALE_AFTER_S - 60
+    os.utime(old_folder, (day_ago, day_ago))
+    new_id, _ = new_upload(build)
+    assert old_id not in staged(build) and new_id in staged(build)
+
+
 def test_unknown_uploads_are_404(upload_app: App) -> None:
     client, _, _ = upload_app
     for upload_id in ("0" * 32, "x" * 32, "..."):
