@@ -154,6 +154,10 @@ class NewEntry:
         return "\n".join(lines) + "\n"
 
 
+_TRAILING_WORDS = frozenset({"og", "for", "i", "paa", "til", "af", "med", "om", "det", "den", "de", "en", "et"})
+"""Words an id does not end on when the title is cut short ("…-socialpsykiatri-og")."""
+
+
 def _title_slug(title: str, max_words: int = 6, max_chars: int = 48) -> str:
     words = [w for w in slugify(re.sub(r"(?:19|20)\d\d", " ", title)).split("-") if w]
     out: list[str] = []
@@ -161,6 +165,8 @@ def _title_slug(title: str, max_words: int = 6, max_chars: int = 48) -> str:
         if len("-".join([*out, word])) > max_chars:
             break
         out.append(word)
+    while len(out) > 1 and out[-1] in _TRAILING_WORDS:
+        out.pop()
     return "-".join(out) or "dokument"
 
 

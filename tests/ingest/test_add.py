@@ -141,3 +141,13 @@ def test_flags_override_and_ids_stay_unique(scratch_corpus: Path, tmp_path: Path
     assert first.entry.id == "faxe-2022-handicappolitik" and second.entry.id == "faxe-2022-handicappolitik-2"
     assert first.entry.file == "faxe-2022-handicappolitik.md"
     assert load_manifest(scratch_corpus).document(second.entry.id).committee == "Byrådet"
+
+
+def test_a_status_report_follows_up_the_policy_it_names(scratch_corpus: Path) -> None:
+    policy = add_document(KOLDING, scratch_corpus)
+    report = add_document(DATA / "add" / "kolding-status-2027.md", scratch_corpus)
+    assert report.entry.id == "kolding-2027-status-paa-politik-for-socialpsykiatri"  # cut short, not on "-og"
+    assert report.entry.kind == "follow-up-report" and report.entry.year == 2027
+    assert report.entry.date == "2027-01"
+    entry = load_manifest(scratch_corpus).document(report.entry.id)
+    assert entry.relations == {"follows_up": (policy.entry.id,)}
