@@ -26,14 +26,22 @@ from service import upload
 from service.deps import StateDep
 from service.pages.routes import render
 from service.pages.security import SecureRoute
-from service.problems import problem_response
+from service.problems import PROBLEM_JSON, ProblemDetail, problem_response
 from service.routes.admin import AuthHeader, require_token
 
 router = APIRouter(prefix="/admin", tags=["admin"])
 pages = APIRouter(route_class=SecureRoute, include_in_schema=False)
 
+
+
+def _problem_doc(description: str) -> dict[str, Any]:
+    """An error response in the OpenAPI document: problem+json with a Danish detail and a ``reason`` key."""
+    return {"description": description, "model": ProblemDetail,
+            "content": {PROBLEM_JSON: {"schema": {"$ref": "#/components/schemas/ProblemDetail"}}}}
+
+
 AUTH_RESPONSES: dict[int | str, dict[str, Any]] = {
-    401: {"description": "Missing or wrong token"}, 404: {"description": "Admin disabled, or unknown upload"}}
+    401: _problem_doc("Missing or wrong token"), 404: _problem_doc("Admin disabled, or unknown upload")}
 
 
 class UploadStatus(BaseModel):
@@ -85,9 +93,9 @@ def upload_page(request: Request, state: StateDep) -> Response:
 
 
 @router.post("/documents", response_model=UploadPreview, responses={
-    **AUTH_RESPONSES, 409: {"description": "The file is already in the corpus"},
-    413: {"description": "Over the size limit"}, 415: {"description": "Unsupported format"},
-    422: {"description": "Unreadable file (encrypted, scanned, corrupt, zip bomb, XML entities …)"}},
+    **AUTH_RESPONSES, 409: _problem_doc("The file is already in the corpus (``existing`` names its document)"),
+    413: _problem_doc("Over the size limit"), 415: _problem_doc("Unsupported format, or not multipart/form-data"),
+    422: _problem_doc("Unreadable file (encrypted, scanned, corrupt, zip bomb, XML entities …) or a bad field")},
     openapi_extra={"requestBody": {"required": True, "content": {"multipart/form-data": {"schema": {
         "type": "object", "required": ["file"], "properties": {
             "file": {"type": "string", "format": "binary"}, "municipality": {"type": "string"},
@@ -114,8 +122,8 @@ async def upload_document(request: Request, state: StateDep, authorization: Auth
 
 
 @router.post("/documents/{upload_id}/commit", response_model=UploadStatus, status_code=202, responses={
-    **AUTH_RESPONSES, 409: {"description": "Already committed, or another build is running"},
-    422: {"description": "A required field is neither in the document nor given"}})
+    **AUTH_RESPONSES, 409: _problem_doc("Already committed, or another build is running (Retry-After)"),
+    422: _problem_doc("A required field is neither in the document nor given (``missing`` names them)")})
 async def commit_upload(upload_id: str, request: Request, state: StateDep,
                         authorization: AuthHeader = None) -> Response:
     """Add the staged file to the corpus and build; poll ``GET /admin/documents/{upload_id}`` for progress."""
