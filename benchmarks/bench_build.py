@@ -15,6 +15,11 @@ Embedding alone (the target's yardstick): the cold build's child records every c
 another child process then loads the model and makes the very same calls, nothing else. The cold build's
 ``run_build`` time is reported as a ratio to that.
 
+SHACL alone: the cold build's graph, and that graph replicated under other IRIs to about a million triples,
+each validated whole by ``ingest.validate.find_violations`` (pyrudof) in a child process, median of
+``SHACL_REPS``; pySHACL (the engine it replaced, SHACL Core, no inference) on the bundled graph beside it when
+installed.
+
 Run alone: ``python -m benchmarks.bench_build`` (prints JSON).
 """
 
@@ -31,6 +36,8 @@ from benchmarks.common import CORPORA, PY, WORK, dir_bytes, last_json_line, run_
 EDIT_FILE = "slagelse-2024-2030-politisk-strategi.txt"
 EDIT_OLD = "- ▶ Vi handler økonomisk ansvarligt."
 EDIT_NEW = "- ▶ Vi handler økonomisk ansvarligt og prioriterer forebyggelse."
+SHACL_REPS = 3
+SHACL_SCALE_TRIPLES = 1_000_000
 
 
 def build(corpora: Path, build_dir: Path, cache_dir: Path, *, index_kind: str = "auto",
@@ -184,10 +191,70 @@ def incremental(work: Path = WORK / "bundled", warm_cache: Path | None = None) -
             "corpus_nodes": doc_nodes}
 
 
+def shacl_child(graph_nt: Path, copies: int) -> None:
+    """Validate ``graph_nt`` (its IRIs under /id/ replicated ``copies`` times) whole, SHACL_REPS times."""
+    import importlib.util
+    import statistics
+    import time
+
+    from rdflib import Graph
+
+    from ingest.validate import find_violations
+
+    text = graph_nt.read_text(encoding="utf-8")
+    ids = "<https://w3id.org/strategigraf/id/"
+    graph = Graph().parse(data=text + "".join(text.replace(ids, f"{ids}copy-{k}/") for k in range(1, copies)),
+                          format="nt")
+
+    def timed(validate: Any) -> float:
+        started = time.perf_counter()
+        assert validate() == []
+        return time.perf_counter() - started
+
+    engines: dict[str, Any] = {"pyrudof": lambda: find_violations(graph)}
+    if copies == 1 and importlib.util.find_spec("pyshacl") is not None:
+        import pyshacl
+
+        from ingest.validate import load_shapes
+
+        def reference() -> list[str]:
+            conforms, _, report = pyshacl.validate(graph, shacl_graph=load_shapes(), inference="none",
+                                                   advanced=False, allow_warnings=True)
+            return [] if conforms else [str(report)]
+
+        engines["pyshacl"] = reference
+    times: dict[str, list[float]] = {name: [] for name in engines}
+    for _ in range(SHACL_REPS):  # interleaved, so both engines see the same load
+        for name, validate in engines.items():
+            times[name].append(round(timed(validate), 3))
+    out: dict[str, Any] = {"triples": len(graph), "copies": copies}
+    for name, runs in times.items():
+        out[f"{name}_s"], out[f"{name}_median_s"] = runs, statistics.median(runs)
+    if "pyshacl" in times:
+        out["pyshacl_over_pyrudof"] = round(out["pyshacl_median_s"] / out["pyrudof_median_s"], 1)
+    print(json.dumps(out))
+
+
+def shacl(graph_nt: Path) -> dict[str, Any]:
+    """SHACL alone on the bundled graph and on that graph replicated to about SHACL_SCALE_TRIPLES triples."""
+    triples = sum(1 for _ in graph_nt.open(encoding="utf-8"))
+    out: dict[str, Any] = {}
+    for name, copies in (("bundled", 1), ("scale", max(1, round(SHACL_SCALE_TRIPLES / triples)))):
+        res = run_child([PY, "-m", "benchmarks.bench_build", "shacl", str(graph_nt), str(copies)])
+        if res.returncode != 0:
+            raise RuntimeError(f"SHACL benchmark failed ({res.returncode}):\n{res.stderr[-4000:]}")
+        out[name] = {**last_json_line(res.stdout), "peak_rss_mb": res.peak_rss_mb}
+    return out
+
+
 def run(work: Path = WORK / "bundled") -> dict[str, Any]:
     c = cold(work)
     inc = incremental(work, warm_cache=work / "cold" / "cache")
-    return {"cold": c, "incremental": inc,
+    from ingest.build import current_generation
+
+    generation = current_generation(work / "cold" / "build")  # the last cold build (the reps build alike)
+    assert generation is not None
+    return {"cold": c, "incremental": inc, "shacl": shacl(generation / "graph.nt"),
             "command": "python -m benchmarks.run --quick (section build)"}
 
 
@@ -196,6 +263,9 @@ def main(argv: list[str]) -> int:
         child(Path(argv[1]), Path(argv[2]), Path(argv[3]), argv[4] if len(argv) > 4 else "auto",
               analyse=not (len(argv) > 5 and argv[5] == "no-analyse"),
               record_calls=Path(argv[6]) if len(argv) > 6 and argv[6] else None)
+        return 0
+    if argv and argv[0] == "shacl":
+        shacl_child(Path(argv[1]), int(argv[2]))
         return 0
     if argv and argv[0] == "embed-alone":
         embed_alone_child(Path(argv[1]))

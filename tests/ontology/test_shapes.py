@@ -1,20 +1,21 @@
-"""The SHACL shapes (ontology/shapes.ttl), run the way the builder runs them: pyshacl with no inference.
+"""The SHACL shapes (ontology/shapes.ttl), run the way the builder runs them: pyrudof (ingest.validate).
 
 A small hand-built graph conforms; each broken variant does not, and the report names the node at
-fault as the focus node."""
+fault as the focus node. Every case, conforming or broken, is also run through pySHACL (SHACL Core, no
+inference): both engines give the same verdict and the same (focus node, path, constraint component) results."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
 
-import pyshacl
 import pytest
 import rdflib.namespace as rns  # XSD via the module: a global XSD makes pytest warn while collecting
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS
 
+from ingest.validate import Violation, find_violations
 from ontology import (
     ID,
     OA,
@@ -28,6 +29,7 @@ from ontology import (
     TOPICS_FILE,
     resource_path,
 )
+from tests.ontology.shacl_engines import pyrudof_report, pyshacl_report
 
 SGSH = Namespace("https://w3id.org/strategigraf/shapes#")
 
@@ -161,17 +163,15 @@ def rich_graph(topics: Graph) -> Graph:
     return g
 
 
-def validate(g: Graph, shapes: Graph) -> tuple[bool, Graph, str]:
-    conforms, report, text = pyshacl.validate(g, shacl_graph=shapes, inference="none")
-    return bool(conforms), report, text
+def validate(g: Graph, shapes: Graph) -> tuple[bool, list[Violation], str]:
+    """The builder's verdict, its violations and the text it prints."""
+    violations = find_violations(g, shapes)
+    return not violations, violations, "\n".join(str(v) for v in violations)
 
 
-def results(report: Graph) -> list[tuple[Any, Any, Any]]:
-    """(focus node, source shape, message) of every validation result."""
-    out: list[tuple[Any, Any, Any]] = []
-    for r in report.subjects(RDF.type, SH.ValidationResult):
-        out.append((report.value(r, SH.focusNode), report.value(r, SH.sourceShape), report.value(r, SH.resultMessage)))
-    return out
+def results(violations: list[Violation]) -> list[tuple[Any, Any, Any]]:
+    """(focus node, source shape, message) of every violation."""
+    return [(URIRef(v.focus), SGSH[v.shape.removeprefix("sgsh:")] if v.shape else None, v.message) for v in violations]
 
 
 # --------------------------------------------------------------------------------------------------
@@ -263,29 +263,35 @@ def test_rich_graph_conforms(shapes: Graph, topics: Graph) -> None:
     assert conforms, text
 
 
-def test_document_kind_accepts_typed_string(shapes: Graph) -> None:
-    g = minimal_graph()
+def document_kind_typed_string(g: Graph) -> None:
     g.set((DOC, SG.documentKind, Literal("strategy", datatype=rns.XSD.string)))
-    conforms, _, text = validate(g, shapes)
-    assert conforms, text
 
 
-def test_node_typed_also_as_document_element_conforms(shapes: Graph) -> None:
-    g = minimal_graph()
+def typed_also_as_document_element(g: Graph) -> None:
     g.add((STATEMENT, RDF.type, SG.DocumentElement))
     g.add((TRACK, RDF.type, SG.DocumentElement))
-    conforms, _, text = validate(g, shapes)
-    assert conforms, text
 
 
-def test_blank_node_selectors_conform(shapes: Graph) -> None:
+def blank_node_selectors(g: Graph) -> None:
+    for prop in (SG.sourceSpan, SG.sourceSegment):
+        for sel in list(g.objects(STATEMENT, prop)):
+            g.remove((STATEMENT, prop, sel))
+            b = BNode()
+            for p, o in list(g.predicate_objects(sel)):
+                g.add((b, p, o))
+                g.remove((sel, p, o))
+            g.add((STATEMENT, prop, b))
+
+
+CONFORMING_VARIANTS: list[Callable[[Graph], None]] = [
+    document_kind_typed_string, typed_also_as_document_element, blank_node_selectors,
+]
+
+
+@pytest.mark.parametrize("mutate", CONFORMING_VARIANTS, ids=[m.__name__ for m in CONFORMING_VARIANTS])
+def test_variant_of_the_minimal_graph_conforms(shapes: Graph, mutate: Callable[[Graph], None]) -> None:
     g = minimal_graph()
-    for sel in list(g.objects(STATEMENT, SG.sourceSegment)):
-        g.remove((STATEMENT, SG.sourceSegment, sel))
-        b = BNode()
-        for p, o in list(g.predicate_objects(sel)):
-            g.add((b, p, o))
-        g.add((STATEMENT, SG.sourceSegment, b))
+    mutate(g)
     conforms, _, text = validate(g, shapes)
     assert conforms, text
 
@@ -369,6 +375,11 @@ def span_not_a_selector(g: Graph) -> None:
     g.remove((_span(g, STATEMENT), RDF.type, OA.TextPositionSelector))
 
 
+def blank_span_start_after_end(g: Graph) -> None:
+    blank_node_selectors(g)
+    g.set((_span(g, STATEMENT), OA.start, nni(500)))
+
+
 def missing_span(g: Graph) -> None:
     g.remove((STATEMENT, SG.sourceSpan, None))
 
@@ -446,6 +457,7 @@ MINIMAL_BREAKS: list[tuple[Callable[[Graph], None], URIRef, str]] = [
     (span_start_line_after_end_line, STATEMENT, "DocumentElement-sourceSpan"),
     (span_without_source_file, STATEMENT, "DocumentElement-sourceSpan"),
     (span_not_a_selector, STATEMENT, "DocumentElement-sourceSpan"),
+    (blank_span_start_after_end, STATEMENT, "DocumentElement-sourceSpan"),
     (missing_span, STATEMENT, "DocumentElement-sourceSpan"),
     (two_spans, STATEMENT, "DocumentElement-sourceSpan"),
     (missing_segment, STATEMENT, "DocumentElement-sourceSegment"),
@@ -569,3 +581,26 @@ def test_report_text_names_focus_node_and_message(shapes: Graph) -> None:
     assert focus == STATEMENT and shape == SGSH["DocumentElement-order"]
     assert "sg:order" in str(message)
     assert str(STATEMENT) in text
+
+
+# --------------------------------------------------------------------------------------------------
+# pyrudof (the builder's engine) against pySHACL (the reference), case by case
+# --------------------------------------------------------------------------------------------------
+
+
+def _no_change(g: Graph) -> None:
+    """The graph as built."""
+
+
+ENGINE_CASES: list[tuple[str, Callable[[Graph], None]]] = [
+    *[("minimal", m) for m in [_no_change, *CONFORMING_VARIANTS, *(b for b, _, _ in MINIMAL_BREAKS)]],
+    *[("rich", m) for m in [_no_change, *(b for b, _, _ in RICH_BREAKS)]],
+]
+
+
+@pytest.mark.parametrize(("base", "mutate"), ENGINE_CASES, ids=[f"{b}-{m.__name__}" for b, m in ENGINE_CASES])
+def test_pyrudof_reports_what_pyshacl_reports(shapes: Graph, topics: Graph, base: str,
+                                             mutate: Callable[[Graph], None]) -> None:
+    g = minimal_graph() if base == "minimal" else rich_graph(topics)
+    mutate(g)
+    assert pyrudof_report(g, shapes) == pyshacl_report(g, shapes)
