@@ -31,7 +31,8 @@ ENCRYPTED_PDF = ROOT / "tests" / "data" / "read" / "pdf" / "krypteret.pdf"
 
 
 def paaroerende_docx(path: Path) -> Path:
-    """A Rudersdal policy on working with relatives: a vision, and two principles with what they mean."""
+    """A Rudersdal policy on working with relatives: a vision, then (on page 2) two principles with what they
+    mean."""
     d = Document()
     d.core_properties.title = "Politik for samarbejde med pårørende 2025-2028"
     d.core_properties.author = "Rudersdal Kommune"
@@ -40,6 +41,7 @@ def paaroerende_docx(path: Path) -> Path:
     d.add_heading("Vision", level=1)
     d.add_paragraph("Pårørende til voksne med handicap eller sindslidelse oplever, at de bliver hørt og "
                     "inddraget, når de ønsker det.")
+    d.add_page_break()
     d.add_heading("Principper for samarbejdet", level=1)
     d.add_heading("Princip 1: Pårørende er en ressource", level=2)
     d.add_paragraph("Det betyder, at vi:")
@@ -164,6 +166,12 @@ def test_upload_preview_commit_and_open_the_new_document(upload_page: Any, admin
     page.wait_for_url(re.compile(re.escape(href) + "$"))
     assert page.locator("h1").inner_text().strip() == "Politik for samarbejde med pårørende 2025-2028"
     assert "Pårørende er en ressource" in page.locator("main").inner_text()
+    # A statement's page shows the page of the Word file it stands on and opens the original.
+    page.get_by_role("link", name="tilbyder pårørendegrupper i Birkerød og Holte").click()
+    page.wait_for_url(re.compile(r"/node\?id="))
+    assert page.locator(".page").inner_text() == "side 2"
+    original = page.get_by_role("link", name="Åbn originalfilen på side 2")
+    assert original.get_attribute("href") == "/documents/" + href.rsplit("/", 1)[1] + "/original#page=2"
     after = corpus_fingerprint(corpus)
     added = set(after) - set(before)
     assert len(added) == 1 and (corpus / added.pop()).read_bytes() == docx.read_bytes()
