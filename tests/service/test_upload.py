@@ -282,6 +282,26 @@ def test_an_add_cut_off_by_a_server_stop_reports_failed(upload_app: App) -> None
                                "Dokumentet er ikke i grafen; upload filen igen.")
 
 
+def test_a_build_that_cannot_run_takes_the_document_out_again(upload_app: App) -> None:
+    """`strategigraf ingest` holding the build folder's lock: the add fails, corpora/ and the live build stay."""
+    from ingest.build import build_lock
+
+    client, corpus, build = upload_app
+    before, live = corpus_fingerprint(corpus), client.get("/health").json()["build_id"]
+    text = ("# Handleplan for hjemløshed 2025\n\nRingsted Kommune\n\n## Mål 1: Ingen unge i hjemløshed\n\n"
+            "- Vi opretter fem akutpladser til unge.\n").encode()
+    upload_id = post_file(client, "handleplan-hjemloeshed.md", text).json()["upload_id"]
+    with build_lock(build):
+        assert client.post(f"/admin/documents/{upload_id}/commit", headers=AUTH).status_code == 202
+        status = wait_done(client, upload_id)
+    assert status["state"] == "failed" and status["document_url"] is None
+    assert status["error"].startswith("Dokumentet »handleplan-hjemloeshed.md« blev ikke tilføjet, fordi grafen "
+                                      "ikke kunne bygges lige nu. Grafen er uændret; prøv igen.")
+    assert corpus_fingerprint(corpus) == before
+    assert client.get("/health").json()["build_id"] == live
+    assert client.get("/admin/rebuild", headers=AUTH).json()["state"] == "failed"
+
+
 def test_a_commit_waits_for_no_other_build(upload_app: App) -> None:
     """While a rebuild runs (its lock held), a commit is refused with Retry-After and the upload stays staged."""
     client, corpus, _ = upload_app
