@@ -10,17 +10,15 @@ from __future__ import annotations
 
 import contextlib
 import threading
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDF
-
-if TYPE_CHECKING:
-    from ingest.validate import ValidatedCache
 
 from ingest.analyse import lineage, overlaps, topics
 from ingest.lexical import CompoundSplitter
@@ -29,7 +27,8 @@ from ingest.records import DocumentRecord, NodeRecord
 ANALYSIS_FILE = "analysis.json"
 ANALYSIS_FORMAT = 1
 
-__all__ = ["ANALYSIS_FILE", "AnalysisResult", "lineage", "overlaps", "run_analysis", "topics", "validate_analysis"]
+__all__ = ["ANALYSIS_FILE", "AnalysisResult", "analyse", "lineage", "overlaps", "run_analysis", "topics",
+           "validate_analysis"]
 
 
 @dataclass
@@ -51,38 +50,68 @@ def topic_parameters() -> dict[str, Any]:
 def run_analysis(documents: list[DocumentRecord], nodes: list[NodeRecord], vectors: np.ndarray, graph: Graph,
                  embedder_spec: str, cache_dir: Path, splitter: CompoundSplitter | None = None,
                  params: overlaps.OverlapParams = overlaps.DEFAULT_PARAMS) -> AnalysisResult:
-    """Tag topics, align documents, trace lineage. ``graph`` is only read (for sg:followsUp links)."""
+    """Tag topics, align documents, trace lineage. ``graph`` is only read (for sg:followsUp links).
+
+    Embeds what the analysis needs beyond the node vectors (topic texts, sentences of multi-sentence
+    units; through the embedding cache), then runs :func:`analyse`."""
     from ingest.embed.cache import EmbeddingCache, embed_queries_cached
     from ingest.embed.factory import create_embedder
     from ingest.searchindex import lexical_text
 
+    started = time.perf_counter()
     embedder = create_embedder(embedder_spec)
     cache_dir.mkdir(parents=True, exist_ok=True)
     splitter = splitter or CompoundSplitter.from_texts([lexical_text(n) for n in nodes])
     scheme = topics.load_topics()
+    units = overlaps.alignment_units(nodes)
     with EmbeddingCache(cache_dir / "embeddings.sqlite") as cache:
         topic_vectors, computed_topics = embed_queries_cached(embedder, [t.embedding_text() for t in scheme], cache)
-        tags = topics.tag_nodes(nodes, vectors, scheme, topic_vectors, splitter)
-        tags_by_node = topics.by_node(tags)
-        units = overlaps.alignment_units(nodes)
         unit_vectors, computed_units = overlaps.embed_units(units, vectors, embedder, cache)
+    embedded = {"topics": computed_topics, "sentences": computed_units}
+    timings = {"embed": round(time.perf_counter() - started, 3)}
+    return analyse(documents, nodes, vectors, graph, embedder.name, scheme, topic_vectors, units, unit_vectors,
+                   splitter, params, embedded=embedded, timings=timings)
+
+
+def analyse(documents: list[DocumentRecord], nodes: list[NodeRecord], vectors: np.ndarray, graph: Graph,
+            model: str, scheme: list[topics.Topic], topic_vectors: np.ndarray, units: list[overlaps.Unit],
+            unit_vectors: np.ndarray, splitter: CompoundSplitter,
+            params: overlaps.OverlapParams = overlaps.DEFAULT_PARAMS, *, embedded: dict[str, int] | None = None,
+            timings: dict[str, float] | None = None) -> AnalysisResult:
+    """The analysis proper, from vectors already computed; the manifest's ``timings_s`` has each step."""
+    timings = dict(timings or {})
+    clock = [time.perf_counter()]
+
+    def lap(name: str) -> None:
+        now = time.perf_counter()
+        timings[name] = round(now - clock[0], 3)
+        clock[0] = now
+
+    tags = topics.tag_nodes(nodes, vectors, scheme, topic_vectors, splitter)
+    tags_by_node = topics.by_node(tags)
+    lap("topics")
     result = overlaps.align(nodes, units, unit_vectors, tags_by_node, splitter, params)
+    lap("align")
     listed, scores = overlaps.build_overlaps(nodes, result, tags_by_node, params)
+    lap("overlaps")
     partners = overlaps.partner_map((al.a, al.b, al.score) for al in result.alignments)
-    carries = lineage.carries_over_pairs(documents, nodes, partners, params.container_threshold)
+    index = lineage.NodeIndex.of(nodes)
+    carries = lineage.carries_over_pairs(documents, nodes, partners, params.container_threshold, index)
     follow_ups = []
+    known = {d.id for d in documents}
     for doc in documents:
         for followed in doc.relations.get("follows_up", []):
-            if any(d.id == followed for d in documents):
-                items = lineage.follow_up(nodes, followed, doc.id, partners, params.container_threshold, graph)
+            if followed in known:
+                items = lineage.follow_up(nodes, followed, doc.id, partners, params.container_threshold, graph, index)
                 follow_ups.append({"report": doc.id, "followed": followed,
                                    "goals": lineage.follow_up_payload(nodes, items)})
+    lap("lineage")
 
     added = Graph()
     for triple in topics.topic_scheme_graph():
         added.add(triple)
-    n_tags = topics.topic_triples(added, tags, scheme, embedder.name)
-    n_overlaps = overlaps.overlap_triples(added, listed, {t.id: t.iri for t in scheme}, embedder.name)
+    n_tags = topics.topic_triples(added, tags, scheme, model)
+    n_overlaps = overlaps.overlap_triples(added, listed, {t.id: t.iri for t in scheme}, model)
     n_carries = lineage.carries_over_triples(added, nodes, carries)
 
     by_node: dict[str, list[dict[str, Any]]] = {}
@@ -92,7 +121,7 @@ def run_analysis(documents: list[DocumentRecord], nodes: list[NodeRecord], vecto
                                                "kind": o.kind})
     payload: dict[str, Any] = {
         "format": ANALYSIS_FORMAT,
-        "model": embedder.name,
+        "model": model,
         "parameters": {"overlaps": params.as_dict(), "topics": topic_parameters()},
         "topics": topics.topics_payload(scheme),
         "topics_by_node": topics.tags_payload(tags, scheme),
@@ -103,14 +132,17 @@ def run_analysis(documents: list[DocumentRecord], nodes: list[NodeRecord], vecto
         "carries_over": [[nodes[later].id, nodes[earlier].id, s] for later, earlier, s in carries],
         "follow_ups": follow_ups,
     }
+    lap("output")
     manifest = {
         "parameters": payload["parameters"],
         "threshold_calibrated_on": "shared/eval/dev_overlaps.json",
-        "embedded": {"topics": computed_topics, "sentences": computed_units},
+        "embedded": embedded or {},
+        "candidates": result.candidates,
         "counts": {"topic_assignments": n_tags, "overlaps": n_overlaps,
                    "alignments": len(result.alignments), "container_overlaps":
                    sum(1 for o in listed if o.kind == overlaps.KIND_CONTAINER), "carries_over": n_carries,
                    "units": len(units)},
+        "timings_s": timings,
     }
     return AnalysisResult(graph=added, payload=payload, manifest=manifest)
 
@@ -163,11 +195,10 @@ def _memoised_sparql_parsing() -> Iterator[None]:
             processor.SPARQLProcessor.query = original  # type: ignore[method-assign]
 
 
-def validate_analysis(added: Graph, graph: Graph, cache: ValidatedCache | None = None) -> None:
+def validate_analysis(added: Graph, graph: Graph) -> None:
     """SHACL-validate the analysis triples before they join ``graph``: the added triples plus the type and
     document of every node they reference, against the Overlap and TopicAssignment shapes (no other
-    shape constrains what the analysis adds). Raises ``ValidationError`` like the shacl stage. With
-    ``cache``, overlaps and assignments that passed before unchanged are not validated again."""
+    shape constrains what the analysis adds). Raises ``ValidationError`` like the shacl stage."""
     from ingest.validate import validate_graph
     from ontology import SG
 
@@ -182,4 +213,4 @@ def validate_analysis(added: Graph, graph: Graph, cache: ValidatedCache | None =
             for triple in graph.triples((node, SG.inDocument, None)):
                 data.add(triple)
     with _memoised_sparql_parsing():
-        validate_graph(data, analysis_shapes(), cache=cache)
+        validate_graph(data, analysis_shapes())

@@ -57,18 +57,43 @@ def classify_status(text: str) -> str:
     return STATUS_UNCLEAR
 
 
-def theme_level(nodes: Iterable[NodeRecord], doc: str) -> str | None:
+@dataclass(frozen=True)
+class NodeIndex:
+    """Lookups every comparison needs, computed once per analysis (a national corpus compares thousands of
+    document pairs; scanning every node for each would make lineage quadratic)."""
+
+    by_doc: dict[str, list[int]]
+    """document id → positions of its nodes, in node order"""
+    position: dict[str, int]
+    members: dict[int, list[int]]
+    """container → its unit nodes (:func:`ingest.analyse.overlaps.container_members`)"""
+
+    @classmethod
+    def of(cls, nodes: Sequence[NodeRecord]) -> NodeIndex:
+        by_doc: dict[str, list[int]] = {}
+        for i, n in enumerate(nodes):
+            by_doc.setdefault(n.doc, []).append(i)
+        return cls(by_doc=by_doc, position={n.id: i for i, n in enumerate(nodes)}, members=container_members(nodes))
+
+    def in_doc(self, doc: str) -> list[int]:
+        return self.by_doc.get(doc, [])
+
+
+def _in_doc(nodes: Sequence[NodeRecord], doc: str, index: NodeIndex | None) -> list[int]:
+    return index.in_doc(doc) if index is not None else [i for i, n in enumerate(nodes) if n.doc == doc]
+
+
+def theme_level(nodes: Sequence[NodeRecord], doc: str, index: NodeIndex | None = None) -> str | None:
     """The node type that holds the document's themes (see the module docstring)."""
-    present = {n.type for n in nodes if n.doc == doc}
+    present = {nodes[i].type for i in _in_doc(nodes, doc, index)}
     return next((t for t in THEME_LEVELS if t in present), None)
 
 
-def themes(nodes: Sequence[NodeRecord], doc: str, level: str | None = None) -> list[int]:
+def themes(nodes: Sequence[NodeRecord], doc: str, level: str | None = None, index: NodeIndex | None = None) -> list[int]:
     """Positions of the document's theme nodes (its visions first, then the theme level), in order."""
-    level = level or theme_level(nodes, doc)
-    out = [i for i, n in enumerate(nodes) if n.doc == doc and n.type == "Vision"]
-    out += [i for i, n in enumerate(nodes) if n.doc == doc and n.type == level]
-    return out
+    level = level or theme_level(nodes, doc, index)
+    own = _in_doc(nodes, doc, index)
+    return [i for i in own if nodes[i].type == "Vision"] + [i for i in own if nodes[i].type == level]
 
 
 @dataclass
@@ -94,10 +119,12 @@ class Comparison:
 
 
 def compare(nodes: Sequence[NodeRecord], earlier: str, later: str, partners: Mapping[int, Mapping[int, float]],
-            threshold: float, members: Mapping[int, list[int]] | None = None) -> Comparison:
+            threshold: float, members: Mapping[int, list[int]] | None = None,
+            index: NodeIndex | None = None) -> Comparison:
     """Themes carried over from ``earlier`` into ``later``, new in ``later``, dropped from ``earlier``."""
-    members = members if members is not None else container_members(nodes)
-    before, after = themes(nodes, earlier), themes(nodes, later)
+    if members is None:
+        members = index.members if index is not None else container_members(nodes)
+    before, after = themes(nodes, earlier, index=index), themes(nodes, later, index=index)
     links: list[ThemeLink] = []
     for a in before:
         for b in after:
@@ -116,21 +143,24 @@ def compare(nodes: Sequence[NodeRecord], earlier: str, later: str, partners: Map
     return Comparison(earlier=earlier, later=later, carried_over=links,
                       new=[b for b in after if b not in carried_after],
                       dropped=[a for a in before if a not in carried_before],
-                      level_earlier=theme_level(nodes, earlier), level_later=theme_level(nodes, later))
+                      level_earlier=theme_level(nodes, earlier, index), level_later=theme_level(nodes, later, index))
 
 
 def carries_over_pairs(documents: Sequence[DocumentRecord], nodes: Sequence[NodeRecord],
-                       partners: Mapping[int, Mapping[int, float]], threshold: float) -> list[tuple[int, int, float]]:
+                       partners: Mapping[int, Mapping[int, float]], threshold: float,
+                       index: NodeIndex | None = None) -> list[tuple[int, int, float]]:
     """(later theme, earlier theme, score) for every pair of same-municipality documents, later year
-    first; follow-up reports left out."""
-    members = container_members(nodes)
-    docs = [d for d in documents if d.kind != FOLLOW_UP_KIND]
+    first; follow-up reports left out. Only documents of one municipality are paired (O(documents per
+    municipality²), not of the corpus)."""
+    index = index or NodeIndex.of(nodes)
+    by_municipality: dict[str, list[DocumentRecord]] = {}
+    for d in documents:
+        if d.kind != FOLLOW_UP_KIND:
+            by_municipality.setdefault(d.municipality, []).append(d)
     out: list[tuple[int, int, float]] = []
-    for early in docs:
-        for late in docs:
-            if early.municipality != late.municipality or early.year >= late.year:
-                continue
-            result = compare(nodes, early.id, late.id, partners, threshold, members)
+    for docs in by_municipality.values():
+        for early, late in ((e, lt) for e in docs for lt in docs if e.year < lt.year):
+            result = compare(nodes, early.id, late.id, partners, threshold, index=index)
             out.extend((link.later, link.earlier, link.score) for link in result.carried_over)
     return out
 
@@ -161,18 +191,18 @@ class GoalFollowUp:
 
 
 def follow_up(nodes: Sequence[NodeRecord], followed: str, report: str, partners: Mapping[int, Mapping[int, float]],
-              threshold: float, graph: Graph | None = None) -> list[GoalFollowUp]:
+              threshold: float, graph: Graph | None = None, index: NodeIndex | None = None) -> list[GoalFollowUp]:
     """Each goal of ``followed`` with the goals of ``report`` that report on it and their statuses."""
-    members = container_members(nodes)
-    position = {n.id: i for i, n in enumerate(nodes)}
+    index = index or NodeIndex.of(nodes)
+    members, position = index.members, index.position
     theme_links: dict[int, set[int]] = {}
     if graph is not None:
         for s, o in graph.subject_objects(SG.followsUp):
             ps, po = position.get(str(s)), position.get(str(o))
             if ps is not None and po is not None and nodes[ps].doc == report and nodes[po].doc == followed:
                 theme_links.setdefault(po, set()).add(ps)
-    goals = [i for i, n in enumerate(nodes) if n.doc == followed and n.type == "Goal"]
-    report_goals = [i for i, n in enumerate(nodes) if n.doc == report and n.type == "Goal"]
+    goals = [i for i in index.in_doc(followed) if nodes[i].type == "Goal"]
+    report_goals = [i for i in index.in_doc(report) if nodes[i].type == "Goal"]
     out: list[GoalFollowUp] = []
     for g in goals:
         allowed = set(report_goals)

@@ -12,9 +12,14 @@ Pair score (0-1)
     texts sit around 0.8), ``l`` the IDF-weighted share of the shorter text's terms (stems and compound
     parts, proper names left out) that the other text also uses, and ``t`` the strength of the best
     topic both nodes are tagged with (min of the two confidences).
+Candidate pairs
+    Not every pair of documents is scored: a FAISS index of per-unit proxy vectors (embedding, hashed
+    IDF-weighted terms and topic confidences, :mod:`ingest.analyse.candidates`) gives each unit its
+    ``candidates_k`` nearest units in other documents, and the node pairs they make are scored exactly
+    (all their unit pairs). On the bundled corpora this finds every pair that scoring all pairs keeps.
 Kept pairs
-    For each pair of documents, a pair of nodes is kept when it is a mutual nearest neighbour with a
-    score of at least ``mnn_floor`` (method ``hybrid-mnn``) or when its score reaches ``threshold``
+    For each pair of documents, a pair of nodes is kept when it is a mutual nearest neighbour (among the
+    candidates) with a score of at least ``mnn_floor`` (method ``hybrid-mnn``) or when its score reaches ``threshold``
     (method ``hybrid-threshold``); the threshold is calibrated on ``shared/eval/dev_overlaps.json``
     (see :func:`calibrate_threshold` and docs/overlaps.md). Every candidate is kept in the analysis
     (``alignments``); the listed overlaps keep at most ``max_partners`` partners per node in any one
@@ -37,9 +42,11 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 import numpy as np
+import scipy.sparse as sp
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, XSD
 
+from ingest.analyse.candidates import DEFAULT_K
 from ingest.analyse.topics import METHOD_CHILDREN, Terms, TopicTag, analyse_text
 from ingest.embed.base import Embedder
 from ingest.embed.cache import EmbeddingCache, embed_passages_cached
@@ -83,6 +90,8 @@ class OverlapParams:
     container_strong: float = 0.40
     """Container score from which a container overlap is "strong" (container scores are coverage means,
     lower than alignment scores by construction)."""
+    candidates_k: int = DEFAULT_K
+    """Nearest units in other documents each unit takes from the candidate index (ingest.analyse.candidates)."""
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -167,7 +176,7 @@ class Alignment:
 
 
 class _TermTable:
-    """Term sets of the units with IDF weights over all units."""
+    """Term sets of the units with IDF weights over all units (a sparse units × vocabulary matrix)."""
 
     def __init__(self, terms: Sequence[Terms]) -> None:
         self.terms = terms
@@ -175,19 +184,28 @@ class _TermTable:
         df = Counter(s for ts in sets for s in ts)
         self.df = df
         n = max(1, len(sets))
-        self.vocab = {s: k for k, s in enumerate(sorted(df))}
-        self.idf = np.array([math.log(n / df[s]) + 1e-6 for s in sorted(df)], dtype=np.float64)
-        self.matrix = np.zeros((len(sets), len(self.vocab)), dtype=np.float64)
-        for row, ts in enumerate(sets):
-            for s in ts:
-                self.matrix[row, self.vocab[s]] = 1.0
-        self.mass = self.matrix @ self.idf
+        self.vocabulary = sorted(df)
+        self.vocab = {s: k for k, s in enumerate(self.vocabulary)}
+        self.idf = np.array([math.log(n / df[s]) + 1e-6 for s in self.vocabulary], dtype=np.float64)
+        indices = np.array([self.vocab[s] for ts in sets for s in sorted(ts)], dtype=np.int64)
+        indptr = np.concatenate([[0], np.cumsum([len(ts) for ts in sets])]).astype(np.int64)
+        self.matrix = sp.csr_matrix((np.ones(indices.size), indices, indptr), shape=(len(sets), len(self.vocab)))
+        self.weighted = sp.csr_matrix(self.matrix @ sp.diags(self.idf))
+        self.mass = np.asarray(self.weighted.sum(axis=1)).ravel()
         self.sets = sets
 
     def overlap(self, rows_a: np.ndarray, rows_b: np.ndarray) -> np.ndarray:
-        """IDF mass of shared terms over the smaller text's IDF mass (units × units)."""
-        shared = (self.matrix[rows_a] * self.idf) @ self.matrix[rows_b].T
+        """IDF mass of shared terms over the smaller text's IDF mass (units × units, dense)."""
+        shared = (self.weighted[rows_a] @ self.matrix[rows_b].T).toarray()
         smaller = np.minimum.outer(self.mass[rows_a], self.mass[rows_b])
+        return np.asarray(np.where(smaller > 0, shared / np.where(smaller > 0, smaller, 1.0), 0.0))
+
+    def pair_overlap(self, xs: np.ndarray, ys: np.ndarray) -> np.ndarray:
+        """:meth:`overlap` of the unit pairs ``(xs[i], ys[i])`` only (one value per pair)."""
+        if xs.size == 0:
+            return np.zeros(0)
+        shared = np.asarray(self.weighted[xs].multiply(self.matrix[ys]).sum(axis=1)).ravel()
+        smaller = np.minimum(self.mass[xs], self.mass[ys])
         return np.asarray(np.where(smaller > 0, shared / np.where(smaller > 0, smaller, 1.0), 0.0))
 
     def shared_terms(self, ua: int, ub: int, limit: int = MAX_SHARED_TERMS) -> list[str]:
@@ -206,15 +224,17 @@ class _TermTable:
         return out[:limit]
 
 
-def _topic_matrix(nodes: Sequence[NodeRecord], tags: Mapping[str, Mapping[str, TopicTag]],
-                  rows_a: Sequence[int], rows_b: Sequence[int]) -> np.ndarray:
-    """Strength of the best topic two nodes share: max over topics of min(confidence a, confidence b)."""
-    topics = sorted({t for n in (*rows_a, *rows_b) for t in _own_tags(tags, nodes[n])})
-    if not topics:
-        return np.zeros((len(rows_a), len(rows_b)))
-    ca = np.array([[_own_tags(tags, nodes[n]).get(t, 0.0) for t in topics] for n in rows_a])
-    cb = np.array([[_own_tags(tags, nodes[n]).get(t, 0.0) for t in topics] for n in rows_b])
-    return np.asarray(np.minimum(ca[:, None, :], cb[None, :, :]).max(axis=2))
+def node_topic_matrix(nodes: Sequence[NodeRecord], tags: Mapping[str, Mapping[str, TopicTag]]) -> np.ndarray:
+    """Nodes × topics: each node's own topic confidences (inherited container tags excluded, 0 when
+    untagged); the columns are the topics any node carries, sorted by id."""
+    own = [_own_tags(tags, n) for n in nodes]
+    topics = sorted({t for o in own for t in o})
+    column = {t: k for k, t in enumerate(topics)}
+    out = np.zeros((len(nodes), len(topics)))
+    for row, o in enumerate(own):
+        for t, conf in o.items():
+            out[row, column[t]] = conf
+    return out
 
 
 def _own_tags(tags: Mapping[str, Mapping[str, TopicTag]], node: NodeRecord) -> dict[str, float]:
@@ -236,63 +256,124 @@ class AlignmentResult:
     units: list[Unit]
     alignments: list[Alignment]
     terms: _TermTable = field(repr=False)
+    candidates: dict[str, int] = field(default_factory=dict)
+    """How many unit pairs the candidate index proposed, node pairs they make and unit pairs scored."""
+
+
+@dataclass
+class _Layout:
+    """Where units and nodes sit: each node's units are a contiguous run of the unit list."""
+
+    unit_node: np.ndarray
+    node_doc: np.ndarray
+    """Document of every node as its position in the build's document order."""
+    start: np.ndarray
+    count: np.ndarray
+
+    @classmethod
+    def of(cls, nodes: Sequence[NodeRecord], units: Sequence[Unit]) -> _Layout:
+        order = {d: k for k, d in enumerate(dict.fromkeys(n.doc for n in nodes))}
+        unit_node = np.array([u.node for u in units], dtype=np.int64)
+        if unit_node.size and np.any(np.diff(unit_node) < 0):
+            raise ValueError("alignment units must follow the node order (alignment_units makes them so)")
+        start = np.zeros(len(nodes), dtype=np.int64)
+        count = np.zeros(len(nodes), dtype=np.int64)
+        present, first, counts = np.unique(unit_node, return_index=True, return_counts=True)
+        start[present], count[present] = first, counts
+        return cls(unit_node=unit_node, node_doc=np.array([order[n.doc] for n in nodes], dtype=np.int64),
+                   start=start, count=count)
 
 
 def align(nodes: Sequence[NodeRecord], units: Sequence[Unit], unit_vectors: np.ndarray,
           tags: Mapping[str, Mapping[str, TopicTag]], splitter: CompoundSplitter | None = None,
           params: OverlapParams = DEFAULT_PARAMS) -> AlignmentResult:
-    """Score every cross-document pair of unit nodes and keep the candidates (mutual nearest neighbours
-    above the floor, or above the threshold), for every pair of documents."""
+    """The candidate alignments: cross-document pairs of unit nodes that are mutual nearest neighbours
+    above the floor, or above the threshold.
+
+    Pairs come from the candidate index (:mod:`ingest.analyse.candidates`: each unit's
+    ``params.candidates_k`` nearest units in other documents); every candidate node pair is then scored
+    exactly over all its unit pairs, and a node's nearest neighbour in a document is its best candidate
+    there. This equals scoring every pair of documents whenever the candidates hold every node pair
+    scoring at least ``min(threshold, mnn_floor)`` (tested on the bundled corpora)."""
+    from ingest.analyse import candidates as cand
+
     terms = _TermTable([analyse_text(u.text, splitter) for u in units])
-    doc_order = list(dict.fromkeys(n.doc for n in nodes))
-    unit_doc = np.array([doc_order.index(nodes[u.node].doc) for u in units], dtype=np.int64)
-    unit_node = np.array([u.node for u in units], dtype=np.int64)
-    out: list[Alignment] = []
-    for da in range(len(doc_order)):
-        for db in range(da + 1, len(doc_order)):
-            ua, ub = np.flatnonzero(unit_doc == da), np.flatnonzero(unit_doc == db)
-            if ua.size == 0 or ub.size == 0:
-                continue
-            out.extend(_align_documents(nodes, unit_vectors, unit_node, ua, ub, terms, tags, params))
-    return AlignmentResult(units=list(units), alignments=out, terms=terms)
+    layout = _Layout.of(nodes, units)
+    node_topics = node_topic_matrix(nodes, tags)
+    if not units:
+        return AlignmentResult(units=[], alignments=[], terms=terms)
+    lexical = cand.hashed_lexical(terms.matrix, terms.idf, terms.vocabulary)
+    proxy = cand.proxy_vectors(unit_vectors, lexical, node_topics[layout.unit_node], w_embedding=params.w_embedding,
+                               w_lexical=params.w_lexical, w_topic=params.w_topic, cos_low=params.cos_low,
+                               cos_high=params.cos_high)
+    near = cand.nearest_in_other_documents(proxy, layout.node_doc[layout.unit_node], params.candidates_k)
+    a, b = _node_pairs(near, layout)
+    alignments, scored = _align_pairs(a, b, layout, unit_vectors, terms, node_topics, params)
+    return AlignmentResult(units=list(units), alignments=alignments, terms=terms,
+                           candidates={"unit_pairs": int(near.shape[0]), "node_pairs": int(a.size),
+                                       "unit_pairs_scored": scored})
 
 
-def _align_documents(nodes: Sequence[NodeRecord], unit_vectors: np.ndarray, unit_node: np.ndarray,
-                     ua: np.ndarray, ub: np.ndarray, terms: _TermTable,
-                     tags: Mapping[str, Mapping[str, TopicTag]], params: OverlapParams) -> list[Alignment]:
-    cos = unit_vectors[ua] @ unit_vectors[ub].T
-    emb = np.clip((cos - params.cos_low) / (params.cos_high - params.cos_low), 0.0, 1.0)
-    lex = terms.overlap(ua, ub)
-    na, nb = sorted(set(unit_node[ua].tolist())), sorted(set(unit_node[ub].tolist()))
-    row_a, row_b = {n: k for k, n in enumerate(na)}, {n: k for k, n in enumerate(nb)}
-    top_nodes = _topic_matrix(nodes, tags, na, nb)
-    ia = np.array([row_a[n] for n in unit_node[ua]])
-    ib = np.array([row_b[n] for n in unit_node[ub]])
-    top = top_nodes[np.ix_(ia, ib)]
-    unit_score = params.w_embedding * emb + params.w_lexical * lex + params.w_topic * top
-    # node × node: the best unit pair of the two nodes
-    score = np.full((len(na), len(nb)), -1.0)
-    best = np.zeros((len(na), len(nb), 2), dtype=np.int64)
-    for x in range(len(ua)):
-        row = unit_score[x]
-        r = ia[x]
-        for y in np.flatnonzero(row > score[r, ib]):
-            c = ib[y]
-            if row[y] > score[r, c]:
-                score[r, c] = row[y]
-                best[r, c] = (x, y)
-    best_of_a, best_of_b = score.argmax(axis=1), score.argmax(axis=0)
-    out: list[Alignment] = []
-    for r in range(len(na)):
-        for c in range(len(nb)):
-            s = float(score[r, c])
-            mutual = bool(best_of_a[r] == c and best_of_b[c] == r)
-            if not (s >= params.threshold or (mutual and s >= params.mnn_floor)):
-                continue
-            x, y = best[r, c]
-            out.append(Alignment(a=na[r], b=nb[c], score=round(min(1.0, s), 4), cosine=round(float(cos[x, y]), 4),
-                                 lexical=round(float(lex[x, y]), 4), topic=round(float(top[x, y]), 4),
-                                 mutual=mutual, unit_a=int(ua[x]), unit_b=int(ub[y])))
+def _node_pairs(unit_pairs: np.ndarray, layout: _Layout) -> tuple[np.ndarray, np.ndarray]:
+    """Distinct node pairs of cross-document unit pairs, ``a`` in the earlier document (build order)."""
+    nx, ny = layout.unit_node[unit_pairs[:, 0]], layout.unit_node[unit_pairs[:, 1]]
+    earlier = layout.node_doc[nx] < layout.node_doc[ny]
+    a, b = np.where(earlier, nx, ny), np.where(earlier, ny, nx)
+    n = np.int64(len(layout.node_doc))
+    keys = np.unique(a * n + b)
+    return keys // n, keys % n
+
+
+def _align_pairs(a: np.ndarray, b: np.ndarray, layout: _Layout, unit_vectors: np.ndarray, terms: _TermTable,
+                 node_topics: np.ndarray, params: OverlapParams,
+                 chunk: int = 20_000) -> tuple[list[Alignment], int]:
+    """Score the node pairs ``(a[i], b[i])`` over all their unit pairs, decide mutual nearest neighbours
+    among them, keep what passes; alignments ordered by document pair, then ``a``, then ``b``."""
+    vectors = np.asarray(unit_vectors, dtype=np.float64)
+    score = np.empty(a.size)
+    best = np.empty((a.size, 2), dtype=np.int64)
+    parts = np.empty((a.size, 3))
+    scored = 0
+    for lo in range(0, a.size, chunk):
+        hi = min(a.size, lo + chunk)
+        ca, cb = layout.count[a[lo:hi]], layout.count[b[lo:hi]]
+        rep = ca * cb
+        pid = np.repeat(np.arange(hi - lo), rep)
+        offset = np.arange(int(rep.sum())) - np.repeat(np.cumsum(rep) - rep, rep)
+        x = layout.start[a[lo:hi]][pid] + offset // cb[pid]
+        y = layout.start[b[lo:hi]][pid] + offset % cb[pid]
+        scored += x.size
+        cos = np.einsum("ij,ij->i", vectors[x], vectors[y])
+        emb = np.clip((cos - params.cos_low) / (params.cos_high - params.cos_low), 0.0, 1.0)
+        lex = terms.pair_overlap(x, y)
+        top = (np.minimum(node_topics[a[lo:hi]], node_topics[b[lo:hi]]).max(axis=1)
+               if node_topics.shape[1] else np.zeros(hi - lo))[pid]
+        unit_score = params.w_embedding * emb + params.w_lexical * lex + params.w_topic * top
+        # the best unit pair of each node pair; among equals the first in (x, y) order
+        order = np.lexsort((y, x, -unit_score, pid))
+        first = order[np.r_[True, pid[order][1:] != pid[order][:-1]]]
+        score[lo:hi] = unit_score[first]
+        best[lo:hi] = np.stack([x[first], y[first]], axis=1)
+        parts[lo:hi] = np.stack([cos[first], lex[first], top[first]], axis=1)
+    da, db = layout.node_doc[a], layout.node_doc[b]
+    mutual = _is_best(a, db, b, score) & _is_best(b, da, a, score)
+    keep = np.flatnonzero((score >= params.threshold) | (mutual & (score >= params.mnn_floor)))
+    keep = keep[np.lexsort((b[keep], a[keep], db[keep], da[keep]))]
+    out = [Alignment(a=int(a[i]), b=int(b[i]), score=round(min(1.0, float(score[i])), 4),
+                     cosine=round(float(parts[i, 0]), 4), lexical=round(float(parts[i, 1]), 4),
+                     topic=round(float(parts[i, 2]), 4), mutual=bool(mutual[i]), unit_a=int(best[i, 0]),
+                     unit_b=int(best[i, 1])) for i in keep]
+    return out, scored
+
+
+def _is_best(node: np.ndarray, other_doc: np.ndarray, partner: np.ndarray, score: np.ndarray) -> np.ndarray:
+    """Whether each pair is its node's best in the partner's document (ties: the lowest partner position)."""
+    out = np.zeros(node.size, dtype=bool)
+    if node.size == 0:
+        return out
+    group = node * (int(other_doc.max()) + 1) + other_doc
+    order = np.lexsort((partner, -score, group))
+    out[order[np.r_[True, group[order][1:] != group[order][:-1]]]] = True
     return out
 
 
@@ -441,24 +522,48 @@ def build_overlaps(nodes: Sequence[NodeRecord], result: AlignmentResult,
 
 
 def container_scores(nodes: Sequence[NodeRecord], alignments: Iterable[Alignment]) -> list[tuple[int, int, float]]:
-    """Score of every pair of containers of different documents that share at least one alignment."""
+    """Score of every pair of containers of different documents that share at least one alignment
+    (:func:`container_score` of each pair, computed for all pairs at once from the alignment edges)."""
     partners = partner_map((al.a, al.b, al.score) for al in alignments)
     members = container_members(nodes)
-    container_of: dict[int, list[int]] = {}
+    edges = [(x, y, s) for x, ys in partners.items() for y, s in ys.items()]
+    if not edges or not members:
+        return []
+    x_of, y_of = np.array([e[0] for e in edges]), np.array([e[1] for e in edges])
+    s_of = np.array([e[2] for e in edges], dtype=np.float64)
+    # which containers hold each node: a node-sorted incidence list
+    pairs = sorted({(m, c) for c, ms in members.items() for m in ms})
+    inc_node = np.array([p[0] for p in pairs], dtype=np.int64)
+    inc_container = np.array([p[1] for p in pairs], dtype=np.int64)
+    start = np.searchsorted(inc_node, np.arange(len(nodes)))
+    count = np.searchsorted(inc_node, np.arange(len(nodes)), side="right") - start
+    size = np.zeros(len(nodes), dtype=np.float64)
     for c, ms in members.items():
-        for m in ms:
-            container_of.setdefault(m, []).append(c)
-    order = {d: k for k, d in enumerate(dict.fromkeys(n.doc for n in nodes))}
-    pairs: set[tuple[int, int]] = set()
-    for x, ys in partners.items():
-        for y in ys:
-            for ca in container_of.get(x, ()):
-                for cb in container_of.get(y, ()):
-                    if order[nodes[ca].doc] < order[nodes[cb].doc]:
-                        pairs.add((ca, cb))
+        size[c] = len(set(ms))
+    # every (container of x, container of y, x, score) of every directed alignment edge
+    nx, ny = count[x_of], count[y_of]
+    rep = nx * ny
+    edge = np.repeat(np.arange(len(edges)), rep)
+    offset = np.arange(int(rep.sum())) - np.repeat(np.cumsum(rep) - rep, rep)
+    cx = inc_container[start[x_of][edge] + offset // ny[edge]]
+    cy = inc_container[start[y_of][edge] + offset % ny[edge]]
+    x, score = x_of[edge], s_of[edge]
+    # coverage of cx into cy: the mean over cx's units of their best score into cy
+    order = np.lexsort((score, x, cy, cx))
+    cx, cy, x, score = cx[order], cy[order], x[order], score[order]
+    last = np.r_[(cx[1:] != cx[:-1]) | (cy[1:] != cy[:-1]) | (x[1:] != x[:-1]), True]
+    cx, cy, best = cx[last], cy[last], score[last]
+    first = np.r_[True, (cx[1:] != cx[:-1]) | (cy[1:] != cy[:-1])]
+    starts = np.flatnonzero(first)
+    cov_cx, cov_cy = cx[starts], cy[starts]
+    coverage = np.add.reduceat(best, starts) / size[cov_cx]
+    cover = {(int(a), int(b)): float(v) for a, b, v in zip(cov_cx, cov_cy, coverage, strict=True)}
+    doc_order = {d: k for k, d in enumerate(dict.fromkeys(n.doc for n in nodes))}
     out: list[tuple[int, int, float]] = []
-    for ca, cb in sorted(pairs):
-        s, _ = container_score(members[ca], members[cb], partners)
+    for (ca, cb), forward in sorted(cover.items()):
+        if doc_order[nodes[ca].doc] >= doc_order[nodes[cb].doc]:
+            continue
+        s = round((forward + cover.get((cb, ca), 0.0)) / 2, 4)
         if s > 0:
             out.append((ca, cb, s))
     return out

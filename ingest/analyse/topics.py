@@ -270,36 +270,57 @@ def topic_z_scores(node_vectors: np.ndarray, topic_vectors: np.ndarray) -> np.nd
 # --------------------------------------------------------------------------- tagging
 def tag_nodes(nodes: Sequence[NodeRecord], node_vectors: np.ndarray, topics: Sequence[Topic],
               topic_vectors: np.ndarray, splitter: CompoundSplitter | None = None) -> list[TopicTag]:
-    """Topic tags of every node, ordered by node then descending confidence."""
-    matcher = CueMatcher.build(topics)
-    taggable = [i for i, n in enumerate(nodes) if n.type not in UNTAGGED_TYPES]
-    z = np.zeros((len(nodes), len(topics)))
-    if taggable:
-        z[taggable] = topic_z_scores(node_vectors[taggable], topic_vectors)
-    emb_conf = embedding_confidence(z)
+    """Topic tags of every node, ordered by node then descending confidence.
+
+    Scored in batches: the embedding evidence, the combined confidence and the keep rule are matrices over
+    all nodes × topics; only the lexical cue matching reads each node's text on its own."""
+    taggable = np.array([n.type not in UNTAGGED_TYPES for n in nodes], dtype=bool)
+    rows = np.flatnonzero(taggable)
     ids = [t.id for t in topics]
+    emb = embedding_evidence(node_vectors, topic_vectors, rows, len(nodes))
+    lex, cues = lexical_evidence(nodes, rows, topics, splitter)
+    conf = 1.0 - (1.0 - lex) * (1.0 - emb)
+    keep = ((lex > 0) | (emb > 0)) & (conf >= MIN_CONFIDENCE)
     own: dict[str, dict[str, TopicTag]] = {n.id: {} for n in nodes}
-    for i in taggable:
+    for i, k in zip(*np.nonzero(keep), strict=True):
+        has_lex, has_emb = bool(lex[i, k]), bool(emb[i, k])
+        method = METHOD_BOTH if has_lex and has_emb else METHOD_LEXICAL if has_lex else METHOD_EMBEDDING
         node = nodes[i]
-        lexical = matcher.match(analyse_text(own_text(node), splitter))
-        top = set(np.argsort(-z[i])[:EMBED_TOP].tolist()) if len(topics) else set()
-        tags: dict[str, TopicTag] = {}
-        for k, topic in enumerate(ids):
-            lex, cues = lexical.get(topic, (0.0, ()))
-            emb = float(emb_conf[i, k]) if (k in top and z[i, k] >= EMBED_Z) else 0.0
-            if not lex and not emb:
-                continue
-            conf = 1.0 - (1.0 - lex) * (1.0 - emb)
-            if conf < MIN_CONFIDENCE:
-                continue
-            method = METHOD_BOTH if lex and emb else METHOD_LEXICAL if lex else METHOD_EMBEDDING
-            tags[topic] = TopicTag(node=node.id, topic=topic, confidence=round(conf, 4), method=method, cues=cues)
-        own[node.id] = tags
+        own[node.id][ids[k]] = TopicTag(node=node.id, topic=ids[k], confidence=round(float(conf[i, k]), 4),
+                                        method=method, cues=cues.get((int(i), int(k)), ()))
     _inherit(nodes, own)
     out: list[TopicTag] = []
     for node in nodes:
         out.extend(sorted(own[node.id].values(), key=lambda t: (-t.confidence, t.topic)))
     return out
+
+
+def embedding_evidence(node_vectors: np.ndarray, topic_vectors: np.ndarray, rows: np.ndarray, n: int) -> np.ndarray:
+    """Nodes × topics embedding confidence: a node's z-score for a topic (standardised over the ``rows``
+    that are tagged) counts when it reaches :data:`EMBED_Z` and the topic is among its :data:`EMBED_TOP`."""
+    out = np.zeros((n, topic_vectors.shape[0]))
+    if rows.size == 0 or topic_vectors.shape[0] == 0:
+        return out
+    z = topic_z_scores(node_vectors[rows], topic_vectors)
+    top = np.argsort(-z, axis=1)[:, :EMBED_TOP]
+    in_top = np.zeros(z.shape, dtype=bool)
+    np.put_along_axis(in_top, top, True, axis=1)
+    out[rows] = np.where(in_top & (z >= EMBED_Z), embedding_confidence(z), 0.0)
+    return out
+
+
+def lexical_evidence(nodes: Sequence[NodeRecord], rows: np.ndarray, topics: Sequence[Topic],
+                     splitter: CompoundSplitter | None) -> tuple[np.ndarray, dict[tuple[int, int], tuple[str, ...]]]:
+    """Nodes × topics lexical confidence, and the cue texts that matched per (node, topic)."""
+    matcher = CueMatcher.build(topics)
+    column = {t.id: k for k, t in enumerate(topics)}
+    out = np.zeros((len(nodes), len(topics)))
+    cues: dict[tuple[int, int], tuple[str, ...]] = {}
+    for i in rows.tolist():
+        for topic, (score, hit) in matcher.match(analyse_text(own_text(nodes[i]), splitter)).items():
+            out[i, column[topic]] = score
+            cues[(i, column[topic])] = hit
+    return out, cues
 
 
 def _inherit(nodes: Sequence[NodeRecord], tags: dict[str, dict[str, TopicTag]]) -> None:
