@@ -41,7 +41,6 @@ from ingest.manifest import DOCUMENT_KINDS, known_municipalities, load_manifest
 
 if TYPE_CHECKING:
     from ingest.add import Preview
-    from ingest.config import Settings
     from service.deps import ServiceState
 
 UPLOADS_DIR = "uploads"
@@ -67,7 +66,7 @@ class UploadProblem(Exception):
         self.status, self.reason, self.detail, self.extra = status, reason, detail, extra
 
 
-def _mb(n: int) -> str:
+def megabytes(n: int) -> str:
     return f"{n / (1024 * 1024):.1f}".replace(".", ",") + " MB"
 
 
@@ -97,7 +96,7 @@ def problem_for(exc: IngestError, name: str, max_bytes: int) -> UploadProblem:
     reason = getattr(exc, "reason", None)
     if isinstance(reason, str) and reason in READ_REASONS:
         status, template = READ_REASONS[reason]
-        return UploadProblem(status, reason, template.format(name=name, limit=_mb(max_bytes)))
+        return UploadProblem(status, reason, template.format(name=name, limit=megabytes(max_bytes)))
     if isinstance(exc, DuplicateDocumentError):
         return duplicate_problem(name, exc.existing)
     if isinstance(exc, ParseError):
@@ -123,7 +122,7 @@ def duplicate_problem(name: str, existing: str) -> UploadProblem:
 
 def too_large(name: str, max_bytes: int) -> UploadProblem:
     status, template = READ_REASONS["too-large"]
-    return UploadProblem(status, "too-large", template.format(name=name, limit=_mb(max_bytes)))
+    return UploadProblem(status, "too-large", template.format(name=name, limit=megabytes(max_bytes)))
 
 
 # --- the upload record -------------------------------------------------------------------------------------
@@ -480,11 +479,10 @@ def make_preview(path: Path, corpora_dir: Path, overrides: dict[str, Any], max_b
             "tree_truncated": truncated}
 
 
-def stage_preview(folder: Path, record: UploadRecord, settings: Settings) -> UploadRecord:
+def stage_preview(folder: Path, record: UploadRecord, corpora_dir: Path, max_bytes: int) -> UploadRecord:
     """Preview a received upload and save its record; a refusal removes the staging folder."""
     try:
-        record.preview = make_preview(staged_file(folder, record), settings.corpora_dir, record.overrides,
-                                      settings.max_upload_bytes)
+        record.preview = make_preview(staged_file(folder, record), corpora_dir, record.overrides, max_bytes)
     except BaseException:
         shutil.rmtree(folder, ignore_errors=True)
         raise

@@ -151,6 +151,25 @@ def test_the_upload_page_is_a_danish_form_with_its_script(upload_app: App) -> No
     assert client.get("/static/js/upload.js").status_code == 200
 
 
+def test_the_stated_limit_is_the_one_the_body_limit_lets_through() -> None:
+    """The page and the streaming check use the upload limit, lowered to the request body limit that
+    service.limits enforces in front of every route (unless that gives the upload path a limit of its own)."""
+    from starlette.applications import Starlette
+    from starlette.middleware import Middleware
+
+    from service.limits import LimitsMiddleware
+    from service.routes.upload import MULTIPART_OVERHEAD, upload_limit
+
+    fifty = 50 * 1024 * 1024
+    one_megabyte = Starlette(middleware=[Middleware(LimitsMiddleware, max_body_bytes=1_000_000)])
+    assert upload_limit(one_megabyte, fifty) == 1_000_000 - MULTIPART_OVERHEAD
+    # body_limits: a limit of its own for the upload path, as proposed for service.limits
+    own_limit: dict[str, Any] = {"max_body_bytes": 1_000_000, "body_limits": {"/admin/documents": fifty + 64 * 1024}}
+    roomy = Starlette(middleware=[Middleware(LimitsMiddleware, **own_limit)])
+    assert upload_limit(roomy, fifty) == fifty
+    assert upload_limit(Starlette(), fifty) == fifty
+
+
 # --- preview, commit, status --------------------------------------------------------------------------------
 
 def test_preview_commit_and_the_new_document_answers_everywhere(upload_app: App) -> None:
