@@ -123,6 +123,9 @@ def _add_node(graph: Graph, doc: ParsedSource, node: Node, parent: URIRef, order
         graph.add((seg, SG.order, Literal(i, datatype=XSD.integer)))
     for prop, target in node.links:
         graph.add((iri, SG[prop], node_iri(doc_id, target)))
+    if node.kind is NodeKind.ACTIVITY and (parent, RDF.type, SG.Goal) in graph \
+            and not any(prop == "forGoal" for prop, _ in node.links):
+        graph.add((iri, SG.forGoal, parent))  # an activity listed under a goal serves it
     if node.kind is NodeKind.RELATED_DOCUMENT:
         graph.add((document_iri(doc_id), DCTERMS.references, iri))
     for order_child, child in enumerate(node.children, start=1):

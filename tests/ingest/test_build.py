@@ -144,16 +144,27 @@ def _cli(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
                           timeout=600, env={**os.environ, "COLUMNS": "200"})
 
 
+def _xlsx() -> bytes:
+    """A minimal spreadsheet (a ZIP with xl/workbook.xml) saved under a text file's name."""
+    import io
+    import zipfile
+
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        z.writestr("[Content_Types].xml", "<Types/>")
+        z.writestr("xl/workbook.xml", "<workbook/>")
+    return buf.getvalue()
+
+
 BAD_INPUTS = {
     "missing": lambda d: (d / "slagelse-2019-politiske-pejlemaerker.txt").unlink(),
     "empty": lambda d: (d / "slagelse-2019-politiske-pejlemaerker.txt").write_text(""),
     "binary": lambda d: (d / "slagelse-2019-politiske-pejlemaerker.txt").write_bytes(b"\x00\x01\x02PK\x03\x04" * 50),
-    "unknown-layout": lambda d: (d / "manifest.toml").write_text(
-        (d / "manifest.toml").read_text().replace('layout = "plain-bearings"', 'layout = "powerpoint"')),
+    "unknown-kind": lambda d: (d / "manifest.toml").write_text(
+        (d / "manifest.toml").read_text().replace('kind = "political-bearings"', 'kind = "powerpoint"')),
     "missing-field": lambda d: (d / "manifest.toml").write_text(
         (d / "manifest.toml").read_text().replace('committee = "Udvalget for Specialiserede Borgerindsatser"\n', "")),
-    "no-structure": lambda d: (d / "slagelse-2024-2030-politisk-strategi.txt").write_text(
-        "Bare en linje uden overskrifter.\nOg en til.\n"),
+    "spreadsheet": lambda d: (d / "slagelse-2024-2030-politisk-strategi.txt").write_bytes(_xlsx()),
 }
 
 
@@ -178,7 +189,7 @@ def test_bad_input_gives_one_clear_error_and_keeps_previous_build(case: str, scr
     assert proc.returncode not in (0, 1), proc.stderr
     errors = [line for line in proc.stderr.splitlines() if line.startswith("error:")]
     assert len(errors) == 1, proc.stderr
-    expected_file = "manifest.toml" if case in ("unknown-layout", "missing-field") else ".txt"
+    expected_file = "manifest.toml" if case in ("unknown-kind", "missing-field") else ".txt"
     assert expected_file in errors[0]
     assert current_generation(build) == live
     assert (live / "manifest.json").read_bytes() == before
@@ -190,3 +201,13 @@ def test_stats_prints_counts_per_class_and_document(build_dir: Path, tmp_path: P
     counts = json.loads(proc.stdout)
     assert counts["per_class"]["Principle"] == 13
     assert counts["per_document"]["slagelse-2024-2030"]["Track"] == 8
+
+
+def test_every_activity_under_a_goal_serves_it(graph: Graph) -> None:
+    from rdflib.namespace import DCTERMS
+
+    under_goal = [a for a in graph.subjects(RDF.type, SG.Activity)
+                  if (graph.value(a, DCTERMS.isPartOf), RDF.type, SG.Goal) in graph]
+    assert under_goal
+    for activity in under_goal:
+        assert graph.value(activity, SG.forGoal) == graph.value(activity, DCTERMS.isPartOf), activity
