@@ -203,9 +203,35 @@ def recall(gen: Path, query_vectors: Any, *, k: int = 10, fetch: int = 1000, rep
             "search_p50_ms": {name: ms(median(v)) for name, v in timings.items()}}
 
 
-def latency_side_by_side(builds: dict[str, Path], qs: list[str], embed: Any) -> dict[str, Any]:
+def narrow_filters(gen: Path) -> list[str]:
+    """Search parameters of two narrow filters on a build: its smallest document, and its rarest node type
+    that is neither a container (no roll-up) nor opt-in."""
+    import urllib.parse
+
+    from ingest.build import load_records
+    from service.generation import CONTAINER_TYPES
+    from service.search import OPT_IN_TYPES
+
+    _, nodes = load_records(gen)
+    per_doc: dict[str, int] = {}
+    per_type: dict[str, int] = {}
+    for node in nodes:
+        per_doc[node.doc] = per_doc.get(node.doc, 0) + 1
+        if node.type not in CONTAINER_TYPES | OPT_IN_TYPES:
+            per_type[node.type] = per_type.get(node.type, 0) + 1
+    smallest = min(per_doc, key=lambda d: (per_doc[d], d))
+    rarest = min(per_type, key=lambda t: (per_type[t], t))
+    return ["&document=" + urllib.parse.quote(smallest), "&type=" + urllib.parse.quote(rarest)]
+
+
+def latency_side_by_side(builds: dict[str, Path], qs: list[str], embed: Any,
+                         filters: dict[str, list[str]] | None = None,
+                         filtered_qs: list[str] | None = None) -> dict[str, Any]:
     """One client, distinct queries, each query sent to every server in turn (and embedded alone here,
-    the floor), so that all tiers see the same load; the servers run at the same time."""
+    the floor), so that all tiers see the same load; the servers run at the same time. With ``filters``
+    (per server, search parameters of narrow filters) and ``filtered_qs`` (other distinct queries, as many),
+    each round also sends a filtered query to every server, the filters taken in turn (the same kind of
+    filter at every server in a round)."""
     import contextlib
 
     from benchmarks.bench_search import search_path
@@ -225,9 +251,10 @@ def latency_side_by_side(builds: dict[str, Path], qs: list[str], embed: Any) -> 
             for c in clients.values():
                 c.get(search_path(q))
         times: dict[str, list[float]] = {name: [] for name in servers}
+        filtered: dict[str, list[float]] = {name: [] for name in servers}
         floor: list[float] = []
         errors = {name: 0 for name in servers}
-        for q in qs:
+        for i, q in enumerate(qs):
             t = time.perf_counter()
             embed([q])
             floor.append(time.perf_counter() - t)
@@ -237,9 +264,20 @@ def latency_side_by_side(builds: dict[str, Path], qs: list[str], embed: Any) -> 
                 status, _ = c.get(search_path(q))
                 times[name].append(time.perf_counter() - t)
                 errors[name] += status != 200
+            for name, c in clients.items():
+                if filters and filters.get(name) and filtered_qs and i < len(filtered_qs):
+                    time.sleep(0.002)
+                    extra = filters[name][i % len(filters[name])]
+                    t = time.perf_counter()
+                    status, _ = c.get(search_path(filtered_qs[i], extra))
+                    filtered[name].append(time.perf_counter() - t)
+                    errors[name] += status != 200
         out["floor"] = summary_ms(floor)
         out["tiers"] = {name: {**summary_ms(v), "errors": errors[name], "server_rss_mb": servers[name].rss_mb(),
                                "server_tree_rss_mb": servers[name].tree_rss_mb()} for name, v in times.items()}
+        if filters:
+            out["filtered"] = {name: {**summary_ms(v), "filters": filters.get(name, [])}
+                               for name, v in filtered.items() if v}
         for c in clients.values():
             c.close()
     return out
@@ -300,11 +338,23 @@ def measure(sizes: list[int], bundled_build: Path, *, n_queries: int = 300, n_re
     bundled_gen = current_generation(bundled_build)
     bundled_gc = gc_pause(bundled_gen, embedder) if bundled_gen is not None else None
     builds = {"bundled": bundled_build} | {str(n): tier_dir(n) / "build" for n in sizes}
-    latency = latency_side_by_side(builds, make_queries(n_queries, seed=31), embedder.embed_queries)
+    filters: dict[str, list[str]] = {}
+    for name, build_dir in builds.items():
+        built = current_generation(build_dir)
+        if built is not None:
+            filters[name] = narrow_filters(built)
+    qs = make_queries(n_queries, seed=31)
+    seen = set(qs)
+    filtered_qs = [q for q in make_queries(2 * n_queries, seed=32) if q not in seen][:n_queries]  # uncached too
+    latency = latency_side_by_side(builds, qs, embedder.embed_queries, filters, filtered_qs)
     base = latency["tiers"]["bundled"]["p50_ms"]
     for t in latency["tiers"].values():
         t["ratio_to_bundled_p50"] = round(t["p50_ms"] / base, 3)
         t["ratio_to_floor_p50"] = round(t["p50_ms"] / latency["floor"]["p50_ms"], 3)
+    filtered_base = latency.get("filtered", {}).get("bundled", {}).get("p50_ms")
+    for t in latency.get("filtered", {}).values():  # narrow filters answered exactly (tests/service/test_search_filters.py)
+        if filtered_base:
+            t["ratio_to_bundled_p50"] = round(t["p50_ms"] / filtered_base, 3)
     return {"tiers": tiers, "latency": latency, "bundled_gc": bundled_gc, "machine": machine()}
 
 
