@@ -19,8 +19,12 @@ neighbourhood (with the shapes' digest), so a node whose fingerprint passed befo
 validated, on the subgraph they can see. A rebuild after editing one document validates that document's
 nodes (and whatever points at a node whose type changed), not the whole corpus. The cache outlived the move
 to pyrudof because it is still the cheaper path after an edit: on the bundled graph the fingerprint pass costs
-about a third of a whole pyrudof validation, and pyrudof grows faster than linearly with the graph (time and
-memory: about 8 GB at a million triples), where the fingerprint pass grows linearly.
+about a third of a whole pyrudof validation, and pyrudof grows faster than linearly with the graph, where the
+fingerprint pass grows linearly.
+
+On the same premise a graph with more than :data:`CHUNK_FOCUS_NODES` focus nodes to validate is validated in
+parts, each part's focus nodes on the subgraph they can see: pyrudof's memory grows faster than the graph
+(about 8 GB for a million triples validated whole), the parts' stays bounded.
 """
 
 from __future__ import annotations
@@ -45,6 +49,9 @@ _TARGETS = (SH.targetClass, SH.targetSubjectsOf, SH.targetObjectsOf, SH.targetNo
 _IRI = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|^`\\]*")
 _EMPTY_NT = "# no triples\n"
 """pyrudof refuses empty input; an N-Triples comment is an empty graph."""
+CHUNK_FOCUS_NODES = 2_000
+"""Focus nodes per pyrudof run when a graph is validated in parts: pyrudof's time and memory grow faster than
+the graph (a million triples whole: about 8 GB), the parts' stay bounded."""
 
 
 @dataclass(frozen=True)
@@ -317,36 +324,47 @@ def _violation(data: Graph, shapes: Graph, r: Result, details: Iterable[Result] 
                      details=tuple(_violation(data, shapes, d) for d in details))
 
 
-def find_violations(data: Graph, shapes: Graph | None = None, *, cache: ValidatedCache | None = None) -> list[Violation]:
+def find_violations(data: Graph, shapes: Graph | None = None, *, cache: ValidatedCache | None = None,
+                    chunk: int = CHUNK_FOCUS_NODES) -> list[Violation]:
     """Every SHACL violation of ``data``, each naming the focus node, its source line, the path and the rule.
 
-    With ``cache``, focus nodes whose fingerprint conformed before are not validated again: the others are
-    validated on :func:`visible_subgraph`, and the fingerprints of those that conform are added.
+    With ``cache``, focus nodes whose fingerprint conformed before are not validated again, and the
+    fingerprints of those that conform are added. Focus nodes to validate that are not the whole graph's, or
+    more than ``chunk`` of them, are validated on :func:`visible_subgraph`, ``chunk`` at a time.
     """
     rules = shapes if shapes is not None else load_shapes()
-    todo: dict[Node, bytes] | None = None
-    target = data
-    if cache is not None and not paths_are_predicates(rules):
-        cache = None  # an inverse or sequence path sees beyond the neighbourhood a fingerprint covers
-    if cache is not None:
-        todo = unvalidated(data, rules, cache)
-        if not todo:
-            return []
-        if len(todo) < len(target_nodes(data, rules)):
-            target = visible_subgraph(data, todo, rules)
-    rudof = _session(target, _shapes_text(shapes))
-    conforms, results = _validate(rudof)
-    violations = [] if conforms else _violations(rudof, data, rules, results)
-    if todo is not None:
-        assert cache is not None
-        if target is not data:  # targets seen here only as values lack their own triples: not judged
-            outside = {str(n) for n in target_nodes(target, rules)} - {str(n) for n in todo}
-            violations = [v for v in violations if v.focus not in outside]
+    local = paths_are_predicates(rules)  # the premise of fingerprints and of validating on subgraphs
+    if not local:
+        return _run(data, data, rules, shapes)
+    focus = target_nodes(data, rules)
+    prints = unvalidated(data, rules, cache) if cache is not None else None
+    todo = set(prints) if prints is not None else focus
+    if not todo:
+        return []
+    if todo == focus and len(todo) <= chunk:
+        violations = _run(data, data, rules, shapes)
+    else:
+        violations = []
+        ordered = sorted(todo, key=str)  # IRIs of one document side by side: smaller subgraphs
+        for i in range(0, len(ordered), chunk):
+            part = ordered[i : i + chunk]
+            sub = visible_subgraph(data, part, rules)
+            # targets seen here only as values lack their own triples: not judged here
+            outside = {str(n) for n in target_nodes(sub, rules)} - {str(n) for n in part}
+            violations += [v for v in _run(sub, data, rules, shapes) if v.focus not in outside]
+    if cache is not None and prints is not None:
         failed = {v.focus for v in violations}
         blank_failed = any(v.focus.startswith("_:") for v in violations)  # labels may differ between engines
-        cache.add(f for n, f in todo.items()
+        cache.add(f for n, f in prints.items()
                   if str(n) not in failed and not (blank_failed and isinstance(n, BNode)))
-    return violations
+    return sorted(violations, key=lambda v: (v.focus, v.path or "", v.rule, v.message))
+
+
+def _run(target: Graph, data: Graph, rules: Graph, shapes: Graph | None) -> list[Violation]:
+    """pyrudof on ``target``; the violations it finds, located in ``data``."""
+    rudof = _session(target, _shapes_text(shapes))
+    conforms, results = _validate(rudof)
+    return [] if conforms else _violations(rudof, data, rules, results)
 
 
 def _violations(rudof: pyrudof.Rudof, data: Graph, shapes: Graph, results: list[Result]) -> list[Violation]:

@@ -201,6 +201,18 @@ def test_cached_validation_reports_what_a_full_validation_reports(graph: Graph, 
         [(v.focus, v.path, v.rule, v.shape, v.details) for v in full]
 
 
+@pytest.mark.parametrize("breakage", BREAKAGES, ids=[b.__name__ for b in BREAKAGES])
+def test_validation_in_parts_reports_what_a_whole_validation_reports(graph: Graph,
+                                                                     breakage: Callable[[Graph], Graph]) -> None:
+    """A large graph is validated a chunk of focus nodes at a time, each on the subgraph its nodes can see."""
+    broken = breakage(graph)
+    whole = find_violations(broken)
+    assert len(target_nodes(broken, load_shapes())) > 300
+    parts = find_violations(broken, chunk=300)
+    assert [(v.focus, v.path, v.rule, v.shape, v.details) for v in parts] == \
+        [(v.focus, v.path, v.rule, v.shape, v.details) for v in whole]
+
+
 def test_after_a_refused_graph_only_the_refused_nodes_are_validated_again(graph: Graph, tmp_path: Path) -> None:
     broken = _copy(graph)
     broken.remove((BEARING, SG.text, None))
