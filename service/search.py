@@ -171,6 +171,20 @@ def semantic_ranking(gen: Generation, q: str, selection: RowSelection) -> tuple[
     return vector_ranking(gen.indexes.vector, qv, selection, _fetch_size(len(gen.nodes), 10))
 
 
+async def prefetch_query_vector(gen: Generation, p: SearchParams) -> None:
+    """Embed the query of a search that needs it, awaited on the event loop, into the generation's query cache
+    (where :func:`semantic_ranking` then finds it). The embedder's worker thread resolves the awaited future
+    directly: no thread of the pool waits for the model, and the rest of the search can follow on the loop.
+    Parameters are checked by :func:`search` as before; an unusable query is left to it."""
+    if p.mode is Mode.keyword or not p.q.strip() or len(p.q) > p.max_query_chars:
+        return
+    embed_async = getattr(gen.embedder, "embed_queries_async", None)
+    if embed_async is None or gen.query_cache.get(p.q) is not None:
+        return
+    vector = (await embed_async([p.q]))[0]
+    gen.query_cache.put(p.q, vector)
+
+
 def keyword_ranking(gen: Generation, q: str, selection: RowSelection) -> tuple[np.ndarray, np.ndarray]:
     """Node positions by BM25 score (best first, ties by position) and their scores, within the selection:
     the selection's part of ``gen.indexes.lexical.search(q, ...)``, cut at the fetch depth after filtering."""

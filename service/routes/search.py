@@ -11,9 +11,12 @@ from service.deps import GenerationDep, SettingsDep
 from service.generation import Generation
 from service.problems import Problem
 from service.schemas import Mode, SearchResponse
-from service.search import SearchError, SearchParams, search
+from service.search import SearchError, SearchParams, prefetch_query_vector, search
 
 router = APIRouter(tags=["search"])
+INLINE_NODES = 5000
+"""Up to this many nodes a search runs on the event loop (about 1 ms of work after the query embedding);
+larger generations search in the thread pool, so that one search does not hold up the loop."""
 
 
 @router.get("/search", response_model=SearchResponse, summary="Semantic + keyword search with roll-up")
@@ -38,7 +41,13 @@ async def search_route(
     body = gen.json_cache.get(params)
     if body is None:
         try:
-            body = await run_in_threadpool(search_json, gen, params)
+            # The loop awaits the query embedding (no thread waits for the model), then does the rest of a small
+            # generation's search itself (about 1 ms): two thread hand-offs fewer than through the pool.
+            await prefetch_query_vector(gen, params)
+            if len(gen.nodes) <= INLINE_NODES:
+                body = search_json(gen, params)
+            else:
+                body = await run_in_threadpool(search_json, gen, params)
         except SearchError as exc:
             raise Problem(422, "Invalid parameters", str(exc), kind="invalid-parameters") from exc
     return Response(body, media_type="application/json")
