@@ -3,6 +3,8 @@ returned as extra triples for the graph and as the generation's analysis.json.
 
 * :mod:`ingest.analyse.topics`   every node tagged with the topics of ontology/topics.ttl
 * :mod:`ingest.analyse.overlaps` statements, principles, tracks … of different documents that say the same
+* :mod:`ingest.analyse.candidates` which pairs of units the overlaps score (nearest neighbours in other
+  documents from a FAISS index), so the stage grows with the number of nodes, not of document pairs
 * :mod:`ingest.analyse.lineage`  themes carried over, new and dropped within a municipality; follow-ups
 """
 

@@ -479,6 +479,14 @@ def build_overlaps(nodes: Sequence[NodeRecord], result: AlignmentResult,
     scores of every container pair that has one (a, b, score) — for matrices and lineage."""
     doc_of = {i: n.doc for i, n in enumerate(nodes)}
     by_pair = {(al.a, al.b): al for al in result.alignments}
+    explained: dict[tuple[int, int], list[str]] = {}
+
+    def shared_terms_of(ua: int, ub: int) -> list[str]:
+        """The unit pair's shared terms, worked out once (a container overlap sums many alignments)."""
+        if (ua, ub) not in explained:
+            explained[(ua, ub)] = result.terms.shared_terms(ua, ub)
+        return explained[(ua, ub)]
+
     kept = cap_partners(((al.a, al.b, al.score) for al in result.alignments), doc_of, params.max_partners)
     out: list[Overlap] = []
     for (a, b) in sorted(kept, key=lambda p: (-by_pair[p].score, p)):
@@ -489,7 +497,7 @@ def build_overlaps(nodes: Sequence[NodeRecord], result: AlignmentResult,
             method=METHOD_MNN if al.mutual else METHOD_THRESHOLD, kind=KIND_ALIGNMENT,
             level="strong" if al.score >= params.strong else "related",
             shared_topics=tuple(shared_topics(tags, na.id, nb.id)),
-            shared_terms=tuple(result.terms.shared_terms(al.unit_a, al.unit_b)),
+            shared_terms=tuple(shared_terms_of(al.unit_a, al.unit_b)),
             cosine=al.cosine, lexical=al.lexical, topic=al.topic,
             via_a=result.units[al.unit_a].text, via_b=result.units[al.unit_b].text,
         ))
@@ -505,12 +513,13 @@ def build_overlaps(nodes: Sequence[NodeRecord], result: AlignmentResult,
         na, nb = nodes[a], nodes[b]
         if (na.id, nb.id) in listed:
             continue  # already aligned directly; the direct alignment explains it
-        aligned_pairs = [(x, y) for x in members[a] for y in partners.get(x, {}) if y in set(members[b])]
+        in_b = set(members[b])
+        aligned_pairs = [(x, y) for x in members[a] for y in partners.get(x, {}) if y in in_b]
         terms: Counter[str] = Counter()
         for x, y in aligned_pairs:
             key = (x, y) if (x, y) in by_pair else (y, x)
             al = by_pair[key]
-            terms.update(result.terms.shared_terms(al.unit_a, al.unit_b))
+            terms.update(shared_terms_of(al.unit_a, al.unit_b))
         out.append(Overlap(
             id=overlap_iri(na.id, nb.id), a=na.id, b=nb.id, score=s, method=METHOD_CONTAINER,
             kind=KIND_CONTAINER, level="strong" if s >= params.container_strong else "related",
