@@ -69,7 +69,9 @@ def create_app(settings: Settings | None = None, embedder: Embedder | None = Non
         responses=PROBLEM_RESPONSES,
     )
     install_handlers(app)
-    app.add_middleware(LimitsMiddleware, max_body_bytes=settings.max_body_bytes)
+    # An upload is the original file plus a few form fields: its own limit, checked again while it streams.
+    app.add_middleware(LimitsMiddleware, max_body_bytes=settings.max_body_bytes,
+                       body_limits={"/admin/documents": settings.max_upload_bytes + 64 * 1024})
     if settings.cors_origins:
         app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins, allow_methods=["GET", "POST"],
                            allow_headers=["*"])

@@ -22,10 +22,16 @@ async def _reject(send: Send, status: int, title: str, detail: str) -> None:
 class LimitsMiddleware:
     """Refuse over-long query strings (414) and bodies over ``max_body_bytes`` (413), even when streamed."""
 
-    def __init__(self, app: ASGIApp, max_body_bytes: int, max_query_string: int = MAX_QUERY_STRING) -> None:
+    def __init__(self, app: ASGIApp, max_body_bytes: int, max_query_string: int = MAX_QUERY_STRING,
+                 body_limits: dict[str, int] | None = None) -> None:
         self.app = app
         self.max_body = max_body_bytes
         self.max_query = max_query_string
+        self.body_limits = body_limits or {}
+        """Larger limits for paths under a prefix (the upload of original documents)."""
+
+    def _max_body(self, path: str) -> int:
+        return next((limit for prefix, limit in self.body_limits.items() if path.startswith(prefix)), self.max_body)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -35,15 +41,16 @@ class LimitsMiddleware:
             await _reject(send, 414, "URI too long",
                           f"the query string is over {self.max_query} bytes; send long SPARQL queries by POST")
             return
+        max_body = self._max_body(scope.get("path", ""))
         for name, value in scope.get("headers", []):
             if name == b"content-length":
                 try:
-                    too_big = int(value) > self.max_body
+                    too_big = int(value) > max_body
                 except ValueError:
                     await _reject(send, 400, "Bad request", "Content-Length is not a number")
                     return
                 if too_big:
-                    await _reject(send, 413, "Payload too large", f"request bodies are limited to {self.max_body} bytes")
+                    await _reject(send, 413, "Payload too large", f"request bodies are limited to {max_body} bytes")
                     return
         received = 0
         started = False
@@ -53,7 +60,7 @@ class LimitsMiddleware:
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
-                if received > self.max_body:
+                if received > max_body:
                     raise _BodyTooLarge
             return message
 
@@ -67,7 +74,7 @@ class LimitsMiddleware:
             await self.app(scope, limited_receive, tracking_send)
         except _BodyTooLarge:
             if not started:
-                await _reject(send, 413, "Payload too large", f"request bodies are limited to {self.max_body} bytes")
+                await _reject(send, 413, "Payload too large", f"request bodies are limited to {max_body} bytes")
 
 
 class _BodyTooLarge(Exception):
