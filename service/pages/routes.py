@@ -135,9 +135,10 @@ def search_page(request: Request, gen: GenerationDep, settings: SettingsDep, q: 
 
 # --------------------------------------------------------------------------- documents
 @router.get("/dokumenter", name="documents_page")
-def documents_page(request: Request, gen: GenerationDep) -> Response:
+def documents_page(request: Request, gen: GenerationDep, settings: SettingsDep) -> Response:
     docs = sorted(list_documents(gen), key=lambda d: (d.municipality_name, d.year))
-    return render(request, "documents.html", nav="documents", documents=docs)
+    return render(request, "documents.html", nav="documents", documents=docs,
+                  upload_enabled=bool(settings.admin_token))
 
 
 @router.get("/dokument/{doc_id}", name="document_page")

@@ -149,6 +149,11 @@ def test_the_upload_page_is_a_danish_form_with_its_script(upload_app: App) -> No
                   "/static/js/upload.js", "Højst 2,0 MB"):
         assert words in page.text
     assert client.get("/static/js/upload.js").status_code == 200
+    assert 'href="/admin/dokumenter"' in client.get("/dokumenter").text  # linked where the documents are listed
+
+
+def test_documents_page_links_to_upload_only_when_admin_is_enabled(client: TestClient) -> None:
+    assert "/admin/dokumenter" not in client.get("/dokumenter").text
 
 
 def test_the_stated_limit_is_the_one_the_body_limit_lets_through() -> None:
