@@ -20,14 +20,17 @@ finds fewer) the missing slots have id ``-1`` and a meaningless score — **call
 
 Filtered search (:meth:`VectorIndex.search_filtered`) ranks only the rows of a :class:`RowSelection` and
 is exact on a flat index, and on HNSW whenever the selection holds at most ``exact_limit`` rows (default
-:data:`EXACT_LIMIT`, the size below which ``auto`` already prefers exhaustive search): the inner product of
-the query with every selected row is computed (FAISS's ``fvec_inner_products_by_idx`` over the stored
-vectors, no copy) and the top ``k`` taken by score, ties by position — the exhaustive filtered ranking by
-construction, and the same score for identical vectors wherever they sit. A larger selection on HNSW is
-searched inside the graph with a FAISS ``IDSelectorBitmap`` and ``efSearch`` at least ``k``: nothing FAISS
-finds is discarded afterwards, and the selection is then at least a fifth of a 100k index, a density at
-which filtered HNSW keeps the recall of an unfiltered search (measured in tests/ingest/test_index.py).
-IVF probes every list for a filtered search, which makes it exhaustive over the selected rows.
+:data:`EXACT_LIMIT`): the inner product of the query with every selected row is computed (FAISS's
+``fvec_inner_products_by_idx`` over the stored vectors, no copy) and the top ``k`` taken by score, ties by
+position — the exhaustive filtered ranking by construction, and the same score for identical vectors
+wherever they sit. The cost is proportional to the selection (about 0.08 µs per row: 7.7 ms for 100k rows,
+docs/benchmarks.md), so 50,000 rows cost about 4 ms, near what HNSW spends to collect the service's fetch
+depth of 1,000 when only half the rows may be returned (it must visit about twice the nodes of an unfiltered
+search). A larger selection on HNSW is searched inside the graph with a FAISS ``IDSelectorBitmap`` and
+``efSearch`` at least ``k``: nothing FAISS finds is discarded afterwards, and at 100k rows the selection is
+then more than half the index, a density at which filtered HNSW keeps the recall of an unfiltered search
+(measured in tests/ingest/test_index.py). IVF probes every list for a filtered search, which makes it
+exhaustive over the selected rows.
 
 Threads: searches only read the index and may run concurrently. Small query batches (< 20 queries) run
 FAISS single-threaded, which measured 1.1 ms instead of 3.7 ms per query on a 20k×384 flat index on two
@@ -55,7 +58,7 @@ DEFAULT_THRESHOLD = 20_000
 HNSW_M = 64
 HNSW_EF_CONSTRUCTION = 200
 HNSW_EF_SEARCH = 512
-EXACT_LIMIT = DEFAULT_THRESHOLD
+EXACT_LIMIT = 50_000
 _SMALL_BATCH = 20
 _MAX_THREADS = max(1, faiss.omp_get_max_threads())
 _SWIG: Any = faiss  # FAISS's SWIG API, parts of which its type stubs do not declare

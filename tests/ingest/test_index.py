@@ -159,7 +159,9 @@ def test_filtered_search_at_100k_returns_the_exhaustive_filtered_top_10() -> Non
     data = national()
     assert data.index.kind == "hnsw" and data.index.ntotal == N
     queries = random_unit(25, seed=3)
-    for name, mask in narrow_masks(seed=4).items():
+    largest_exact = np.zeros(N, dtype=bool)  # the most rows still scored one by one (a broad year filter)
+    largest_exact[np.random.default_rng(9).choice(N, EXACT_LIMIT, replace=False)] = True
+    for name, mask in (narrow_masks(seed=4) | {"EXACT_LIMIT rows": largest_exact}).items():
         selection = RowSelection(mask)
         for qi, q in enumerate(queries):
             for k in (10, 1000):  # the answer, and the depth the service ranks before fusion
@@ -208,7 +210,7 @@ def test_broad_filters_at_100k_search_inside_hnsw_with_its_recall() -> None:
     _, unfiltered = data.index.search(queries, 10)
     recall_unfiltered = _recall(unfiltered, np.array([exhaustive_filtered(data.vectors, q, everything.mask, 10)[0]
                                                       for q in queries]))
-    for share in (0.25, 0.6):
+    for share in (0.6, 0.9):
         mask = rng.random(N) < share
         selection = RowSelection(mask)
         assert selection.count > EXACT_LIMIT
