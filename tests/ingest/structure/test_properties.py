@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import os
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from ingest.document import stated_date
@@ -18,6 +18,7 @@ from tests.strategies import danish_text, layoutish_text
 @settings(max_examples=int(os.environ.get("STRATEGIGRAF_FUZZ_EXAMPLES", "150")), deadline=None,
           suppress_health_check=[HealthCheck.too_slow])
 @given(text=st.one_of(danish_text, layoutish_text))
+@example(text="# Handicappolitik\rVi vil styrke fællesskaber.\r- Flere boliger\r")  # old Mac line ends (CR only)
 def test_any_text_is_recognised_with_exact_provenance(text: str) -> None:
     read = read_text_document(text)
     for block in read.blocks:
