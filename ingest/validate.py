@@ -248,17 +248,16 @@ def _is_iri(term: str | None) -> bool:
     return term is not None and not term.startswith("_:") and _IRI.fullmatch(term) is not None
 
 
-def nested_results(rudof: pyrudof.Rudof, shapes: Graph, results: Iterable[Result]) -> dict[tuple[str, str], list[Result]]:
+def nested_results(rudof: pyrudof.Rudof, shapes: Graph, results: list[Result]) -> dict[tuple[str, str], list[Result]]:
     """For each failing ``sh:node`` result with an IRI value: the results of validating that value against the
     nested node shape(s) alone, keyed by (the result's shape, the value). Replaces the shapes of ``rudof``."""
     nested = untargeted(shapes)
-    asked: dict[str, set[str]] = {}
+    asked: set[str] = set()
     for r in results:
-        if r.component == str(SH.NodeConstraintComponent) and r.shape and _is_iri(r.value):
-            assert r.value is not None
+        if r.component == str(SH.NodeConstraintComponent) and r.shape and r.value is not None and _is_iri(r.value):
             for node_shape in shapes.objects(URIRef(r.shape), SH.node):
                 nested.add((node_shape, SH.targetNode, URIRef(r.value)))
-                asked.setdefault(r.value, set()).add(str(node_shape))
+                asked.add(r.value)
     if not asked:
         return {}
     rudof.reset_shacl()
