@@ -40,12 +40,15 @@ from ingest.errors import BuildError, IngestError
 from ingest.graph import ParsedSource, build_graph
 from ingest.manifest import Manifest, load_manifest
 from ingest.records import DocumentRecord, NodeRecord, build_records, records_payload
-from ingest.validate import validate_graph
+from ingest.validate import ValidatedCache, validate_graph
 from ontology import PREFIXES
 
 Progress = Callable[[str], None]
 
 GRAPH_FILES = ("graph.nt", "graph.ttl", "graph.jsonld")
+VALIDATED_FILE = "validated.sqlite"
+"""Fingerprints of focus nodes that passed SHACL (ingest.validate), in the cache folder: after an edit only the
+changed neighbourhoods are validated again (pyrudof's time grows faster than the graph)."""
 FORMAT_VERSION = 1
 
 
@@ -246,7 +249,7 @@ def run_build(options: BuildOptions, progress: Progress | None = None) -> BuildR
         if options.fail_after_stage == name:
             raise IngestError(f"fault injected after stage {name!r}")
 
-    with build_lock(options.build_dir):
+    with build_lock(options.build_dir), contextlib.ExitStack() as stack:
         t = time.perf_counter()
         manifest = load_manifest(options.corpora_dir)
         _fault_point("parse")
@@ -262,7 +265,9 @@ def run_build(options: BuildOptions, progress: Progress | None = None) -> BuildR
         t = time.perf_counter()
         say(f"validating {len(graph)} triples against the SHACL shapes")
         cache_dir = options.cache_dir or options.build_dir / "cache"
-        validate_graph(graph)
+        validated = ValidatedCache(cache_dir / VALIDATED_FILE)
+        stack.callback(validated.close)
+        validate_graph(graph, cache=validated)
         stage("shacl", t)
 
         from ingest import searchindex
@@ -285,7 +290,7 @@ def run_build(options: BuildOptions, progress: Progress | None = None) -> BuildR
         analysis = run_analysis(documents, nodes, embedded.vectors, graph, options.embedder,
                                 cache_dir, indexes.lexical.splitter)
         say(f"validating {len(analysis.graph)} analysis triples against the SHACL shapes")
-        validate_analysis(analysis.graph, graph)
+        validate_analysis(analysis.graph, graph, validated)
         graph += analysis.graph
         stage("analyse", t)
 

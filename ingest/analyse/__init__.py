@@ -10,10 +10,7 @@ returned as extra triples for the graph and as the generation's analysis.json.
 
 from __future__ import annotations
 
-import contextlib
-import threading
 import time
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -25,6 +22,7 @@ from rdflib.namespace import RDF
 from ingest.analyse import lineage, overlaps, topics
 from ingest.lexical import CompoundSplitter
 from ingest.records import DocumentRecord, NodeRecord
+from ingest.validate import ValidatedCache
 
 ANALYSIS_FILE = "analysis.json"
 ANALYSIS_FORMAT = 1
@@ -152,7 +150,6 @@ def analyse(documents: list[DocumentRecord], nodes: list[NodeRecord], vectors: n
 # --------------------------------------------------------------------------- validation
 _ANALYSIS_CLASSES = ("Overlap", "TopicAssignment")
 _TARGETS = ("targetClass", "targetSubjectsOf", "targetObjectsOf", "targetNode")
-_PATCH_LOCK = threading.Lock()
 
 
 def analysis_shapes() -> Graph:
@@ -170,37 +167,11 @@ def analysis_shapes() -> Graph:
     return shapes
 
 
-@contextlib.contextmanager
-def _memoised_sparql_parsing() -> Iterator[None]:
-    """pySHACL re-parses a SPARQL constraint's text for every focus node (~10 ms each, most of the
-    validation time of a few hundred overlaps). Within this block rdflib parses each distinct query text
-    once; the parsed query is what ``prepareQuery`` would give, so results are unchanged."""
-    from rdflib.plugins.sparql import processor
-
-    with _PATCH_LOCK:
-        original = processor.SPARQLProcessor.query
-        parsed: dict[tuple[str, str | None, tuple[tuple[str, str], ...]], Any] = {}
-
-        def query(self: Any, strOrQuery: Any, initBindings: Any = None, initNs: Any = None,  # noqa: N803
-                  base: str | None = None, DEBUG: bool = False) -> Any:  # noqa: N803
-            if isinstance(strOrQuery, str):
-                key = (strOrQuery, base, tuple(sorted((str(k), str(v)) for k, v in (initNs or {}).items())))
-                if key not in parsed:
-                    parsed[key] = processor.translateQuery(processor.parseQuery(strOrQuery), base, initNs)
-                strOrQuery = parsed[key]
-            return original(self, strOrQuery, initBindings or {}, initNs, base, DEBUG)
-
-        processor.SPARQLProcessor.query = query  # type: ignore[method-assign]
-        try:
-            yield
-        finally:
-            processor.SPARQLProcessor.query = original  # type: ignore[method-assign]
-
-
-def validate_analysis(added: Graph, graph: Graph) -> None:
+def validate_analysis(added: Graph, graph: Graph, cache: ValidatedCache | None = None) -> None:
     """SHACL-validate the analysis triples before they join ``graph``: the added triples plus the type and
     document of every node they reference, against the Overlap and TopicAssignment shapes (no other
-    shape constrains what the analysis adds). Raises ``ValidationError`` like the shacl stage."""
+    shape constrains what the analysis adds). Raises ``ValidationError`` like the shacl stage. With
+    ``cache``, overlaps and assignments that passed before unchanged are not validated again."""
     from ingest.validate import validate_graph
     from ontology import SG
 
@@ -214,5 +185,4 @@ def validate_analysis(added: Graph, graph: Graph) -> None:
                 data.add(triple)
             for triple in graph.triples((node, SG.inDocument, None)):
                 data.add(triple)
-    with _memoised_sparql_parsing():
-        validate_graph(data, analysis_shapes())
+    validate_graph(data, analysis_shapes(), cache=cache)
