@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Callable
 from dataclasses import dataclass
 
 from markdown_it import MarkdownIt
@@ -96,28 +95,27 @@ def text_flavour(text: str) -> str:
     return "text"
 
 
-def _optional_reader(module: str, probe: str, reader: str) -> tuple[Callable[[str], bool], Callable[[str], ReadDocument]] | None:
-    """The (probe, reader) pair of a sibling reader module, or None while that module does not exist."""
-    import importlib
+_BARE_CR = re.compile(r"\r(?!\n)")
 
-    try:
-        mod = importlib.import_module(f"ingest.read.{module}")
-    except ModuleNotFoundError:
-        return None
-    found_probe = getattr(mod, probe, None)
-    found_reader = getattr(mod, reader, None)
-    if found_probe is None or found_reader is None:
-        return None
-    return found_probe, found_reader
+
+def one_newline(text: str) -> str:
+    """Every line end as "\n", without moving a character: CR LF becomes " \n" and a lone CR (old Mac files)
+    "\n", so offsets into the result are offsets into the file's decoded text."""
+    if "\r" not in text:
+        return text
+    return _BARE_CR.sub("\n", text.replace("\r\n", " \n"))
 
 
 def read_text_document(text: str) -> ReadDocument:
     """Read decoded text of any text flavour into blocks (the flavour is found from the content)."""
-    for module, probe, reader in (("transcript", "looks_like_transcript", "read_transcript"),
-                                  ("tabular", "looks_like_tab_table", "read_tab_table")):
-        pair = _optional_reader(module, probe, reader)
-        if pair is not None and pair[0](text):
-            return pair[1](text)
+    from ingest.read.tabular import looks_like_tab_table, read_tab_table
+    from ingest.read.transcript import looks_like_transcript, read_transcript
+
+    text = one_newline(text)
+    if looks_like_transcript(text):
+        return read_transcript(text)
+    if looks_like_tab_table(text):
+        return read_tab_table(text)
     flavour = text_flavour(text)
     if flavour == "markdown":
         return read_markdown(text)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from ingest.model import segment_text
 from ingest.read.blocks import Block, BlockKind, ReadDocument
 from ingest.read.text import read_text_document, text_flavour
@@ -185,3 +187,12 @@ def test_line_end_hyphen_joins_a_word_but_keeps_suspended_compounds() -> None:
                          "om opfølgningen.")
     assert segment_text(doc.text, para.segments) == para.text
     assert all("-" not in doc.text[s:e][-1:] for s, e in para.segments[:1])
+
+
+@pytest.mark.parametrize("newline", ["\r", "\r\n"])
+def test_old_mac_and_windows_line_ends_read_like_unix_ones(newline: str) -> None:
+    unix = "# Handicappolitik\n\nVi vil styrke bostøtten.\n\n- Flere i egen bolig\n- Kortere ventetid\n"
+    doc = read_text_document(unix.replace("\n", newline))
+    assert _kinds(doc) == _kinds(read_text_document(unix))
+    assert len(doc.text) == len(unix.replace("\n", newline))  # offsets are offsets into the file's text
+    _check_provenance(doc)
