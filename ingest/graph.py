@@ -142,8 +142,6 @@ def _add_document(graph: Graph, manifest: Manifest, doc: ParsedSource) -> None:
     graph.add((iri, SG.municipality, municipality_iri(muni.key)))
     graph.add((iri, SG.year, Literal(entry.year, datatype=XSD.integer)))
     graph.add((iri, SG.documentKind, Literal(entry.kind)))
-    if entry.layout:
-        graph.add((iri, SG.layout, Literal(entry.layout)))
     graph.add((iri, SG.sourceFormat, Literal(doc.format)))
     graph.add((iri, SG.sha256, Literal(doc.source.sha256)))
     graph.add((iri, DCTERMS.source, Literal(entry.file)))

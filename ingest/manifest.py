@@ -76,8 +76,6 @@ class DocumentEntry:
     kind: str
     year: int
     committee: str
-    layout: str | None = None
-    """Always None: a ``layout`` line of an older manifest is accepted and ignored (every file is read by format)."""
     sha256: str | None = None
     """SHA-256 of the original file, written by ``strategigraf add``."""
     format: str | None = None

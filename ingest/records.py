@@ -44,7 +44,6 @@ class DocumentRecord(BaseModel):
     kind: str = Field(description="strategy, policy, political-bearings, strategy-proposal or follow-up-report")
     committee: str = Field(description="Committee or centre behind the document")
     file: str = Field(description="Source file, relative to the corpus folder")
-    layout: str | None = Field(default=None, description="Legacy layout profile named in the manifest, if any")
     format: str = Field(default="text", description="Format detected from the file's content (pdf, docx, html, "
                         "markdown, text, pdftotext, web-transcript)")
     themes: list[str] = Field(description="Cross-cutting themes the document names for itself")
@@ -85,7 +84,7 @@ def build_records(manifest: Manifest, docs: dict[str, ParsedSource]) -> tuple[li
             id=entry.id, iri=str(document_iri(entry.id)), title=entry.title, municipality=muni.key,
             municipality_name=muni.name, year=entry.year, period=entry.period,
             date=entry.date or doc.parsed.attrs.get("date"), kind=entry.kind, committee=entry.committee,
-            file=entry.file, layout=entry.layout, format=doc.format, themes=list(doc.parsed.themes),
+            file=entry.file, format=doc.format, themes=list(doc.parsed.themes),
             relations={k: list(v) for k, v in entry.relations.items()},
         ))
         root = Ancestor(id=str(document_iri(entry.id)), type="StrategyDocument", label=entry.title)

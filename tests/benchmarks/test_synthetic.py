@@ -59,7 +59,6 @@ def test_manifest_loads_with_the_real_loader(corpus, parsed) -> None:  # type: i
     ids = [d.id for d in manifest.documents]
     assert set(ids) >= REAL_IDS, "the bundled documents are copied in by default"
     assert len(ids) == len(corpus.documents) + len(REAL_IDS)
-    assert all(doc.layout is None for doc in manifest.documents)
     assert "layout" not in (corpus.root / "manifest.toml").read_text(encoding="utf-8")
     assert {d.style for d in corpus.documents} == set(STYLES)
     for doc in manifest.documents:

