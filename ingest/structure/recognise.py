@@ -721,7 +721,9 @@ class _Recogniser:
                                               item.segments, label=label))
             return
         list_kind, _word = self.list_class(lead.text)
-        if list_kind is not None and lead_class is None:
+        if list_kind is not None and list_kind is not lead_class:
+            # A lead-in that names its items' class ("Det gør vi:") decides, also under a list label of another
+            # class ("Mål" above it): the label's scope ends where the next lead-in names its own.
             for item in items:
                 self.attach(parent, self.item(parent, scope, item, list_kind))
             return

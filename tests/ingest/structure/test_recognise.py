@@ -383,3 +383,16 @@ def test_numbering_depth_nests_headings_a_conversion_flattened_to_one_level() ->
         ("section/3", "Opfølgning", []),
     ]
     assert [n.attrs["number"] for n in doc.all_nodes() if n.kind is NodeKind.FOCUS_AREA] == ["2.1", "2.2"]
+
+
+def test_a_lead_in_naming_its_own_class_ends_a_list_label_of_another() -> None:
+    """Under "### Mål" the bullets are Goals; "Det gør vi:" that follows starts Activities, not a Goal."""
+    text = ("# Handicappolitik 2025-2028\n\nLejre Kommune\n\n## Indsatsområde 1: Bolig\n\nEt trygt hjem er "
+            "grundlaget.\n\n### Mål\n\n- Flere bor i egen bolig.\n- Kortere ventetid.\n\nDet gør vi:\n\n"
+            "- Vi bygger 20 boliger.\n- Vi ansætter en koordinator.\n")
+    parsed = recognise(read_text_document(text), file="lejre.md")
+    focus = parsed.nodes[0]
+    assert focus.kind is NodeKind.FOCUS_AREA and focus.label == "Bolig"
+    assert [(c.kind, c.text) for c in focus.children if c.kind is not NodeKind.PASSAGE] == [
+        (NodeKind.GOAL, "Flere bor i egen bolig."), (NodeKind.GOAL, "Kortere ventetid."),
+        (NodeKind.ACTIVITY, "Vi bygger 20 boliger."), (NodeKind.ACTIVITY, "Vi ansætter en koordinator.")]
