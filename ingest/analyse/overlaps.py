@@ -23,7 +23,7 @@ Kept pairs
     (method ``hybrid-threshold``); the threshold is calibrated on ``shared/eval/dev_overlaps.json``
     (see :func:`calibrate_threshold` and docs/overlaps.md). Every candidate is kept in the analysis
     (``alignments``); the listed overlaps keep at most ``max_partners`` partners per node in any one
-    other document, best first, so the output stays readable.
+    other document and ``max_listed`` in all, best first, so the output stays readable.
 Containers
     A container's overlap with a container of another document is computed from its children's
     alignments: for each side, the mean over its units of the best alignment score into the other
@@ -78,6 +78,11 @@ class OverlapParams:
     """Lowest score of a kept mutual-nearest-neighbour pair."""
     max_partners: int = 3
     """Most partners a node keeps in any one other document in the listed overlaps."""
+    max_listed: int = 12
+    """Most listed overlaps of one kind (alignment, container) a node keeps in all, best first: with every
+    municipality's documents a statement can match one in hundreds of them, and the graph would grow with
+    the square of the corpus. The bundled corpora list at most 8 alignments and 11 container overlaps per
+    node, so this changes nothing there."""
     cos_low: float = 0.80
     cos_high: float = 0.95
     w_embedding: float = 0.5
@@ -378,16 +383,22 @@ def _is_best(node: np.ndarray, other_doc: np.ndarray, partner: np.ndarray, score
 
 
 def cap_partners(pairs: Iterable[tuple[int, int, float]], doc_of: Mapping[int, str],
-                 max_partners: int) -> set[tuple[int, int]]:
+                 max_partners: int, max_listed: int | None = None) -> set[tuple[int, int]]:
     """Keep, best first, a pair while both its nodes have fewer than ``max_partners`` partners in the
-    other node's document."""
+    other node's document (and, with ``max_listed``, fewer than ``max_listed`` partners in all)."""
     count: Counter[tuple[int, str]] = Counter()
+    total: Counter[int] = Counter()
+    limit = max_listed if max_listed is not None else math.inf
     kept: set[tuple[int, int]] = set()
     for a, b, _ in sorted(pairs, key=lambda p: (-p[2], p[0], p[1])):
         if count[(a, doc_of[b])] >= max_partners or count[(b, doc_of[a])] >= max_partners:
             continue
+        if total[a] >= limit or total[b] >= limit:
+            continue
         count[(a, doc_of[b])] += 1
         count[(b, doc_of[a])] += 1
+        total[a] += 1
+        total[b] += 1
         kept.add((a, b))
     return kept
 
@@ -487,7 +498,8 @@ def build_overlaps(nodes: Sequence[NodeRecord], result: AlignmentResult,
             explained[(ua, ub)] = result.terms.shared_terms(ua, ub)
         return explained[(ua, ub)]
 
-    kept = cap_partners(((al.a, al.b, al.score) for al in result.alignments), doc_of, params.max_partners)
+    kept = cap_partners(((al.a, al.b, al.score) for al in result.alignments), doc_of, params.max_partners,
+                        params.max_listed)
     out: list[Overlap] = []
     for (a, b) in sorted(kept, key=lambda p: (-by_pair[p].score, p)):
         al = by_pair[(a, b)]
@@ -504,7 +516,7 @@ def build_overlaps(nodes: Sequence[NodeRecord], result: AlignmentResult,
     scores = container_scores(nodes, result.alignments)
     listed = {(o.a, o.b) for o in out}
     container_kept = cap_partners(((a, b, s) for a, b, s in scores if s >= params.container_threshold), doc_of,
-                                  params.max_partners)
+                                  params.max_partners, params.max_listed)
     partners = partner_map((al.a, al.b, al.score) for al in result.alignments)
     members = container_members(nodes)
     for a, b, s in sorted(scores, key=lambda t: (-t[2], t[0], t[1])):

@@ -81,6 +81,21 @@ def test_cap_partners_keeps_the_best() -> None:
     assert kept == {(0, 4), (0, 1), (0, 2)}
 
 
+def test_cap_partners_keeps_at_most_max_listed_in_all_documents_best_first() -> None:
+    doc_of = {0: "A", 1: "B", 2: "C", 3: "D", 4: "E"}
+    pairs = [(0, 1, 0.9), (0, 2, 0.8), (0, 3, 0.95), (0, 4, 0.7)]
+    assert ov.cap_partners(pairs, doc_of, 3, max_listed=2) == {(0, 3), (0, 1)}
+    assert ov.cap_partners(pairs, doc_of, 3) == {(0, 1), (0, 2), (0, 3), (0, 4)}
+
+
+def test_no_node_lists_more_overlaps_of_one_kind_than_max_listed(generation: Generation) -> None:
+    count: Counter[tuple[str, str]] = Counter()
+    for o in generation.analysis["overlaps"]:
+        count[(o["kind"], o["a"])] += 1
+        count[(o["kind"], o["b"])] += 1
+    assert max(count.values()) <= ov.DEFAULT_PARAMS.max_listed
+
+
 def test_container_score_is_the_mean_of_both_sides_coverage() -> None:
     partners = ov.partner_map([(1, 10, 0.8), (2, 10, 0.6)])
     score, aligned = ov.container_score([1, 2, 3], [10, 11], partners)
