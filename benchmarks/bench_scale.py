@@ -1,6 +1,7 @@
 """Scale benchmarks on the synthetic national corpus (benchmarks/synthetic.py) at about 10k and 100k nodes.
 
-Per size: corpus generation, a real build in a child process (stage timings, wall time, peak RSS; the
+Per size: corpus generation, a real build in a child process, analyse stage included (stage timings, wall
+time, peak RSS, time per node of the build and of the analyse stage: ``analysis_figures``; the
 embedding cache is shared between sizes and runs, so the embed stage is cold only the first time a text is
 seen: the cold figures are kept in ``<work>/syn-<n>/cold-build.json`` and reported as such), the size of the
 generation on disk, the vector index kind (``auto``: exact ``flat`` below 20 000 vectors, ``hnsw`` above),
@@ -115,13 +116,15 @@ def build_tier(n: int, *, reuse: bool = True, seed: int = SEED) -> dict[str, Any
         previous = json.loads(result_path.read_text())
         gen = current_generation(d / "build")
         if previous.get("corpus", {}).get("digest") == corpus["digest"] and gen is not None \
-                and str(gen) == previous["build"]["path"] and previous.get("index_params") == index_params():
+                and str(gen) == previous["build"]["path"] and previous.get("index_params") == index_params() \
+                and previous.get("analysis"):
             previous["reused"] = True
             return previous
     pre = pre_embed(n) if n > 20_000 else None
     started = time.perf_counter()
-    result = build(d / "corpora", d / "build", CACHE, analyse=False)
+    result = build(d / "corpora", d / "build", CACHE)
     out = {"n_target": n, "corpus": corpus, "build": result, "reused": False, "pre_embed": pre,
+           "analysis": analysis_figures(result),
            "index_params": index_params(),
            "built_at": time.strftime("%Y-%m-%d %H:%M:%S"), "machine": machine(),
            "build_wall_s": round(time.perf_counter() - started, 1)}
@@ -130,6 +133,21 @@ def build_tier(n: int, *, reuse: bool = True, seed: int = SEED) -> dict[str, Any
         cold_path.write_text(json.dumps({**out, "cold_embed": emb["cached"] == 0}, ensure_ascii=False, indent=1))
     result_path.write_text(json.dumps(out, ensure_ascii=False, indent=1))
     return out
+
+
+def analysis_figures(result: dict[str, Any]) -> dict[str, Any]:
+    """The analyse stage of a tier's build (topics, candidate overlaps, lineage, SHACL of its triples): time
+    per node of the stage and of the whole build, the stage's own steps and what it found (the generation's
+    manifest)."""
+    analysis = json.loads((Path(result["path"]) / "manifest.json").read_text())["analysis"]
+    nodes = result["counts"]["nodes"]
+    stage = result["timings_s"]["analyse"]
+    steps = analysis.get("timings_s", {})
+    return {"stage_s": stage, "steps_s": steps, "per_node_ms": round(1000 * stage / nodes, 2),
+            "per_node_ms_without_its_embedding": round(1000 * (stage - steps.get("embed", 0.0)) / nodes, 2),
+            "build_per_node_ms": round(1000 * result["run_build_s"] / nodes, 2),
+            "candidates": analysis.get("candidates"), "counts": analysis.get("counts"),
+            "embedded": analysis.get("embedded")}
 
 
 def cold_record(n: int) -> dict[str, Any] | None:
@@ -372,7 +390,8 @@ def main(argv: list[str]) -> int:
         print(f"[scale] building the {n}-node corpus", file=sys.stderr, flush=True)
         res = build_tier(n, reuse=not args.no_reuse)
         print(json.dumps({"n": n, "reused": res["reused"], "timings_s": res["build"]["timings_s"],
-                          "counts": res["build"]["counts"], "peak_rss_mb": res["build"]["peak_rss_mb"]}),
+                          "counts": res["build"]["counts"], "peak_rss_mb": res["build"]["peak_rss_mb"],
+                          "analysis": res.get("analysis")}),
               flush=True)
     return 0
 
