@@ -38,6 +38,7 @@ from ingest.manifest import (
     DOCUMENT_KINDS,
     DocumentEntry,
     Manifest,
+    entry_toml,
     known_municipalities,
     load_manifest,
     slugify,
@@ -115,45 +116,6 @@ def preview(path: Path, *, corpora_dir: Path | None = None, max_bytes: int = DEF
 
 # --- the manifest entry ------------------------------------------------------------------------------------
 
-@dataclass(frozen=True)
-class NewEntry:
-    """The fields of a manifest entry about to be written."""
-
-    id: str
-    file: str
-    municipality: str
-    title: str
-    kind: str
-    year: int
-    committee: str
-    sha256: str
-    format: str
-    period: str | None = None
-    date: str | None = None
-    follows_up: tuple[str, ...] = ()
-    source: str | None = None
-
-    def toml(self) -> str:
-        """The ``[[document]]`` table; strings as TOML basic strings (JSON escaping is valid TOML)."""
-        def s(value: str) -> str:
-            return json.dumps(value, ensure_ascii=False)
-
-        lines = ["[[document]]", f"id = {s(self.id)}", f"file = {s(self.file)}",
-                 f"municipality = {s(self.municipality)}", f"title = {s(self.title)}", f"kind = {s(self.kind)}",
-                 f"year = {self.year}"]
-        if self.period:
-            lines.append(f"period = {s(self.period)}")
-        lines.append(f"committee = {s(self.committee)}")
-        if self.date:
-            lines.append(f"date = {s(self.date)}")
-        lines += [f"format = {s(self.format)}", f"sha256 = {s(self.sha256)}"]
-        if self.follows_up:
-            lines.append(f"follows_up = [{', '.join(s(x) for x in self.follows_up)}]")
-        if self.source:
-            lines.append(f"source = {s(self.source)}")
-        return "\n".join(lines) + "\n"
-
-
 _TRAILING_WORDS = frozenset({"og", "for", "i", "paa", "til", "af", "med", "om", "det", "den", "de", "en", "et"})
 """Words an id does not end on when the title is cut short ("…-socialpsykiatri-og")."""
 
@@ -202,7 +164,8 @@ def resolve_metadata(meta: InferredMetadata, manifest: Manifest, file: Path) -> 
     return meta
 
 
-def new_entry(meta: InferredMetadata, manifest: Manifest, *, sha256: str, fmt: str, original_name: str) -> NewEntry:
+def new_entry(meta: InferredMetadata, manifest: Manifest, *, sha256: str, fmt: str,
+              original_name: str) -> DocumentEntry:
     assert meta.municipality.value and meta.year.value and meta.title.value and meta.kind.value
     assert meta.committee.value
     doc_id = derive_id(meta.municipality.value, meta.year.value, meta.title.value,
@@ -212,11 +175,12 @@ def new_entry(meta: InferredMetadata, manifest: Manifest, *, sha256: str, fmt: s
     name, n = f"{doc_id}{ext}", 2
     while name in taken:
         name, n = f"{doc_id}-{n}{ext}", n + 1
-    return NewEntry(id=doc_id, file=name, municipality=meta.municipality.value, title=meta.title.value,
-                    kind=meta.kind.value, year=meta.year.value, committee=meta.committee.value, sha256=sha256,
-                    format=fmt, period=meta.period.value, date=meta.date.value,
-                    follows_up=tuple(meta.follows_up.value or ()),
-                    source=f"added with strategigraf add from {original_name}")
+    follows_up = tuple(meta.follows_up.value or ())
+    return DocumentEntry(id=doc_id, file=name, municipality=meta.municipality.value, title=meta.title.value,
+                         kind=meta.kind.value, year=meta.year.value, committee=meta.committee.value, sha256=sha256,
+                         format=fmt, period=meta.period.value, date=meta.date.value,
+                         relations={"follows_up": follows_up} if follows_up else {},
+                         source=f"added with strategigraf add from {original_name}")
 
 
 # --- duplicates --------------------------------------------------------------------------------------------
@@ -331,7 +295,7 @@ def recover(corpora_dir: Path) -> str | None:
 
 @dataclass(frozen=True)
 class AddResult:
-    entry: NewEntry
+    entry: DocumentEntry
     preview: Preview
     build: BuildResult | None
     recovered: str | None = None
@@ -364,7 +328,7 @@ def add_document(
             raise DuplicateDocumentError(f"already in the corpus as document {existing.id!r} ({existing.file}, "
                                          f"same SHA-256)", existing=existing.id, file=path)
         entry = new_entry(meta, manifest, sha256=seen.sha256, fmt=seen.format, original_name=path.name)
-        after = before.rstrip(b"\n") + b"\n\n" + entry.toml().encode("utf-8")
+        after = before.rstrip(b"\n") + b"\n\n" + entry_toml(entry).encode("utf-8")
         _check_manifest(after)
 
         say(f"copying {path.name} to {corpora_dir / entry.file}")

@@ -88,6 +88,34 @@ class DocumentEntry:
     """Line of the entry in the manifest, for error messages."""
 
 
+def entry_toml(entry: DocumentEntry) -> str:
+    """The entry as a ``[[document]]`` table of the manifest (strings as TOML basic strings: JSON escaping is
+    valid TOML), in the field order of the bundled entries."""
+    import json
+
+    def s(value: str) -> str:
+        return json.dumps(value, ensure_ascii=False)
+
+    lines = ["[[document]]", f"id = {s(entry.id)}", f"file = {s(entry.file)}",
+             f"municipality = {s(entry.municipality)}", f"title = {s(entry.title)}", f"kind = {s(entry.kind)}",
+             f"year = {entry.year}"]
+    if entry.period:
+        lines.append(f"period = {s(entry.period)}")
+    lines.append(f"committee = {s(entry.committee)}")
+    if entry.date:
+        lines.append(f"date = {s(entry.date)}")
+    if entry.format:
+        lines.append(f"format = {s(entry.format)}")
+    if entry.sha256:
+        lines.append(f"sha256 = {s(entry.sha256)}")
+    for rel in RELATIONS:
+        if entry.relations.get(rel):
+            lines.append(f"{rel} = [{', '.join(s(x) for x in entry.relations[rel])}]")
+    if entry.source:
+        lines.append(f"source = {s(entry.source)}")
+    return "\n".join(lines) + "\n"
+
+
 @dataclass(frozen=True)
 class Manifest:
     path: Path

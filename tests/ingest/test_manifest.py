@@ -100,3 +100,15 @@ def test_windows_1252_is_detected_and_decoded(tmp_path: Path) -> None:
     source = read_source(path)
     assert source.encoding == "cp1252"
     assert "pårørendeinddragelse – også i Økonomi" in source.text
+
+
+def test_an_entry_written_as_toml_reads_back_as_the_same_entry(tmp_path: Path) -> None:
+    from dataclasses import replace
+
+    from ingest.manifest import DocumentEntry, entry_toml
+
+    entry = DocumentEntry(id="x-2", file="a.md", municipality="x", title='Politik "for" alle 2025–2028',
+                          kind="policy", year=2025, committee="Udvalg", sha256="ab" * 32, format="markdown",
+                          period="2025-2028", date="2025-03-12", relations={"follows_up": ("x-1",)}, source="tilføjet")
+    manifest = load_manifest(_write(tmp_path, ENTRY + "\n" + entry_toml(entry)))
+    assert replace(manifest.document("x-2"), line=None) == entry
