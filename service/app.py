@@ -69,9 +69,11 @@ def create_app(settings: Settings | None = None, embedder: Embedder | None = Non
         responses=PROBLEM_RESPONSES,
     )
     install_handlers(app)
-    # An upload is the original file plus a few form fields: its own limit, checked again while it streams.
+    # An upload carries an original file: the route refuses it with a Danish reason once the stream passes
+    # max_upload_bytes; the middleware's backstop for that path lies well above, so that the route's answer is the
+    # one a client sees.
     app.add_middleware(LimitsMiddleware, max_body_bytes=settings.max_body_bytes,
-                       body_limits={"/admin/documents": settings.max_upload_bytes + 64 * 1024})
+                       body_limits={"/admin/documents": 2 * settings.max_upload_bytes + (1 << 20)})
     if settings.cors_origins:
         app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins, allow_methods=["GET", "POST"],
                            allow_headers=["*"])
