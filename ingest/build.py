@@ -36,6 +36,7 @@ import numpy as np
 from rdflib import Graph
 
 from ingest.document import load_document
+from ingest.embed.base import Embedder
 from ingest.errors import BuildError, IngestError
 from ingest.graph import ParsedSource, build_graph
 from ingest.manifest import Manifest, load_manifest
@@ -62,6 +63,9 @@ class BuildOptions:
     keep_generations: int = 3
     cache_dir: Path | None = None
     """Embedding cache folder; default ``<build_dir>/cache``. Builds sharing it never embed a text twice."""
+    embedder_instance: Embedder | None = None
+    """A loaded embedder to use instead of loading ``embedder`` again (the service passes its own, so the model
+    is only ever called from the thread that owns it). Must be the model ``embedder`` names."""
     fail_after_stage: str | None = None
     """Testing hook for fault injection: raise after the named stage (the build must leave no trace)."""
 
@@ -275,7 +279,7 @@ def run_build(options: BuildOptions, progress: Progress | None = None) -> BuildR
         t = time.perf_counter()
         say(f"embedding {len(nodes)} nodes with {options.embedder}")
         _fault_point("embed")
-        embedded = searchindex.embed_nodes(nodes, options.embedder, cache_dir)
+        embedded = searchindex.embed_nodes(nodes, options.embedder, cache_dir, options.embedder_instance)
         stage("embed", t)
 
         t = time.perf_counter()
@@ -288,7 +292,7 @@ def run_build(options: BuildOptions, progress: Progress | None = None) -> BuildR
         t = time.perf_counter()
         say("analysing topics, overlaps and lineage")
         analysis = run_analysis(documents, nodes, embedded.vectors, graph, options.embedder,
-                                cache_dir, indexes.lexical.splitter)
+                                cache_dir, indexes.lexical.splitter, embedder=options.embedder_instance)
         say(f"validating {len(analysis.graph)} analysis triples against the SHACL shapes")
         validate_analysis(analysis.graph, graph, validated)
         graph += analysis.graph

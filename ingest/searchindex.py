@@ -8,6 +8,7 @@ from typing import Any
 
 import numpy as np
 
+from ingest.embed.base import Embedder
 from ingest.embed.cache import EmbeddingCache, embed_passages_cached
 from ingest.embed.factory import create_embedder
 from ingest.index import VectorIndex
@@ -33,8 +34,10 @@ def lexical_text(node: NodeRecord) -> str:
     return node.text
 
 
-def embed_nodes(nodes: list[NodeRecord], spec: str, cache_dir: Path) -> Embedded:
-    embedder = create_embedder(spec)
+def embed_nodes(nodes: list[NodeRecord], spec: str, cache_dir: Path, embedder: Embedder | None = None) -> Embedded:
+    """Vectors of the nodes' contexts through the embedding cache; ``embedder`` (already loaded) or one made
+    from ``spec``."""
+    embedder = embedder or create_embedder(spec)
     cache_dir.mkdir(parents=True, exist_ok=True)
     cache = EmbeddingCache(cache_dir / "embeddings.sqlite")
     vectors, computed = embed_passages_cached(embedder, [n.context for n in nodes], cache)

@@ -53,6 +53,7 @@ def _run(state: ServiceState) -> None:
     s = state.settings
     try:
         result = run_build(BuildOptions(corpora_dir=s.corpora_dir, build_dir=s.build_dir, embedder=s.embedder,
+                                        embedder_instance=state.embedder,
                                         index_kind=s.index_kind, index_threshold=s.index_threshold,
                                         keep_generations=s.keep_generations, cache_dir=s.cache_dir))
         swap_to(state, result.path)

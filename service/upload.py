@@ -584,7 +584,7 @@ def _add_and_swap(state: ServiceState, folder: Path, overrides: dict[str, Any]) 
         result = add_document(
             staged_file(folder, record), s.corpora_dir, max_bytes=s.max_upload_bytes, progress=say,
             build=BuildOptions(corpora_dir=s.corpora_dir, build_dir=s.build_dir, embedder=s.embedder,
-                               index_kind=s.index_kind, index_threshold=s.index_threshold,
+                               embedder_instance=state.embedder, index_kind=s.index_kind, index_threshold=s.index_threshold,
                                keep_generations=s.keep_generations, cache_dir=s.cache_dir),
             **overrides)
         assert result.build is not None

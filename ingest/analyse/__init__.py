@@ -20,6 +20,7 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import RDF
 
 from ingest.analyse import lineage, overlaps, topics
+from ingest.embed.base import Embedder
 from ingest.lexical import CompoundSplitter
 from ingest.records import DocumentRecord, NodeRecord
 from ingest.validate import ValidatedCache
@@ -49,7 +50,8 @@ def topic_parameters() -> dict[str, Any]:
 
 def run_analysis(documents: list[DocumentRecord], nodes: list[NodeRecord], vectors: np.ndarray, graph: Graph,
                  embedder_spec: str, cache_dir: Path, splitter: CompoundSplitter | None = None,
-                 params: overlaps.OverlapParams = overlaps.DEFAULT_PARAMS) -> AnalysisResult:
+                 params: overlaps.OverlapParams = overlaps.DEFAULT_PARAMS,
+                 embedder: Embedder | None = None) -> AnalysisResult:
     """Tag topics, align documents, trace lineage. ``graph`` is only read (for sg:followsUp links).
 
     Embeds what the analysis needs beyond the node vectors (topic texts, sentences of multi-sentence
@@ -59,7 +61,7 @@ def run_analysis(documents: list[DocumentRecord], nodes: list[NodeRecord], vecto
     from ingest.searchindex import lexical_text
 
     started = time.perf_counter()
-    embedder = create_embedder(embedder_spec)
+    embedder = embedder or create_embedder(embedder_spec)
     cache_dir.mkdir(parents=True, exist_ok=True)
     splitter = splitter or CompoundSplitter.from_texts([lexical_text(n) for n in nodes])
     scheme = topics.load_topics()

