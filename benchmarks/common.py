@@ -215,7 +215,7 @@ class Server:
 @contextlib.contextmanager
 def serve(build_dir: Path, *, corpora_dir: Path = CORPORA, ready_timeout_s: float = 900.0,
           env: dict[str, str] | None = None, cwd: Path = ROOT) -> Iterator[Server]:
-    """A real ``python -m ingest serve`` (uvicorn) on a free port of 127.0.0.1 for ``build_dir``."""
+    """A real ``python -m service serve`` (uvicorn) on a free port of 127.0.0.1 for ``build_dir``."""
     port = free_port()
     log = WORK / f"server-{port}.log"
     log.parent.mkdir(parents=True, exist_ok=True)
@@ -223,7 +223,7 @@ def serve(build_dir: Path, *, corpora_dir: Path = CORPORA, ready_timeout_s: floa
                 **(env or {})}
     start = time.perf_counter()
     with log.open("wb") as handle:
-        proc = subprocess.Popen([PY, "-m", "ingest", "serve", "--host", "127.0.0.1", "--port", str(port)],
+        proc = subprocess.Popen([PY, "-m", "service", "serve", "--host", "127.0.0.1", "--port", str(port)],
                                 env=full_env, cwd=cwd, stdout=handle, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     try:

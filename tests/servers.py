@@ -1,4 +1,4 @@
-"""Real `python -m ingest serve` processes on 127.0.0.1 for the tests: start, wait until ready, stop."""
+"""Real `python -m service serve` processes on 127.0.0.1 for the tests: start, wait until ready, stop."""
 
 from __future__ import annotations
 
@@ -26,7 +26,7 @@ def launch(build_dir: Path, log_path: Path, env: dict[str, str] | None = None) -
     full_env = {**os.environ, "STRATEGIGRAF_BUILD_DIR": str(build_dir),
                 "STRATEGIGRAF_CORPORA_DIR": str(ROOT / "corpora"), **(env or {})}
     with log_path.open("wb") as log:
-        proc = subprocess.Popen([sys.executable, "-m", "ingest", "serve", "--host", "127.0.0.1", "--port", str(port)],
+        proc = subprocess.Popen([sys.executable, "-m", "service", "serve", "--host", "127.0.0.1", "--port", str(port)],
                                 env=full_env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
     return proc, f"http://127.0.0.1:{port}"
 

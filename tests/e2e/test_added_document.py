@@ -33,7 +33,7 @@ def added(tmp_path_factory: pytest.TempPathFactory, build_dir: Path) -> Iterator
     build = root / "build"
     # The session build's caches: nothing of the bundled corpora is embedded twice.
     env = {**os.environ, "STRATEGIGRAF_CACHE_DIR": str(build_dir / "cache")}
-    done = subprocess.run([sys.executable, "-m", "ingest", "add", str(PDF), "--corpora", str(corpus),
+    done = subprocess.run([sys.executable, "-m", "service", "add", str(PDF), "--corpora", str(corpus),
                            "--build", str(build)], cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stderr
     entries = tomllib.loads((corpus / "manifest.toml").read_text(encoding="utf-8"))["document"]

@@ -140,7 +140,7 @@ def test_corrupt_file_is_refused_naming_it(scratch_corpus: Path, tmp_path: Path,
 
 
 def _cli(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "ingest", *args], cwd=cwd, capture_output=True, text=True,
+    return subprocess.run([sys.executable, "-m", "service", *args], cwd=cwd, capture_output=True, text=True,
                           timeout=600, env={**os.environ, "COLUMNS": "200"})
 
 

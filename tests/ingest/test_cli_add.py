@@ -25,7 +25,7 @@ KOLDING = DATA / "add" / "kolding-socialpsykiatri.md"
 
 
 def _cli(*args: str | Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "ingest", *map(str, args)], capture_output=True, text=True,
+    return subprocess.run([sys.executable, "-m", "service", *map(str, args)], capture_output=True, text=True,
                           env={**os.environ, "COLUMNS": "200", **(env or {})}, timeout=300)
 
 
@@ -166,7 +166,7 @@ def test_help_documents_the_exit_codes() -> None:
 def _kill_at(point: str, corpus: Path, tmp_path: Path, cache: Path) -> None:
     marker = tmp_path / f"reached-{point}"
     env = {**os.environ, "STRATEGIGRAF_FAULT_PAUSE": f"{point}:{marker}", "STRATEGIGRAF_CACHE_DIR": str(cache)}
-    proc = subprocess.Popen([sys.executable, "-m", "ingest", "add", str(KOLDING), "--quiet", "--corpora",
+    proc = subprocess.Popen([sys.executable, "-m", "service", "add", str(KOLDING), "--quiet", "--corpora",
                              str(corpus), "--build", str(tmp_path / "build")],
                             env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     deadline = time.monotonic() + 240

@@ -32,7 +32,7 @@ def test_kill_9_during_build_leaves_previous_build_serving(point: str, scratch_c
     before = _answers(good.path, embedder)
     marker = tmp_path / f"reached-{point}"
     env = {**os.environ, "STRATEGIGRAF_FAULT_PAUSE": f"{point}:{marker}", "STRATEGIGRAF_CACHE_DIR": str(cache)}
-    proc = subprocess.Popen([sys.executable, "-m", "ingest", "ingest", "--quiet", "--corpora", str(scratch_corpus),
+    proc = subprocess.Popen([sys.executable, "-m", "service", "ingest", "--quiet", "--corpora", str(scratch_corpus),
                              "--build", str(build)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     deadline = time.monotonic() + 180
     while not marker.exists():

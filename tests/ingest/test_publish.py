@@ -181,7 +181,7 @@ def published(virtuoso: str, generation_dir: Path) -> dict[str, object]:
     """The session build published to Virtuoso through the CLI (Graph Store Protocol, digest auth as dba)."""
     env = {**os.environ, "STRATEGIGRAF_PUBLISH_PASSWORD": "dba"}
     started = time.perf_counter()
-    r = subprocess.run([sys.executable, "-m", "ingest", "publish", "--build", str(generation_dir.parents[1]),
+    r = subprocess.run([sys.executable, "-m", "service", "publish", "--build", str(generation_dir.parents[1]),
                         "--sparql-endpoint", f"{virtuoso}/sparql-graph-crud-auth", "--graph", GRAPH,
                         "--user", "dba"], env=env, cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert r.returncode == 0, r.stdout + r.stderr

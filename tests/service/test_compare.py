@@ -75,7 +75,7 @@ def test_pure_function_refuses_other_municipality(generation: Generation) -> Non
 
 
 def test_cli_compare_json(build_dir: Path) -> None:
-    from ingest.cli import app
+    from service.cli import app
 
     result = CliRunner().invoke(app, ["compare", "slagelse-2019", "slagelse-2024-2030", "--build", str(build_dir),
                                       "--json"])

@@ -164,7 +164,7 @@ def test_sparql_slagelse_tracks_without_counterpart_in_faxe(generation: Generati
 
 
 def test_cli_overlaps_json_and_matrix(build_dir: Path, tmp_path: Path) -> None:
-    from ingest.cli import app
+    from service.cli import app
 
     runner = CliRunner()
     result = runner.invoke(app, ["overlaps", "--build", str(build_dir), "-a", S24, "-b", FAXE, "--json",

@@ -16,7 +16,7 @@ from tests import servers
 
 @pytest.fixture(scope="module")
 def replicas(build_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[list[str]]:
-    """Base URLs of two `python -m ingest serve` processes on two free ports, sharing ``build_dir``."""
+    """Base URLs of two `python -m service serve` processes on two free ports, sharing ``build_dir``."""
     logs = tmp_path_factory.mktemp("replicas")
     env = {"STRATEGIGRAF_SPARQL_TIMEOUT_S": "5"}
     procs: list[tuple[subprocess.Popen[bytes], str, Path]] = []

@@ -80,7 +80,7 @@ def test_search_route_accepts_topic_and_refuses_unknown(client: TestClient) -> N
 
 
 def test_cli_topics_json(build_dir: Path) -> None:
-    from ingest.cli import app
+    from service.cli import app
 
     result = CliRunner().invoke(app, ["topics", "netvaerk-og-paaroerende", "--build", str(build_dir), "--json"])
     assert result.exit_code == 0, result.output

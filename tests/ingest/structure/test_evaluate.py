@@ -280,13 +280,13 @@ def test_the_structure_reader_meets_the_thresholds_of_issue_12_on_the_labelled_d
 
 
 def test_the_eval_structure_command_prints_the_report_as_json_and_exits_0(tmp_path: Path) -> None:
-    proc = subprocess.run([sys.executable, "-m", "ingest", "eval-structure", str(DATA), "--json"], cwd=ROOT,
+    proc = subprocess.run([sys.executable, "-m", "service", "eval-structure", str(DATA), "--json"], cwd=ROOT,
                           capture_output=True, text=True, timeout=600, env={**os.environ, "COLUMNS": "200"})
     assert proc.returncode == 0, proc.stderr
     data = json.loads(proc.stdout)
     assert len(data["documents"]) == len(list(DATA.glob("*.key.toml")))
     assert set(data["overall"]) >= {"containers", "counts", "max_count_error", "meets_thresholds"}
-    markdown = subprocess.run([sys.executable, "-m", "ingest", "eval-structure", str(DATA)], cwd=ROOT,
+    markdown = subprocess.run([sys.executable, "-m", "service", "eval-structure", str(DATA)], cwd=ROOT,
                               capture_output=True, text=True, timeout=600)
     assert markdown.returncode == 0, markdown.stderr
     assert "| **overall (micro)** |" in markdown.stdout
