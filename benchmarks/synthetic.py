@@ -92,6 +92,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ingest.manifest import DocumentEntry, entry_toml
+
 ROOT = Path(__file__).resolve().parents[1]
 CORPORA = ROOT / "corpora"
 
@@ -914,15 +916,11 @@ def _write_manifest(out_dir: Path, munis: Sequence[tuple[str, str, str, str]], d
         lines += [f"{k} = {_toml(v)}" for k, v in entry.items()]
         lines.append("")
     for d in docs:
-        lines += ["[[document]]", f"id = {_toml(d.id)}", f"file = {_toml(d.file)}",
-                  f"municipality = {_toml(d.municipality)}", f"title = {_toml(d.title)}", f"kind = {_toml(d.kind)}",
-                  f"year = {d.year}"]
-        if d.period:
-            lines.append(f"period = {_toml(d.period)}")
-        lines.append(f"committee = {_toml(d.committee)}")
-        if d.follows_up:
-            lines.append(f"follows_up = {_toml(list(d.follows_up))}")
-        lines += [f"source = {_toml(f'synthetic (benchmarks/synthetic.py, seed {seed})')}", ""]
+        synthetic_entry = DocumentEntry(
+            id=d.id, file=d.file, municipality=d.municipality, title=d.title, kind=d.kind, year=d.year,
+            committee=d.committee, period=d.period, relations={"follows_up": d.follows_up} if d.follows_up else {},
+            source=f"synthetic (benchmarks/synthetic.py, seed {seed})")
+        lines.append(entry_toml(synthetic_entry))
     (out_dir / "manifest.toml").write_text("\n".join(lines), encoding="utf-8")
 
 

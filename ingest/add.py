@@ -32,7 +32,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ingest.build import _fault_point, _sha256_file
+from ingest.build import fault_point, sha256_file
 from ingest.errors import DuplicateDocumentError, MetadataError
 from ingest.manifest import (
     DOCUMENT_KINDS,
@@ -191,7 +191,7 @@ def find_duplicate(manifest: Manifest, sha256: str) -> DocumentEntry | None:
         digest = entry.sha256
         if digest is None:
             path = manifest.root / entry.file
-            digest = _sha256_file(path) if path.is_file() else None
+            digest = sha256_file(path) if path.is_file() else None
         if digest == sha256:
             return entry
     return None
@@ -217,7 +217,7 @@ def _write_atomic(target: Path, data: bytes, *, fault: str | None = None) -> Non
             f.write(data[:half])
             if fault:
                 f.flush()
-                _fault_point(fault)
+                fault_point(fault)
             f.write(data[half:])
             f.flush()
             os.fsync(f.fileno())
@@ -335,10 +335,10 @@ def add_document(
         _write_journal(corpora_dir, entry.file, entry.id, before, after)
         try:
             _write_atomic(corpora_dir / entry.file, data, fault="add-copy")
-            _fault_point("add-copied")
+            fault_point("add-copied")
             say(f"writing the manifest entry {entry.id}")
             _write_atomic(manifest_path, after, fault="add-manifest")
-            _fault_point("add-committed")
+            fault_point("add-committed")
             result = None
             if build is not None:
                 from ingest.build import run_build
@@ -364,5 +364,5 @@ def _check_manifest(text: bytes) -> None:
 
 def corpus_fingerprint(corpora_dir: Path) -> dict[str, str]:
     """SHA-256 of every file in ``corpora_dir`` (hidden ones included): equal before and after means untouched."""
-    return {str(p.relative_to(corpora_dir)): _sha256_file(p)
+    return {str(p.relative_to(corpora_dir)): sha256_file(p)
             for p in sorted(corpora_dir.rglob("*")) if p.is_file()}

@@ -78,7 +78,7 @@ class BuildResult:
     timings: dict[str, float] = field(default_factory=dict)
 
 
-def _sha256_file(path: Path) -> str:
+def sha256_file(path: Path) -> str:
     h = hashlib.sha256()
     with path.open("rb") as f:
         for chunk in iter(lambda: f.read(1 << 20), b""):
@@ -231,7 +231,7 @@ def current_generation(build_dir: Path) -> Path | None:
 FAULT_PAUSE_ENV = "STRATEGIGRAF_FAULT_PAUSE"
 
 
-def _fault_point(name: str) -> None:
+def fault_point(name: str) -> None:
     """Fault-injection hook for the kill -9 tests: with STRATEGIGRAF_FAULT_PAUSE=<point>:<marker file>,
     the build touches the marker when it reaches ``name`` and then waits to be killed."""
     spec = os.environ.get(FAULT_PAUSE_ENV)
@@ -256,7 +256,7 @@ def run_build(options: BuildOptions, progress: Progress | None = None) -> BuildR
     with build_lock(options.build_dir), contextlib.ExitStack() as stack:
         t = time.perf_counter()
         manifest = load_manifest(options.corpora_dir)
-        _fault_point("parse")
+        fault_point("parse")
         docs = parse_corpus(manifest, say)
         stage("parse", t)
 
@@ -278,7 +278,7 @@ def run_build(options: BuildOptions, progress: Progress | None = None) -> BuildR
 
         t = time.perf_counter()
         say(f"embedding {len(nodes)} nodes with {options.embedder}")
-        _fault_point("embed")
+        fault_point("embed")
         embedded = searchindex.embed_nodes(nodes, options.embedder, cache_dir, options.embedder_instance)
         stage("embed", t)
 
@@ -305,14 +305,14 @@ def run_build(options: BuildOptions, progress: Progress | None = None) -> BuildR
         try:
             say("writing the build")
             for _ in write_graph_files(graph, tmp):
-                _fault_point("write")
+                fault_point("write")
             _write_json(tmp / "records.json", records_payload(documents, nodes))
             write_sources(docs, tmp)
             _write_json(tmp / ANALYSIS_FILE, analysis.payload)
             np.save(tmp / "vectors.npy", embedded.vectors)
             indexes.save(tmp)
             stage("write", t)
-            files = {str(p.relative_to(tmp)): _sha256_file(p) for p in sorted(tmp.rglob("*")) if p.is_file()}
+            files = {str(p.relative_to(tmp)): sha256_file(p) for p in sorted(tmp.rglob("*")) if p.is_file()}
             build_manifest = {
                 "format_version": FORMAT_VERSION,
                 "build_id": build_id,
@@ -369,7 +369,7 @@ def read_build_manifest(generation: Path, verify: bool = True) -> dict[str, Any]
             file = generation / name
             if not file.is_file():
                 raise BuildError("file listed in the build manifest is missing", file=file)
-            if _sha256_file(file) != digest:
+            if sha256_file(file) != digest:
                 raise BuildError("checksum differs from the build manifest: the file is corrupt or was altered",
                                  file=file)
     return manifest

@@ -64,10 +64,11 @@ def stated_date(read: ReadDocument, parsed: ParsedDocument) -> str | None:
 
 def load_document(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> LoadedDocument:
     """Read ``path`` and recognise its structure; errors name the file and say why."""
-    from ingest.read.detect import read_file
+    from ingest.read.detect import load_bytes, read_bytes
     from ingest.structure.recognise import recognise
 
-    read = read_file(path, max_bytes=max_bytes)
+    data = load_bytes(path, max_bytes=max_bytes)
+    read = read_bytes(data, file=path, max_bytes=max_bytes)
     parsed = recognise(read, file=str(path))
     if not parsed.nodes:
         raise ParseError("no text found to make a document tree from", file=path)
@@ -75,7 +76,7 @@ def load_document(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> LoadedDo
         date = stated_date(read, parsed)
         if date:
             parsed.attrs["date"] = date
-    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    digest = hashlib.sha256(data).hexdigest()
     encoding = read.meta.get("encoding") or ("binary" if read.format in ("pdf", "docx") else "utf-8")
     source = SourceText(path=path, text=read.text, encoding=encoding, sha256=digest)
     return LoadedDocument(source=source, parsed=parsed, format=read.format, page_starts=page_starts(read), read=read)

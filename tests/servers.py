@@ -63,3 +63,21 @@ def stop(proc: subprocess.Popen[bytes]) -> None:
     except subprocess.TimeoutExpired:
         proc.kill()
         proc.wait(timeout=10)
+
+
+def kill_at_fault_point(args: list[str], point: str, marker: Path, cache: Path, timeout_s: float = 240) -> None:
+    """Run ``python -m service ARGS`` with the build's fault hook armed at ``point`` (STRATEGIGRAF_FAULT_PAUSE),
+    wait until it reaches the point (it touches ``marker`` and sleeps there), then ``kill -9`` it."""
+    import signal
+
+    env = {**os.environ, "STRATEGIGRAF_FAULT_PAUSE": f"{point}:{marker}", "STRATEGIGRAF_CACHE_DIR": str(cache)}
+    proc = subprocess.Popen([sys.executable, "-m", "service", *args], env=env, cwd=ROOT,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + timeout_s
+    while not marker.exists():
+        assert proc.poll() is None, proc.stderr.read().decode() if proc.stderr else f"{args[0]} exited early"
+        assert time.monotonic() < deadline, f"{args[0]} never reached {point}"
+        time.sleep(0.05)
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait(timeout=30)
+    assert proc.returncode == -signal.SIGKILL

@@ -201,19 +201,23 @@ def read_bytes(data: bytes, *, file: str | Path, max_bytes: int = DEFAULT_MAX_BY
     return read_text_document(text)
 
 
-def read_file(path: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> ReadDocument:
-    """Read the file at ``path``; the size limit is checked before the file is loaded."""
+def load_bytes(path: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
+    """The bytes of the file at ``path``; the size limit is checked before the file is loaded."""
     path = Path(path)
     try:
         size = path.stat().st_size
         if not path.is_file():
             raise ReadError("not a regular file", reason="missing", file=path)
         check_size(size, max_bytes, path)
-        data = path.read_bytes()
+        return path.read_bytes()
     except OSError as exc:
         raise ReadError(f"cannot read the file ({exc.strerror or exc})", reason="missing", file=path) from exc
-    return read_bytes(data, file=path, max_bytes=max_bytes)
+
+
+def read_file(path: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> ReadDocument:
+    """Read the file at ``path`` (:func:`load_bytes`, then :func:`read_bytes`)."""
+    return read_bytes(load_bytes(path, max_bytes=max_bytes), file=Path(path), max_bytes=max_bytes)
 
 
 __all__ = ["DEFAULT_MAX_BYTES", "MAX_ZIP_ENTRIES", "REASONS", "ReadError", "check_size", "check_zip_entries",
-           "decode_text", "detect_format", "read_bytes", "read_file"]
+           "decode_text", "detect_format", "load_bytes", "read_bytes", "read_file"]

@@ -7,10 +7,8 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -18,6 +16,7 @@ import pytest
 from ingest.add import JOURNAL, corpus_fingerprint, recover
 from ingest.build import BuildOptions, current_generation, run_build
 from ingest.manifest import load_manifest
+from tests import servers
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 READ = DATA / "read"
@@ -164,19 +163,8 @@ def test_help_documents_the_exit_codes() -> None:
 # --- kill -9 -----------------------------------------------------------------------------------------------
 
 def _kill_at(point: str, corpus: Path, tmp_path: Path, cache: Path) -> None:
-    marker = tmp_path / f"reached-{point}"
-    env = {**os.environ, "STRATEGIGRAF_FAULT_PAUSE": f"{point}:{marker}", "STRATEGIGRAF_CACHE_DIR": str(cache)}
-    proc = subprocess.Popen([sys.executable, "-m", "service", "add", str(KOLDING), "--quiet", "--corpora",
-                             str(corpus), "--build", str(tmp_path / "build")],
-                            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    deadline = time.monotonic() + 240
-    while not marker.exists():
-        assert proc.poll() is None, proc.stderr.read().decode() if proc.stderr else "add exited early"
-        assert time.monotonic() < deadline, f"add never reached {point}"
-        time.sleep(0.05)
-    os.kill(proc.pid, signal.SIGKILL)
-    proc.wait(timeout=30)
-    assert proc.returncode == -signal.SIGKILL
+    servers.kill_at_fault_point(["add", str(KOLDING), "--quiet", "--corpora", str(corpus), "--build",
+                                 str(tmp_path / "build")], point, tmp_path / f"reached-{point}", cache)
 
 
 @pytest.mark.parametrize(("point", "added"), [

@@ -2,11 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import signal
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -14,6 +9,7 @@ import pytest
 from ingest.build import BuildOptions, current_generation, read_build_manifest, run_build
 from service.generation import load_generation
 from service.search import SearchParams, search
+from tests import servers
 
 QUERIES = ("netværk", "frivillighed", "digital tilgængelighed")
 
@@ -30,18 +26,8 @@ def test_kill_9_during_build_leaves_previous_build_serving(point: str, scratch_c
     cache = build_dir / "cache"
     good = run_build(BuildOptions(corpora_dir=scratch_corpus, build_dir=build, cache_dir=cache))
     before = _answers(good.path, embedder)
-    marker = tmp_path / f"reached-{point}"
-    env = {**os.environ, "STRATEGIGRAF_FAULT_PAUSE": f"{point}:{marker}", "STRATEGIGRAF_CACHE_DIR": str(cache)}
-    proc = subprocess.Popen([sys.executable, "-m", "service", "ingest", "--quiet", "--corpora", str(scratch_corpus),
-                             "--build", str(build)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    deadline = time.monotonic() + 180
-    while not marker.exists():
-        assert proc.poll() is None, proc.stderr.read().decode() if proc.stderr else "build exited early"
-        assert time.monotonic() < deadline, f"build never reached {point}"
-        time.sleep(0.1)
-    os.kill(proc.pid, signal.SIGKILL)
-    proc.wait(timeout=30)
-    assert proc.returncode == -signal.SIGKILL
+    servers.kill_at_fault_point(["ingest", "--quiet", "--corpora", str(scratch_corpus), "--build", str(build)],
+                                point, tmp_path / f"reached-{point}", cache, timeout_s=180)
     assert current_generation(build) == good.path
     read_build_manifest(good.path)  # every checksum still matches
     assert _answers(good.path, embedder) == before
