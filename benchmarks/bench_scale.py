@@ -99,7 +99,7 @@ def pre_embed(n: int, *, chunk: int = 2000) -> dict[str, Any]:
 
 def index_params() -> dict[str, int]:
     """The approximate index's construction parameters: a build made with others is not reused."""
-    from ingest.index import HNSW_EF_CONSTRUCTION, HNSW_EF_SEARCH, HNSW_M
+    from ingest.index.vector import HNSW_EF_CONSTRUCTION, HNSW_EF_SEARCH, HNSW_M
 
     return {"hnsw_m": HNSW_M, "ef_construction": HNSW_EF_CONSTRUCTION, "ef_search": HNSW_EF_SEARCH}
 
@@ -178,7 +178,7 @@ def recall(gen: Path, query_vectors: Any, *, k: int = 10, fetch: int = 1000, rep
     import numpy as np
 
     from benchmarks.common import median, ms
-    from ingest.index import VectorIndex
+    from ingest.index.vector import VectorIndex
 
     vectors = np.load(gen / "vectors.npy")
     index = VectorIndex.load(gen / "index.faiss", expected_dim=vectors.shape[1])

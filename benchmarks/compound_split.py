@@ -1,6 +1,6 @@
 """Measure Danish compound handling in the keyword index on the real corpora.
 
-Compares the compound modes of :class:`ingest.lexical.LexicalIndex` ("none" = stems only, "split" =
+Compares the compound modes of :class:`ingest.index.lexical.LexicalIndex` ("none" = stems only, "split" =
 vocabulary splitting with and without the unknown-first-part fallback and the query-time expansion to
 index terms containing the query word as a part, "ngram" = character n-grams) on the paragraphs of
 ``corpora/*.txt``.
@@ -34,7 +34,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from ingest.lexical import LexicalIndex, stem, word_spans  # noqa: E402
+from ingest.index.lexical import LexicalIndex, stem, word_spans  # noqa: E402
 
 QUERIES = [
     "netværk", "pårørende", "inddragelse", "bolig", "misbrug", "psykiatri", "frivillig", "handicap",

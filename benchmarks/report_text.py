@@ -106,7 +106,7 @@ pass and the dev-set evaluation is unchanged (hybrid nDCG@10 0.894, 3/3 tracks).
 * **Highlights** (`highlighter`): the query is analysed once per request instead of once per text; the
   words and stems of a node's text are cached across requests; a text in which no query word (or stem) of
   compound-part length occurs is settled by stem comparison alone, otherwise each distinct word gets the
-  exact compound-part test once per request. Same spans as `ingest.lexical.highlight_spans` (checked on
+  exact compound-part test once per request. Same spans as `ingest.index.lexical.highlight_spans` (checked on
   493,000 query × text pairs of the bundled and 10k synthetic corpora).
 * **Result rows built without re-validation**: `model_construct` with values already of the schema's
   types; a node's document, ancestor and source parts are built once per generation (`row_cache`).
@@ -120,7 +120,7 @@ pass and the dev-set evaluation is unchanged (hybrid nDCG@10 0.894, 3/3 tracks).
   synthetic-corpus table for the pause with and without). A generation holds no reference cycles (checked:
   dropping a loaded 10k generation leaves no cyclic garbage), so a replaced generation is still freed by
   reference counting.
-* **Repeated queries on the event loop** (`service/routes/search.py`): the serialised response bytes are
+* **Repeated queries on the event loop** (`service/routes/search_api.py`): the serialised response bytes are
   cached per generation beside the result objects; a repeated query is answered from them without the
   thread hand-off to the search and without serialising again. The service's FastAPI dependencies are
   `async` (a plain `def` dependency costs a thread-pool hand-off each). Measured side by side before the
@@ -158,7 +158,7 @@ Index: `auto` chooses exact `flat` below 20,000 vectors and HNSW (M = 64, efCons
 efSearch = 512) above. Those parameters were chosen on this tier: with the earlier M = 32,
 efConstruction = 80, efSearch = 64 the recall below was 0.643, because the exact top ten of these
 near-duplicate-rich vectors is a plateau (median similarity gap between the 1st and the 10th hit: 0.005);
-see `ingest/index.py` for the sweep. Recall@10 is measured against exact search over the build's own vectors, for 200
+see `ingest/index/vector.py` for the sweep. Recall@10 is measured against exact search over the build's own vectors, for 200
 real query embeddings (distinct generated queries), both for a k = 10 search and for the top 10 of the
 service's actual fetch (1,000 candidates for the fusion). The synthetic corpus repeats some texts
 (a recombined statement can come out identical, and headings recur), so it holds identical vectors; among

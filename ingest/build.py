@@ -274,17 +274,17 @@ def run_build(options: BuildOptions, progress: Progress | None = None) -> BuildR
         validate_graph(graph, cache=validated)
         stage("shacl", t)
 
-        from ingest import searchindex
+        from ingest.index import stage as index_stage
 
         t = time.perf_counter()
         say(f"embedding {len(nodes)} nodes with {options.embedder}")
         fault_point("embed")
-        embedded = searchindex.embed_nodes(nodes, options.embedder, cache_dir, options.embedder_instance)
+        embedded = index_stage.embed_nodes(nodes, options.embedder, cache_dir, options.embedder_instance)
         stage("embed", t)
 
         t = time.perf_counter()
         say("building the vector and keyword indexes")
-        indexes = searchindex.build_indexes(nodes, embedded.vectors, options.index_kind, options.index_threshold)
+        indexes = index_stage.build_indexes(nodes, embedded.vectors, options.index_kind, options.index_threshold)
         stage("index", t)
 
         from ingest.analyse import ANALYSIS_FILE, run_analysis, validate_analysis

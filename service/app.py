@@ -18,10 +18,20 @@ from ingest.embed.factory import create_embedder
 from service.deps import ServiceState
 from service.generation import load_current
 from service.limits import LimitsMiddleware
-from service.pages import routes as pages
+from service.pages import views
 from service.problems import PROBLEM_RESPONSES, install_handlers
 from service.rebuild import watch_builds
-from service.routes import admin, documents, graph, health, overlaps, search, sparql, topics, upload
+from service.routes import (
+    admin_api,
+    documents_api,
+    graph_api,
+    health_api,
+    overlaps_api,
+    search_api,
+    sparql_api,
+    topics_api,
+    upload_api,
+)
 
 log = logging.getLogger("strategigraf")
 THREADS = 100
@@ -49,7 +59,7 @@ def create_app(settings: Settings | None = None, embedder: Embedder | None = Non
         gen = load_current(settings.build_dir, batching)
         batching.warm()  # load the model before the first request, on the worker
         if not settings.sparql_upstream:
-            sparql.pool_for(gen)  # start the SPARQL workers now rather than on the first query
+            sparql_api.pool_for(gen)  # start the SPARQL workers now rather than on the first query
         state.swap(gen)
         log.info("loaded build %s (%d nodes, %d triples)", gen.build_id, len(gen.nodes), len(gen.store))
         stop = threading.Event()
@@ -57,7 +67,7 @@ def create_app(settings: Settings | None = None, embedder: Embedder | None = Non
         watcher.start()
         yield
         stop.set()
-        sparql.close_pools()
+        sparql_api.close_pools()
         batching.close()
 
     app = FastAPI(
@@ -77,6 +87,7 @@ def create_app(settings: Settings | None = None, embedder: Embedder | None = Non
     if settings.cors_origins:
         app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins, allow_methods=["GET", "POST"],
                            allow_headers=["*"])
-    for module in (health, search, documents, graph, sparql, admin, upload, pages, overlaps, topics):
+    for module in (health_api, search_api, documents_api, graph_api, sparql_api, admin_api, upload_api, views,
+                   overlaps_api, topics_api):
         app.include_router(module.router)
     return app

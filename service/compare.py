@@ -10,7 +10,7 @@ from __future__ import annotations
 from pydantic import BaseModel, ConfigDict, Field
 
 from ingest.analyse import lineage
-from ingest.analyse.overlaps import container_members
+from ingest.analyse.overlap_detection import container_members
 from service.generation import Generation
 from service.overlaps import (
     NodeRef,

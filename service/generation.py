@@ -21,8 +21,8 @@ import pyoxigraph
 from ingest.build import current_generation, load_records, read_build_manifest
 from ingest.embed.base import Embedder
 from ingest.errors import BuildError
+from ingest.index.stage import Indexes, load_indexes
 from ingest.records import DocumentRecord, NodeRecord
-from ingest.searchindex import Indexes, load_indexes
 
 CONTAINER_TYPES = frozenset({"Track", "Bearing", "Principle", "FocusArea", "Goal", "Vision", "Section",
                              "Activity", "Document"})

@@ -1,7 +1,7 @@
 """Pure functions behind /overlaps and /overlaps/matrix: overlaps between documents from the build's
 analysis (analysis.json), as JSON, CSV, and a coverage matrix rendered as a heat map (PNG/SVG).
 
-How overlaps are computed is documented in ingest/analyse/overlaps.py and docs/overlaps.md.
+How overlaps are computed is documented in ingest/analyse/overlap_detection.py and docs/overlaps.md.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 from ingest.analyse.lineage import theme_level
-from ingest.analyse.overlaps import CONTAINER_TYPES, container_members, container_score, partner_map
+from ingest.analyse.overlap_detection import CONTAINER_TYPES, container_members, container_score, partner_map
 from ingest.records import NodeRecord
 from service.generation import Generation
 from service.schemas import AncestorRef, DocumentRef

@@ -40,11 +40,11 @@ def swap_to(state: ServiceState, generation_path: object) -> None:
     """Load a generation folder and make it live; the previous one stays until its last request ends."""
     from pathlib import Path
 
-    from service.routes import sparql
+    from service.routes import sparql_api
 
     gen = load_generation(Path(str(generation_path)), state.embedder)
     if not state.settings.sparql_upstream:
-        sparql.pool_for(gen)
+        sparql_api.pool_for(gen)
     state.swap(gen)
     log.info("now serving build %s", gen.build_id)
 

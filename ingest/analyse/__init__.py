@@ -1,8 +1,8 @@
 """The analyse stage of a build: topics, overlaps and lineage computed from the nodes and their vectors,
 returned as extra triples for the graph and as the generation's analysis.json.
 
-* :mod:`ingest.analyse.topics`   every node tagged with the topics of ontology/topics.ttl
-* :mod:`ingest.analyse.overlaps` statements, principles, tracks … of different documents that say the same
+* :mod:`ingest.analyse.topic_tagging`   every node tagged with the topics of ontology/topics.ttl
+* :mod:`ingest.analyse.overlap_detection` statements, principles, tracks … of different documents that say the same
 * :mod:`ingest.analyse.candidates` which pairs of units the overlaps score (nearest neighbours in other
   documents from a FAISS index), so the stage grows with the number of nodes, not of document pairs
 * :mod:`ingest.analyse.lineage`  themes carried over, new and dropped within a municipality; follow-ups
@@ -19,9 +19,9 @@ import numpy as np
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDF
 
-from ingest.analyse import lineage, overlaps, topics
+from ingest.analyse import lineage, overlap_detection, topic_tagging
 from ingest.embed.base import Embedder
-from ingest.lexical import CompoundSplitter
+from ingest.index.lexical import CompoundSplitter
 from ingest.records import DocumentRecord, NodeRecord
 from ingest.validate import ValidatedCache
 
@@ -43,14 +43,15 @@ class AnalysisResult:
 
 
 def topic_parameters() -> dict[str, Any]:
-    return {"lexical_word": topics.LEXICAL_WORD, "lexical_part": topics.LEXICAL_PART, "embed_z": topics.EMBED_Z,
-            "embed_top": topics.EMBED_TOP, "min_confidence": topics.MIN_CONFIDENCE, "max_gap": topics.MAX_GAP,
-            "child_min": topics.CHILD_MIN, "child_share": round(topics.CHILD_SHARE, 4)}
+    t = topic_tagging
+    return {"lexical_word": t.LEXICAL_WORD, "lexical_part": t.LEXICAL_PART, "embed_z": t.EMBED_Z,
+            "embed_top": t.EMBED_TOP, "min_confidence": t.MIN_CONFIDENCE, "max_gap": t.MAX_GAP,
+            "child_min": t.CHILD_MIN, "child_share": round(t.CHILD_SHARE, 4)}
 
 
 def run_analysis(documents: list[DocumentRecord], nodes: list[NodeRecord], vectors: np.ndarray, graph: Graph,
                  embedder_spec: str, cache_dir: Path, splitter: CompoundSplitter | None = None,
-                 params: overlaps.OverlapParams = overlaps.DEFAULT_PARAMS,
+                 params: overlap_detection.OverlapParams = overlap_detection.DEFAULT_PARAMS,
                  embedder: Embedder | None = None) -> AnalysisResult:
     """Tag topics, align documents, trace lineage. ``graph`` is only read (for sg:followsUp links).
 
@@ -58,17 +59,17 @@ def run_analysis(documents: list[DocumentRecord], nodes: list[NodeRecord], vecto
     units; through the embedding cache), then runs :func:`analyse`."""
     from ingest.embed.cache import EmbeddingCache, embed_queries_cached
     from ingest.embed.factory import create_embedder
-    from ingest.searchindex import lexical_text
+    from ingest.index.stage import lexical_text
 
     started = time.perf_counter()
     embedder = embedder or create_embedder(embedder_spec)
     cache_dir.mkdir(parents=True, exist_ok=True)
     splitter = splitter or CompoundSplitter.from_texts([lexical_text(n) for n in nodes])
-    scheme = topics.load_topics()
-    units = overlaps.alignment_units(nodes)
+    scheme = topic_tagging.load_topics()
+    units = overlap_detection.alignment_units(nodes)
     with EmbeddingCache(cache_dir / "embeddings.sqlite") as cache:
         topic_vectors, computed_topics = embed_queries_cached(embedder, [t.embedding_text() for t in scheme], cache)
-        unit_vectors, computed_units = overlaps.embed_units(units, vectors, embedder, cache)
+        unit_vectors, computed_units = overlap_detection.embed_units(units, vectors, embedder, cache)
     embedded = {"topics": computed_topics, "sentences": computed_units}
     timings = {"embed": round(time.perf_counter() - started, 3)}
     return analyse(documents, nodes, vectors, graph, embedder.name, scheme, topic_vectors, units, unit_vectors,
@@ -76,9 +77,9 @@ def run_analysis(documents: list[DocumentRecord], nodes: list[NodeRecord], vecto
 
 
 def analyse(documents: list[DocumentRecord], nodes: list[NodeRecord], vectors: np.ndarray, graph: Graph,
-            model: str, scheme: list[topics.Topic], topic_vectors: np.ndarray, units: list[overlaps.Unit],
+            model: str, scheme: list[topic_tagging.Topic], topic_vectors: np.ndarray, units: list[overlap_detection.Unit],
             unit_vectors: np.ndarray, splitter: CompoundSplitter,
-            params: overlaps.OverlapParams = overlaps.DEFAULT_PARAMS, *, embedded: dict[str, int] | None = None,
+            params: overlap_detection.OverlapParams = overlap_detection.DEFAULT_PARAMS, *, embedded: dict[str, int] | None = None,
             timings: dict[str, float] | None = None) -> AnalysisResult:
     """The analysis proper, from vectors already computed; the manifest's ``timings_s`` has each step."""
     timings = dict(timings or {})
@@ -89,14 +90,14 @@ def analyse(documents: list[DocumentRecord], nodes: list[NodeRecord], vectors: n
         timings[name] = round(now - clock[0], 3)
         clock[0] = now
 
-    tags = topics.tag_nodes(nodes, vectors, scheme, topic_vectors, splitter)
-    tags_by_node = topics.by_node(tags)
+    tags = topic_tagging.tag_nodes(nodes, vectors, scheme, topic_vectors, splitter)
+    tags_by_node = topic_tagging.by_node(tags)
     lap("topics")
-    result = overlaps.align(nodes, units, unit_vectors, tags_by_node, splitter, params)
+    result = overlap_detection.align(nodes, units, unit_vectors, tags_by_node, splitter, params)
     lap("align")
-    listed, scores = overlaps.build_overlaps(nodes, result, tags_by_node, params)
+    listed, scores = overlap_detection.build_overlaps(nodes, result, tags_by_node, params)
     lap("overlaps")
-    partners = overlaps.partner_map((al.a, al.b, al.score) for al in result.alignments)
+    partners = overlap_detection.partner_map((al.a, al.b, al.score) for al in result.alignments)
     index = lineage.NodeIndex.of(nodes)
     carries = lineage.carries_over_pairs(documents, nodes, partners, params.container_threshold, index)
     follow_ups = []
@@ -110,10 +111,10 @@ def analyse(documents: list[DocumentRecord], nodes: list[NodeRecord], vectors: n
     lap("lineage")
 
     added = Graph()
-    for triple in topics.topic_scheme_graph():
+    for triple in topic_tagging.topic_scheme_graph():
         added.add(triple)
-    n_tags = topics.topic_triples(added, tags, scheme, model)
-    n_overlaps = overlaps.overlap_triples(added, listed, {t.id: t.iri for t in scheme}, model)
+    n_tags = topic_tagging.topic_triples(added, tags, scheme, model)
+    n_overlaps = overlap_detection.overlap_triples(added, listed, {t.id: t.iri for t in scheme}, model)
     n_carries = lineage.carries_over_triples(added, nodes, carries)
 
     by_node: dict[str, list[dict[str, Any]]] = {}
@@ -125,8 +126,8 @@ def analyse(documents: list[DocumentRecord], nodes: list[NodeRecord], vectors: n
         "format": ANALYSIS_FORMAT,
         "model": model,
         "parameters": {"overlaps": params.as_dict(), "topics": topic_parameters()},
-        "topics": topics.topics_payload(scheme),
-        "topics_by_node": topics.tags_payload(tags, scheme),
+        "topics": topic_tagging.topics_payload(scheme),
+        "topics_by_node": topic_tagging.tags_payload(tags, scheme),
         "overlaps": [o.as_dict() for o in listed],
         "overlaps_by_node": by_node,
         "alignments": [[nodes[al.a].id, nodes[al.b].id, al.score] for al in result.alignments],
@@ -142,7 +143,7 @@ def analyse(documents: list[DocumentRecord], nodes: list[NodeRecord], vectors: n
         "candidates": result.candidates,
         "counts": {"topic_assignments": n_tags, "overlaps": n_overlaps,
                    "alignments": len(result.alignments), "container_overlaps":
-                   sum(1 for o in listed if o.kind == overlaps.KIND_CONTAINER), "carries_over": n_carries,
+                   sum(1 for o in listed if o.kind == overlap_detection.KIND_CONTAINER), "carries_over": n_carries,
                    "units": len(units)},
         "timings_s": timings,
     }

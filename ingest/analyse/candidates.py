@@ -1,7 +1,7 @@
 """Candidate pairs for the overlap analysis: each alignment unit's nearest units in *other* documents, found
 with FAISS instead of scoring every pair of documents.
 
-The pair score (:mod:`ingest.analyse.overlaps`) is ``w_e·emb + w_l·lex + w_t·top``: a rescaled embedding
+The pair score (:mod:`ingest.analyse.overlap_detection`) is ``w_e·emb + w_l·lex + w_t·top``: a rescaled embedding
 cosine, an IDF-weighted share of shared terms and the strength of a shared topic. Ranking by the embedding
 cosine alone finds the high-scoring pairs badly: on the bundled corpora a pair the analysis keeps can sit
 157th among a unit's cross-document neighbours by cosine, lifted by its shared words and topic. So the
@@ -37,7 +37,7 @@ import faiss
 import numpy as np
 import scipy.sparse as sp
 
-from ingest.index import DEFAULT_THRESHOLD, VectorIndex
+from ingest.index.vector import DEFAULT_THRESHOLD, VectorIndex
 
 DEFAULT_K = 48
 """Nearest units in other documents taken per unit (on the bundled corpora every pair that can be kept was

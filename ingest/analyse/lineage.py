@@ -7,7 +7,7 @@ Themes
     Slagelse 2014 and the 2015 follow-up: their focus areas) - plus its visions.
 Carried over
     A later theme carries over an earlier one when their container score (computed from their
-    children's alignments, :func:`ingest.analyse.overlaps.container_score`) reaches
+    children's alignments, :func:`ingest.analyse.overlap_detection.container_score`) reaches
     ``container_threshold``; an earlier theme no later theme carries over was dropped, a later theme that
     carries over none is new. The build materialises ``later sg:carriesOver earlier`` for every pair of
     documents of one municipality except follow-up reports (which sg:followsUp instead).
@@ -26,7 +26,7 @@ from typing import Any
 
 from rdflib import Graph, URIRef
 
-from ingest.analyse.overlaps import container_members, container_score
+from ingest.analyse.overlap_detection import container_members, container_score
 from ingest.records import DocumentRecord, NodeRecord
 from ontology import SG
 
@@ -66,7 +66,7 @@ class NodeIndex:
     """document id → positions of its nodes, in node order"""
     position: dict[str, int]
     members: dict[int, list[int]]
-    """container → its unit nodes (:func:`ingest.analyse.overlaps.container_members`)"""
+    """container → its unit nodes (:func:`ingest.analyse.overlap_detection.container_members`)"""
 
     @classmethod
     def of(cls, nodes: Sequence[NodeRecord]) -> NodeIndex:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from ingest.index import RowSelection
+from ingest.index.vector import RowSelection
 from service.generation import Generation
 from service.schemas import Mode
 from service.search import (

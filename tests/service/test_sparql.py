@@ -25,7 +25,7 @@ from fastapi.testclient import TestClient
 
 from ingest.config import Settings
 from service.problems import PROBLEM_JSON, install_handlers
-from service.routes import sparql as sparql_route
+from service.routes import sparql_api as sparql_route
 from service.sparql import (
     Dataset,
     QueryForm,

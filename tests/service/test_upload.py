@@ -163,7 +163,7 @@ def test_the_stated_limit_is_the_one_the_body_limit_lets_through() -> None:
     from starlette.middleware import Middleware
 
     from service.limits import LimitsMiddleware
-    from service.routes.upload import MULTIPART_OVERHEAD, upload_limit
+    from service.routes.upload_api import MULTIPART_OVERHEAD, upload_limit
 
     fifty = 50 * 1024 * 1024
     one_megabyte = Starlette(middleware=[Middleware(LimitsMiddleware, max_body_bytes=1_000_000)])

@@ -11,8 +11,8 @@ import numpy as np
 from ingest.embed.base import Embedder
 from ingest.embed.cache import EmbeddingCache, embed_passages_cached
 from ingest.embed.factory import create_embedder
-from ingest.index import VectorIndex
-from ingest.lexical import LexicalIndex
+from ingest.index.lexical import LexicalIndex
+from ingest.index.vector import VectorIndex
 from ingest.records import NodeRecord
 
 VECTOR_FILE = "index.faiss"

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from ingest.analyse import overlaps as ov
-from ingest.analyse.topics import by_node, load_topics, tag_nodes
+from ingest.analyse import overlap_detection as ov
+from ingest.analyse.topic_tagging import by_node, load_topics, tag_nodes
 from service.generation import Generation
 
 EVAL_DIR = Path(__file__).resolve().parents[2] / "data" / "eval"
@@ -47,8 +47,8 @@ def test_each_dev_fragment_names_a_node(generation: Generation, dev_pairs: list[
 def test_calibration_keeps_the_default_threshold_below_the_calibrated_one(
         generation: Generation, build_dir: Path, dev_pairs: list[dict[str, str]]) -> None:
     from ingest.embed.cache import EmbeddingCache, embed_queries_cached
-    from ingest.lexical import CompoundSplitter
-    from ingest.searchindex import lexical_text
+    from ingest.index.lexical import CompoundSplitter
+    from ingest.index.stage import lexical_text
 
     nodes = generation.nodes
     splitter = CompoundSplitter.from_texts([lexical_text(n) for n in nodes])

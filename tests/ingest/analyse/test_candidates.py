@@ -15,9 +15,9 @@ import numpy as np
 import pytest
 
 from ingest.analyse import candidates as cand
-from ingest.analyse import overlaps as ov
-from ingest.analyse.topics import TopicTag, analyse_text, by_node, load_topics, tag_nodes
-from ingest.lexical import CompoundSplitter
+from ingest.analyse import overlap_detection as ov
+from ingest.analyse.topic_tagging import TopicTag, analyse_text, by_node, load_topics, tag_nodes
+from ingest.index.lexical import CompoundSplitter
 from ingest.records import NodeRecord
 
 if TYPE_CHECKING:
@@ -86,7 +86,7 @@ def align_all_pairs(nodes: Sequence[NodeRecord], units: Sequence[ov.Unit], unit_
 class Inputs:
     def __init__(self, generation: Generation, cache_file: Path) -> None:
         from ingest.embed.cache import EmbeddingCache, embed_queries_cached
-        from ingest.searchindex import lexical_text
+        from ingest.index.stage import lexical_text
 
         self.nodes = generation.nodes
         self.splitter = CompoundSplitter.from_texts([lexical_text(n) for n in self.nodes])

@@ -7,7 +7,7 @@ from fastapi import APIRouter
 from service.deps import GenerationDep
 from service.overlaps import AnalysisMissingError
 from service.problems import Problem, not_found
-from service.routes.overlaps import ANALYSIS_MISSING
+from service.routes.overlaps_api import ANALYSIS_MISSING
 from service.topics import TopicDetail, TopicsResponse, UnknownTopicError, list_topics, topic_detail
 
 router = APIRouter(tags=["topics"])

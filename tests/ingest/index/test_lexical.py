@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from ingest.errors import BuildError
-from ingest.lexical import CompoundSplitter, LexicalIndex, analyze, highlight_spans
+from ingest.index.lexical import CompoundSplitter, LexicalIndex, analyze, highlight_spans
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 
 DOCS = [
     "Vi arbejder med netværksinddragelse i alle tilbud.",  # 0

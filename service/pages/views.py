@@ -21,7 +21,7 @@ from ontology import ID_NS
 from service.browse import document_tree, list_documents, node_detail
 from service.deps import GenerationDep, SettingsDep
 from service.generation import Generation
-from service.pages import text
+from service.pages import wording
 from service.pages.security import SecureRoute
 from service.schemas import Mode
 from service.search import SearchError, SearchParams, search
@@ -33,15 +33,16 @@ STATIC_DIR = HERE / "static"
 
 env = jinja2.Environment(
     loader=jinja2.FileSystemLoader(TEMPLATES_DIR),
-    autoescape=True,  # every value is escaped unless a filter returns Markup (text.highlight does, escaping)
+    autoescape=True,  # every value is escaped unless a filter returns Markup (wording.highlight does, escaping)
     trim_blocks=True,
     lstrip_blocks=True,
     undefined=jinja2.StrictUndefined,
 )
-env.filters.update(text.FILTERS)
-env.globals.update(type_labels=text.TYPE_LABELS, mode_labels=text.MODE_LABELS, link_labels=text.LINK_LABELS,
-                   attr_labels=text.ATTR_LABELS, kind_labels=text.KIND_LABELS, method_labels=text.METHOD_LABELS,
-                   query_string=text.query_string)
+env.filters.update(wording.FILTERS)
+env.globals.update(type_labels=wording.TYPE_LABELS, mode_labels=wording.MODE_LABELS,
+                   link_labels=wording.LINK_LABELS, attr_labels=wording.ATTR_LABELS,
+                   kind_labels=wording.KIND_LABELS, method_labels=wording.METHOD_LABELS,
+                   query_string=wording.query_string)
 templates = Jinja2Templates(env=env)
 static_files = StaticFiles(directory=STATIC_DIR)
 
@@ -128,7 +129,7 @@ def search_page(request: Request, gen: GenerationDep, settings: SettingsDep, q: 
             except SearchError as exc:
                 errors.append(f"Søgningen kunne ikke udføres: {exc}")
     return render(request, "search.html", 422 if errors else 200, nav="search", form=form, response=response,
-                  errors=errors, search_types=text.SEARCH_TYPES, municipalities=municipality_choices(gen),
+                  errors=errors, search_types=wording.SEARCH_TYPES, municipalities=municipality_choices(gen),
                   muni_names=municipality_names(gen), documents=document_choices(gen), topics=topic_choices(gen),
                   years=years(gen), filtered=bool(type or municipality or document or year_from or year_to or topic))
 
@@ -178,7 +179,7 @@ def node_overlaps(gen: Generation, iri: str) -> list[dict[str, Any]]:
 @router.get("/node", name="node_page")
 def node_page(request: Request, gen: GenerationDep, settings: SettingsDep, id: str = "") -> Response:
     """One node: text, place in the document tree, source span, topics and overlaps."""
-    from service.routes.documents import resolve_node_iri
+    from service.routes.documents_api import resolve_node_iri
 
     if not id.strip():
         return not_found_page(request, "Siden skal have en knudes IRI i parameteren id.")
@@ -187,7 +188,7 @@ def node_page(request: Request, gen: GenerationDep, settings: SettingsDep, id: s
     if node is None:
         for doc in gen.documents.values():
             if doc.iri == iri:
-                return RedirectResponse(text.document_url(doc.id), status_code=303)
+                return RedirectResponse(wording.document_url(doc.id), status_code=303)
         return not_found_page(request, f"Der er ingen knude med IRI »{id}«.")
     detail = node_detail(gen, iri, source_text_for(settings, gen, node.source.file))
     assert detail is not None
@@ -201,7 +202,7 @@ def node_page(request: Request, gen: GenerationDep, settings: SettingsDep, id: s
 @router.get("/sparql-editor", name="sparql_page")
 def sparql_page(request: Request) -> Response:
     """YASGUI (vendored) against /sparql, with the example queries one click away."""
-    from service.routes.sparql import _catalogue
+    from service.routes.sparql_api import _catalogue
 
     return render(request, "sparql.html", nav="sparql", examples=_catalogue())
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from ingest.analyse.topics import (
+from ingest.analyse.topic_tagging import (
     CueMatcher,
     Topic,
     analyse_text,
@@ -15,7 +15,7 @@ from ingest.analyse.topics import (
     tag_nodes,
     topic_z_scores,
 )
-from ingest.lexical import CompoundSplitter
+from ingest.index.lexical import CompoundSplitter
 from ingest.records import Ancestor, NodeRecord, SourceSpan
 from service.generation import Generation
 

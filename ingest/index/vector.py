@@ -29,7 +29,7 @@ depth of 1,000 when only half the rows may be returned (it must visit about twic
 search). A larger selection on HNSW is searched inside the graph with a FAISS ``IDSelectorBitmap`` and
 ``efSearch`` at least ``k``: nothing FAISS finds is discarded afterwards, and at 100k rows the selection is
 then more than half the index, a density at which filtered HNSW keeps the recall of an unfiltered search
-(measured in tests/ingest/test_index.py). IVF probes every list for a filtered search, which makes it
+(measured in tests/ingest/index/test_vector.py). IVF probes every list for a filtered search, which makes it
 exhaustive over the selected rows.
 
 Threads: searches only read the index and may run concurrently. Small query batches (< 20 queries) run

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from ingest.analyse import lineage
-from ingest.analyse.overlaps import DEFAULT_PARAMS, partner_map
+from ingest.analyse.overlap_detection import DEFAULT_PARAMS, partner_map
 from service.generation import Generation
 
 ID = "https://w3id.org/strategigraf/id/"

@@ -7,7 +7,7 @@ lexical
     (stopwords dropped, Danish Snowball stems) and looked for in the node's own label and text. A
     multi-word label matches when its stems occur in order with at most one other word between them;
     a one-word label also matches as a compound part ("netværk" in "netværksinddragelse", using the
-    corpus vocabulary's :class:`~ingest.lexical.CompoundSplitter`). A whole-word match gives
+    corpus vocabulary's :class:`~ingest.index.lexical.CompoundSplitter`). A whole-word match gives
     :data:`LEXICAL_WORD`, a compound-part match :data:`LEXICAL_PART`.
 embedding
     Each topic's label and definition is embedded with the build's embedder (as an e5 query) and
@@ -34,7 +34,7 @@ import numpy as np
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, SKOS, XSD
 
-from ingest.lexical import STOPWORDS, CompoundSplitter, stem, word_spans
+from ingest.index.lexical import STOPWORDS, CompoundSplitter, stem, word_spans
 from ingest.records import NodeRecord
 from ontology import SG, TOPICS_FILE, resource_path
 

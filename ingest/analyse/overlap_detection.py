@@ -47,10 +47,10 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, XSD
 
 from ingest.analyse.candidates import DEFAULT_K
-from ingest.analyse.topics import METHOD_CHILDREN, Terms, TopicTag, analyse_text
+from ingest.analyse.topic_tagging import METHOD_CHILDREN, Terms, TopicTag, analyse_text
 from ingest.embed.base import Embedder
 from ingest.embed.cache import EmbeddingCache, embed_passages_cached
-from ingest.lexical import CompoundSplitter
+from ingest.index.lexical import CompoundSplitter
 from ingest.records import NodeRecord
 from ontology import ID, SG
 

@@ -26,10 +26,10 @@ from ingest.manifest import DOCUMENT_KINDS
 from service import upload
 from service.deps import StateDep
 from service.limits import LimitsMiddleware
-from service.pages.routes import render
 from service.pages.security import SecureRoute
+from service.pages.views import render
 from service.problems import PROBLEM_JSON, ProblemDetail, problem_response
-from service.routes.admin import AuthHeader, require_token
+from service.routes.admin_api import AuthHeader, require_token
 
 router = APIRouter(prefix="/admin", tags=["admin"])
 UPLOAD_PATH = "/admin/documents"

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from ingest.errors import BuildError
-from ingest.index import DEFAULT_THRESHOLD, EXACT_LIMIT, RowSelection, VectorIndex
+from ingest.index.vector import DEFAULT_THRESHOLD, EXACT_LIMIT, RowSelection, VectorIndex
 from tests.national import N, exhaustive_filtered, narrow_masks, national, random_unit
 
 
