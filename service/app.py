@@ -11,7 +11,6 @@ import anyio.to_thread
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
-from ingest.config import Settings, get_settings
 from ingest.embed.base import Embedder
 from ingest.embed.batching import BatchingEmbedder
 from ingest.embed.factory import create_embedder
@@ -32,12 +31,13 @@ from service.routes import (
     topics_api,
     upload_api,
 )
+from service.settings import ServiceSettings, get_settings
 
 log = logging.getLogger("strategigraf")
 THREADS = 100
 
 
-def create_app(settings: Settings | None = None, embedder: Embedder | None = None) -> FastAPI:
+def create_app(settings: ServiceSettings | None = None, embedder: Embedder | None = None) -> FastAPI:
     """A new application for ``settings``; nothing is loaded until start-up.
 
     ``embedder``: the query embedder to serve with (default: the one ``settings.embedder`` names). The

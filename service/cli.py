@@ -17,8 +17,8 @@ from rich.console import Console
 from rich.table import Table
 
 from ingest.build import BuildOptions, current_generation, read_build_manifest, run_build
-from ingest.config import get_settings
 from ingest.errors import IngestError
+from service.settings import get_settings
 
 if TYPE_CHECKING:
     from service.generation import Generation

@@ -8,17 +8,17 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
-from ingest.config import Settings
 from ingest.embed.base import Embedder
 from service.generation import Generation
 from service.rebuild import RebuildStatus
+from service.settings import ServiceSettings
 
 
 @dataclass
 class ServiceState:
     """The live generation behind a lock-guarded reference: a request keeps the generation it started with."""
 
-    settings: Settings
+    settings: ServiceSettings
     embedder: Embedder
     _generation: Generation | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
@@ -56,10 +56,10 @@ async def get_generation(state: Annotated[ServiceState, Depends(get_state)]) -> 
     return state.generation
 
 
-async def get_settings_dep(state: Annotated[ServiceState, Depends(get_state)]) -> Settings:
+async def get_settings_dep(state: Annotated[ServiceState, Depends(get_state)]) -> ServiceSettings:
     return state.settings
 
 
 StateDep = Annotated[ServiceState, Depends(get_state)]
 GenerationDep = Annotated[Generation, Depends(get_generation)]
-SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
+SettingsDep = Annotated[ServiceSettings, Depends(get_settings_dep)]

@@ -10,9 +10,9 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-from ingest.config import Settings
 from service.browse import read_source_text
 from service.generation import Generation
+from service.settings import ServiceSettings
 
 
 @lru_cache(maxsize=64)
@@ -27,7 +27,7 @@ def _cached(generation: str, stored: str | None, corpora_dir: str, file: str, sh
         return None
 
 
-def source_text_for(settings: Settings, gen: Generation, file: str) -> str | None:
+def source_text_for(settings: ServiceSettings, gen: Generation, file: str) -> str | None:
     """Source text of a file named in the build's manifest (None when it is not, or unreadable)."""
     for entry in gen.manifest.get("corpora", {}).values():
         if entry["file"] == file:

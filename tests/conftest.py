@@ -57,9 +57,9 @@ def generation(generation_dir: Path, embedder):  # type: ignore[no-untyped-def]
 
 @pytest.fixture(scope="session")
 def settings(build_dir: Path):  # type: ignore[no-untyped-def]
-    from ingest.config import Settings
+    from service.settings import ServiceSettings
 
-    return Settings(build_dir=build_dir, corpora_dir=CORPORA, sparql_timeout_s=3.0)
+    return ServiceSettings(build_dir=build_dir, corpora_dir=CORPORA, sparql_timeout_s=3.0)
 
 
 @pytest.fixture(scope="session")
@@ -98,3 +98,15 @@ def dev_queries() -> Path:
         pytest.fail(f"evaluation set missing: {path}")
     return path
 
+
+
+@pytest.fixture
+def no_settings_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """Settings as a fresh process would read them: no STRATEGIGRAF_* variable from the surroundings, and the
+    working folder an empty one (no .env)."""
+    import os
+
+    for name in list(os.environ):
+        if name.startswith("STRATEGIGRAF_"):
+            monkeypatch.delenv(name)
+    monkeypatch.chdir(tmp_path)

@@ -18,7 +18,6 @@ from pathlib import Path
 import httpx
 import pytest
 
-from ingest.config import Settings
 from ingest.publish import (
     PublishError,
     PublishTarget,
@@ -28,6 +27,7 @@ from ingest.publish import (
     publish_chunks,
     publish_generation,
 )
+from service.settings import ServiceSettings
 from tests import servers
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -275,7 +275,7 @@ def test_service_forwards_sparql_to_the_published_graph(virtuoso: str, published
         servers.stop(proc)
 
 
-def test_unreachable_upstream_is_502(settings: Settings) -> None:
+def test_unreachable_upstream_is_502(settings: ServiceSettings) -> None:
     from fastapi.testclient import TestClient
 
     from service.app import create_app

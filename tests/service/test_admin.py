@@ -10,8 +10,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from ingest.build import BuildOptions, run_build
-from ingest.config import Settings
 from service.app import create_app
+from service.settings import ServiceSettings
 
 TOKEN = "s3cret-token-for-tests"
 
@@ -20,7 +20,7 @@ TOKEN = "s3cret-token-for-tests"
 def admin_app(scratch_corpus: Path, tmp_path: Path, build_dir: Path):  # type: ignore[no-untyped-def]
     build = tmp_path / "build"
     run_build(BuildOptions(corpora_dir=scratch_corpus, build_dir=build, cache_dir=build_dir / "cache"))
-    settings = Settings(build_dir=build, corpora_dir=scratch_corpus, cache_dir=build_dir / "cache",
+    settings = ServiceSettings(build_dir=build, corpora_dir=scratch_corpus, cache_dir=build_dir / "cache",
                         admin_token=TOKEN)
     with TestClient(create_app(settings)) as client:
         yield client, scratch_corpus, build

@@ -14,11 +14,11 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from ingest.config import Settings
 from service.app import create_app
+from service.settings import ServiceSettings
 
 # The schema is the app's own, generated without starting it; requests go to the live server fixture.
-schema = schemathesis.openapi.from_dict(create_app(Settings()).openapi())
+schema = schemathesis.openapi.from_dict(create_app(ServiceSettings()).openapi())
 
 CHECKS = [sc.not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
 

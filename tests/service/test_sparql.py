@@ -23,9 +23,9 @@ import rdflib
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from ingest.config import Settings
 from service.problems import PROBLEM_JSON, install_handlers
 from service.routes import sparql_api as sparql_route
+from service.settings import ServiceSettings
 from service.sparql import (
     Dataset,
     QueryForm,
@@ -91,7 +91,7 @@ def make_client(tiny_gen: TinyGeneration) -> Callable[..., TestClient]:
     """A TestClient on an app with only the SPARQL router, over the tiny store, with the given settings."""
 
     def make(**overrides: Any) -> TestClient:
-        settings = Settings(**{"sparql_timeout_s": 1.0, "sparql_max_rows": 100, **overrides})
+        settings = ServiceSettings(**{"sparql_timeout_s": 1.0, "sparql_max_rows": 100, **overrides})
         app = FastAPI()
         install_handlers(app)
         app.include_router(sparql_route.router)

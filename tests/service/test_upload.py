@@ -24,8 +24,8 @@ from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Spacer
 
 from ingest.add import corpus_fingerprint
 from ingest.build import BuildOptions, run_build
-from ingest.config import Settings
 from service.app import create_app
+from service.settings import ServiceSettings
 
 TOKEN = "upload-token-for-tests"
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
@@ -92,7 +92,7 @@ def upload_app(tmp_path_factory: pytest.TempPathFactory, build_dir: Path) -> Ite
     build = root / "build"
     run_build(BuildOptions(corpora_dir=corpus, build_dir=build, cache_dir=build_dir / "cache"))
     # max_body_bytes above the upload limit, as the service needs it for uploads (see the report on limits.py)
-    settings = Settings(build_dir=build, corpora_dir=corpus, cache_dir=build_dir / "cache", admin_token=TOKEN,
+    settings = ServiceSettings(build_dir=build, corpora_dir=corpus, cache_dir=build_dir / "cache", admin_token=TOKEN,
                         max_upload_bytes=MAX_UPLOAD, max_body_bytes=4 * MAX_UPLOAD, sparql_timeout_s=5.0)
     with TestClient(create_app(settings)) as client:
         yield App(client, corpus, build)
