@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import datetime
 import hashlib
 import re
 import tomllib
@@ -12,11 +13,12 @@ from functools import cache
 from importlib import resources
 from pathlib import Path
 
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
 from ingest.errors import ManifestError, SourceError
 
 DOCUMENT_KINDS = ("strategy", "policy", "political-bearings", "strategy-proposal", "follow-up-report")
 RELATIONS = ("follows_up", "carries_forward", "revises")
-REQUIRED = ("id", "file", "municipality", "title", "kind", "year", "committee")
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
 MUNICIPALITIES_FILE = "kommuner.csv"
@@ -133,12 +135,104 @@ class Manifest:
         raise KeyError(doc_id)
 
 
+class MunicipalityTable(BaseModel):
+    """A ``[municipality.<key>]`` table of the manifest."""
+
+    model_config = ConfigDict(extra="forbid", coerce_numbers_to_str=True)
+
+    name: str | None = Field(None, min_length=1, description="Official name (\"Slagelse Kommune\"); default the key")
+    code: str | None = Field(None, min_length=1, description="Official municipality code (\"330\")")
+
+
+class ManifestEntry(BaseModel):
+    """A ``[[document]]`` table of the manifest as written, checked field by field (what the entries refer to,
+    other entries and municipalities, :func:`load_manifest` checks across the manifest)."""
+
+    model_config = ConfigDict(extra="forbid", coerce_numbers_to_str=True)
+
+    id: str = Field(min_length=1, description="Stable, readable id (lower-case letters, digits, '-'); becomes "
+                                              "the IRI https://w3id.org/strategigraf/id/<id>")
+    file: str = Field(min_length=1, description="File name in the corpus folder")
+    municipality: str = Field(min_length=1, description="Key of a [municipality.<key>] table or of any Danish "
+                                                        "municipality ('aarhus', 'hoeje-taastrup')")
+    title: str = Field(min_length=1, description="The document's own title")
+    kind: str = Field(min_length=1, description="One of DOCUMENT_KINDS")
+    year: int = Field(description="The year the document belongs to (its first year for a period)")
+    committee: str = Field(min_length=1, description="Political committee or administrative centre behind it")
+    period: str | None = Field(None, description="Optional 'YYYY-YYYY'")
+    date: str | None = Field(None, description="Optional ISO date the text states (a TOML date or a string)")
+    format: str | None = Field(None, description="Format detected by `strategigraf add` (pdf, docx, html …)")
+    sha256: str | None = Field(None, description="SHA-256 of the original file (64 hex digits), written by "
+                                                 "`strategigraf add`")
+    source: str | None = Field(None, description="Where the text came from")
+    follows_up: list[str] = Field(default_factory=list, description="Ids of documents this one follows up")
+    carries_forward: list[str] = Field(default_factory=list, description="Ids of documents it carries forward")
+    revises: list[str] = Field(default_factory=list, description="Ids of documents it revises")
+    layout: str | None = Field(None, description="Ignored: older manifests named a layout parser per document")
+
+    @field_validator("id")
+    @classmethod
+    def _id_shape(cls, value: str) -> str:
+        if not _ID.match(value):
+            raise ValueError(f"id {value!r} must be lower-case letters, digits and '-'")
+        return value
+
+    @field_validator("kind")
+    @classmethod
+    def _known_kind(cls, value: str) -> str:
+        if value not in DOCUMENT_KINDS:
+            raise ValueError(f"unknown kind {value!r} (known: {', '.join(DOCUMENT_KINDS)})")
+        return value
+
+    @field_validator("date", mode="before")
+    @classmethod
+    def _date_as_text(cls, value: object) -> object:
+        return value.isoformat() if isinstance(value, datetime.date) else value
+
+    @field_validator("sha256")
+    @classmethod
+    def _sha256_shape(cls, value: str | None) -> str | None:
+        if value is not None and not _SHA256.match(value.lower()):
+            raise ValueError(f"sha256 {value!r} is not 64 hex digits")
+        return value.lower() if value is not None else None
+
+    @field_validator("period", "date", "format", "sha256", "source", mode="before")
+    @classmethod
+    def _empty_is_absent(cls, value: object) -> object:
+        return None if value == "" else value
+
+    def document_entry(self, line: int | None) -> DocumentEntry:
+        relations = {r: tuple(getattr(self, r)) for r in RELATIONS if getattr(self, r)}
+        return DocumentEntry(id=self.id, file=self.file, municipality=self.municipality, title=self.title,
+                             kind=self.kind, year=self.year, committee=self.committee, sha256=self.sha256,
+                             format=self.format, period=self.period, date=self.date, source=self.source,
+                             relations=relations, line=line)
+
+
 def _entry_lines(text: str) -> list[int]:
     return [i + 1 for i, line in enumerate(text.splitlines()) if line.strip() == "[[document]]"]
 
 
+def _problems(exc: ValidationError) -> str:
+    """One line naming every field at fault: missing fields together, then each other field's problem."""
+    missing = [str(e["loc"][0]) for e in exc.errors()
+               if e["type"] == "missing" or (e["type"] == "string_too_short" and e["input"] == "")]
+    parts = [f"lacks field(s): {', '.join(missing)}"] if missing else []
+    for e in exc.errors():
+        field_name = ".".join(str(x) for x in e["loc"])
+        if e["type"] == "missing" or (e["type"] == "string_too_short" and e["input"] == ""):
+            continue
+        if e["type"] == "value_error":
+            parts.append(f"field {field_name}: {e['msg'].removeprefix('Value error, ')}")
+        elif e["type"] == "extra_forbidden":
+            parts.append(f"field {field_name} is not a manifest field")
+        else:
+            parts.append(f"field {field_name}: {e['msg']} (got {e['input']!r})")
+    return "; ".join(parts)
+
+
 def load_manifest(path: Path) -> Manifest:
-    """Read and check the manifest; every problem names the manifest file and the entry's line.
+    """Read and check the manifest; every problem names the manifest file, the entry (id and line) and the field.
 
     A ``layout`` field (older manifests named a layout parser per document) is accepted and ignored."""
     if path.is_dir():
@@ -150,53 +244,34 @@ def load_manifest(path: Path) -> Manifest:
         data = tomllib.loads(raw_text)
     except tomllib.TOMLDecodeError as exc:
         raise ManifestError(f"not valid TOML: {exc}", file=path) from exc
-    munis = {
-        key: Municipality(key=key, name=str(v.get("name", key)), code=v.get("code"))
-        for key, v in (data.get("municipality") or {}).items()
-    }
+    munis: dict[str, Municipality] = {}
+    for key, table in (data.get("municipality") or {}).items():
+        try:
+            checked = MunicipalityTable.model_validate(table)
+        except ValidationError as exc:
+            raise ManifestError(f"municipality {key}: {_problems(exc)}", file=path) from exc
+        munis[key] = Municipality(key=key, name=checked.name or key, code=checked.code)
     lines = _entry_lines(raw_text)
     docs: list[DocumentEntry] = []
     seen: set[str] = set()
     for i, raw in enumerate(data.get("document") or []):
         line = lines[i] if i < len(lines) else None
-        missing = [f for f in REQUIRED if f not in raw or raw[f] in ("", None)]
-        if missing:
-            raise ManifestError(f"document entry {raw.get('id', i + 1)!s} lacks field(s): {', '.join(missing)}",
-                                file=path, line=line)
-        doc_id = str(raw["id"])
-        if not _ID.match(doc_id):
-            raise ManifestError(f"id {doc_id!r} must be lower-case letters, digits and '-'", file=path, line=line)
-        if doc_id in seen:
-            raise ManifestError(f"duplicate id {doc_id!r}", file=path, line=line)
-        seen.add(doc_id)
-        if raw["municipality"] not in munis:
-            fallback = known_municipalities().get(str(raw["municipality"]))
+        try:
+            entry = ManifestEntry.model_validate(raw)
+        except ValidationError as exc:
+            name = raw.get("id") if isinstance(raw, dict) and raw.get("id") else f"entry {i + 1}"
+            raise ManifestError(f"document {name!s}: {_problems(exc)}", file=path, line=line) from exc
+        if entry.id in seen:
+            raise ManifestError(f"duplicate id {entry.id!r}", file=path, line=line)
+        seen.add(entry.id)
+        if entry.municipality not in munis:
+            fallback = known_municipalities().get(entry.municipality)
             if fallback is None:
-                raise ManifestError(f"document {doc_id}: unknown municipality {raw['municipality']!r} "
+                raise ManifestError(f"document {entry.id}: unknown municipality {entry.municipality!r} "
                                     f"(known: {', '.join(sorted(munis))}, or the key of a Danish municipality "
                                     f"such as 'aarhus' or 'hoeje-taastrup')", file=path, line=line)
             munis[fallback.key] = fallback
-        if raw["kind"] not in DOCUMENT_KINDS:
-            raise ManifestError(f"document {doc_id}: unknown kind {raw['kind']!r} "
-                                f"(known: {', '.join(DOCUMENT_KINDS)})", file=path, line=line)
-        try:
-            year = int(raw["year"])
-        except (TypeError, ValueError) as exc:
-            raise ManifestError(f"document {doc_id}: year {raw['year']!r} is not a number",
-                                file=path, line=line) from exc
-        sha256 = str(raw["sha256"]).lower() if raw.get("sha256") else None
-        if sha256 is not None and not _SHA256.match(sha256):
-            raise ManifestError(f"document {doc_id}: sha256 {raw['sha256']!r} is not 64 hex digits",
-                                file=path, line=line)
-        relations = {r: tuple(str(x) for x in raw.get(r, [])) for r in RELATIONS if raw.get(r)}
-        docs.append(DocumentEntry(
-            id=doc_id, file=str(raw["file"]), municipality=str(raw["municipality"]), title=str(raw["title"]),
-            kind=str(raw["kind"]), year=year, committee=str(raw["committee"]),
-            sha256=sha256,
-            format=str(raw["format"]) if raw.get("format") else None,
-            period=raw.get("period"), date=str(raw["date"]) if raw.get("date") else None,
-            source=raw.get("source"), relations=relations, line=line,
-        ))
+        docs.append(entry.document_entry(line))
     if not docs:
         raise ManifestError("no [[document]] entries", file=path)
     for doc in docs:

@@ -112,3 +112,50 @@ def test_an_entry_written_as_toml_reads_back_as_the_same_entry(tmp_path: Path) -
                           period="2025-2028", date="2025-03-12", relations={"follows_up": ("x-1",)}, source="tilføjet")
     manifest = load_manifest(_write(tmp_path, ENTRY + "\n" + entry_toml(entry)))
     assert replace(manifest.document("x-2"), line=None) == entry
+
+
+@pytest.mark.parametrize(("change", "expected"), [
+    (('year = 2020', 'year = "tyve"'), r"document x-1: field year: .*'tyve'"),
+    (('id = "x-1"', 'id = "X 1"'), r"document X 1: field id: id 'X 1' must be lower-case"),
+    (('committee = "Udvalg"', 'comittee = "Udvalg"'), r"lacks field\(s\): committee; field comittee is not a "
+                                                      r"manifest field"),
+    (('title = "T"', 'title = ""'), r"document x-1: lacks field\(s\): title"),
+    (('year = 2020', 'year = 2020\nfollows_up = "x-0"'), r"document x-1: field follows_up: .*list"),
+])
+def test_a_bad_entry_names_file_line_entry_and_field(tmp_path: Path, change: tuple[str, str], expected: str) -> None:
+    path = _write(tmp_path, ENTRY.replace(*change))
+    with pytest.raises(ManifestError, match=expected) as info:
+        load_manifest(path)
+    assert str(info.value).startswith(f"{path}:4: ")
+    assert "\n" not in str(info.value)  # one line: the command line prints it as one error
+
+
+def test_an_entry_without_id_is_named_by_its_position(tmp_path: Path) -> None:
+    path = _write(tmp_path, ENTRY + "\n" + ENTRY.replace('id = "x-1"\n', ""))
+    with pytest.raises(ManifestError, match=r":13: document entry 2: lacks field\(s\): id"):
+        load_manifest(path)
+
+
+def test_a_toml_date_and_an_upper_case_sha256_are_read_as_text(tmp_path: Path) -> None:
+    entry = load_manifest(_write(tmp_path, ENTRY + f'date = 2024-04-22\nsha256 = "{"AB" * 32}"\n')).document("x-1")
+    assert (entry.date, entry.sha256) == ("2024-04-22", "ab" * 32)
+
+
+def test_a_bad_municipality_table_is_named(tmp_path: Path) -> None:
+    path = tmp_path / "manifest.toml"
+    path.write_text('[municipality.x]\nname = "X Kommune"\nkode = "1"\n\n' + ENTRY, encoding="utf-8")
+    with pytest.raises(ManifestError, match="municipality x: field kode is not a manifest field"):
+        load_manifest(path)
+
+
+def test_duplicate_ids_are_refused_at_the_second_entry(tmp_path: Path) -> None:
+    path = _write(tmp_path, ENTRY + "\n" + ENTRY)
+    with pytest.raises(ManifestError, match=r":13: duplicate id 'x-1'"):
+        load_manifest(path)
+
+
+def test_every_entry_field_is_described() -> None:
+    from ingest.manifest import ManifestEntry, MunicipalityTable
+
+    for model in (ManifestEntry, MunicipalityTable):
+        assert all(field.description for field in model.model_fields.values()), model.__name__
