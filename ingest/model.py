@@ -10,31 +10,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from enum import StrEnum
 
+from ontology.node_types import NodeKind
 
-class NodeKind(StrEnum):
-    """Node types; each value is the local name of the ontology class."""
-
-    VISION = "Vision"
-    TRACK = "Track"
-    BEARING = "Bearing"
-    FOCUS_AREA = "FocusArea"
-    PRINCIPLE = "Principle"
-    STATEMENT = "Statement"
-    GOAL = "Goal"
-    ACTIVITY = "Activity"
-    STATUS_REPORT = "StatusReport"
-    MOTTO = "Motto"
-    PASSAGE = "Passage"
-    SECTION = "Section"
-    RELATED_DOCUMENT = "RelatedDocument"
-
-
-CONTAINER_KINDS = frozenset(
-    {NodeKind.TRACK, NodeKind.BEARING, NodeKind.PRINCIPLE, NodeKind.FOCUS_AREA, NodeKind.GOAL,
-     NodeKind.VISION, NodeKind.SECTION}
-)
+__all__ = ["Node", "NodeKind", "ParsedDocument", "Segment", "line_of_offset", "make_node", "normalize_ws",
+           "segment_text"]
 
 _WS = re.compile(r"\s+")
 

@@ -44,12 +44,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ingest.errors import ManifestError
-from ingest.model import CONTAINER_KINDS, NodeKind, ParsedDocument, normalize_ws
+from ingest.model import NodeKind, ParsedDocument, normalize_ws
+from ontology.node_types import HEADED_ELEMENTS
 
 if TYPE_CHECKING:
     from ingest.read.blocks import ReadDocument
 
-EVALUATED_CLASSES: frozenset[str] = frozenset(k.value for k in CONTAINER_KINDS | {NodeKind.MOTTO})
+EVALUATED_CLASSES: frozenset[str] = HEADED_ELEMENTS | {NodeKind.MOTTO.value}
 """Classes whose nodes are scored by (class, label): the containers, and Motto."""
 
 KEY_SUFFIX = ".key.toml"

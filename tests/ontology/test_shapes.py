@@ -244,8 +244,8 @@ def test_is_part_of_accepts_every_concrete_node_class(shapes: Graph, onto: Graph
 def test_headed_shape_matches_parser_container_kinds(shapes: Graph) -> None:
     targets = set(shapes.objects(SGSH.HeadedElementShape, SH.targetClass))
     assert targets == {SG[n] for n in ("Track", "Bearing", "Principle", "FocusArea", "Goal", "Vision", "Section")}
-    import ingest.model as model
-    assert targets == {SG[k.value] for k in model.CONTAINER_KINDS}
+    from ontology.node_types import HEADED_ELEMENTS
+    assert targets == {SG[k] for k in HEADED_ELEMENTS}
 
 
 # --------------------------------------------------------------------------------------------------
