@@ -227,15 +227,14 @@ def narrow_filters(gen: Path) -> list[str]:
     import urllib.parse
 
     from ingest.build import load_records
-    from service.generation import CONTAINER_TYPES
-    from service.search import OPT_IN_TYPES
+    from ontology.node_types import REFERENCES, ROLLUP_TARGETS
 
     _, nodes = load_records(gen)
     per_doc: dict[str, int] = {}
     per_type: dict[str, int] = {}
     for node in nodes:
         per_doc[node.doc] = per_doc.get(node.doc, 0) + 1
-        if node.type not in CONTAINER_TYPES | OPT_IN_TYPES:
+        if node.type not in ROLLUP_TARGETS | REFERENCES:
             per_type[node.type] = per_type.get(node.type, 0) + 1
     smallest = min(per_doc, key=lambda d: (per_doc[d], d))
     rarest = min(per_type, key=lambda t: (per_type[t], t))

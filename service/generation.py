@@ -24,9 +24,6 @@ from ingest.errors import BuildError
 from ingest.index.stage import Indexes, load_indexes
 from ingest.records import DocumentRecord, NodeRecord
 
-CONTAINER_TYPES = frozenset({"Track", "Bearing", "Principle", "FocusArea", "Goal", "Vision", "Section",
-                             "Activity", "Document"})
-
 
 class ModelMismatchError(BuildError):
     """The build was embedded with another model than the service is configured to use."""

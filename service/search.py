@@ -25,15 +25,20 @@ import numpy as np
 
 from ingest.index.lexical import MIN_PART, _keep, _part_match, _words, stem, word_spans
 from ingest.index.vector import RowSelection, VectorIndex
-from ingest.model import NodeKind
 from ingest.records import NodeRecord
-from service.generation import CONTAINER_TYPES, Generation
-from service.schemas import AncestorRef, DocumentRef, Evidence, Mode, SearchResponse, SearchResult, SourceRef
+from ontology.node_types import DOCUMENT_FILTER, FILTER_TYPES, REFERENCES, ROLLUP_TARGETS
+from service.generation import Generation
+from service.schemas import (
+    AncestorRef,
+    DocumentRef,
+    Evidence,
+    MatchQuality,
+    Mode,
+    SearchResponse,
+    SearchResult,
+    SourceRef,
+)
 
-NODE_TYPES = frozenset(k.value for k in NodeKind) | {"Document"}
-# Titles a document merely lists (e.g. a web page's "related documents") are references, not strategy
-# content: they are searched only when the type filter asks for them.
-OPT_IN_TYPES = frozenset({"RelatedDocument"})
 RRF_K = 60
 # e5 cosine similarities are compressed (most texts score 0.80-0.88 against any query), so a descendant
 # counts as semantic evidence only when it is within this margin of the query's best similarity.
@@ -41,6 +46,14 @@ SEMANTIC_EVIDENCE_MARGIN = 0.025
 SEMANTIC_EVIDENCE_MAX = 30
 MAX_K = 100
 MAX_EVIDENCE = 5
+COVERAGE_POWER = 1.0
+"""Keyword score = BM25 × coverage ** COVERAGE_POWER (0: plain BM25); measured in docs/evaluation.md."""
+TOPIC_WEIGHT = 1.0
+"""Weight of topic-map evidence in roll-ups (see :func:`add_topic_evidence`)."""
+TOPIC_WEIGHT_NODES = 0.0
+"""Weight of topic-map evidence in searches that are not roll-ups (0: off; measured in docs/evaluation.md)."""
+GOOD_COVERAGE = 0.5
+GOOD_DISTINCTNESS_MARGIN = 1.0
 
 
 class SearchError(ValueError):
@@ -69,9 +82,9 @@ def check_params(gen: Generation, p: SearchParams) -> None:
         raise SearchError(f"q is {len(p.q)} characters; at most {p.max_query_chars} are accepted")
     if not 1 <= p.k <= MAX_K:
         raise SearchError(f"k must be between 1 and {MAX_K}")
-    unknown = [t for t in p.types if t not in NODE_TYPES]
+    unknown = [t for t in p.types if t not in FILTER_TYPES]
     if unknown:
-        raise SearchError(f"unknown type(s) {', '.join(unknown)}; known: {', '.join(sorted(NODE_TYPES))}")
+        raise SearchError(f"unknown type(s) {', '.join(unknown)}; known: {', '.join(sorted(FILTER_TYPES))}")
     munis = gen.municipality_keys
     if p.municipality is not None and p.municipality.lower() not in munis:
         raise SearchError(f"unknown municipality {p.municipality!r}; known: {', '.join(sorted(munis))}")
@@ -113,7 +126,7 @@ def _doc_mask(gen: Generation, p: SearchParams) -> np.ndarray:
 
 def is_rollup(types: tuple[str, ...] | frozenset[str]) -> bool:
     """Whether a type filter asks for containers ranked by their descendants (roll-up)."""
-    return bool(types) and frozenset(types) <= CONTAINER_TYPES
+    return bool(types) and frozenset(types) <= ROLLUP_TARGETS
 
 
 def selection_for(gen: Generation, p: SearchParams) -> RowSelection:
@@ -185,17 +198,32 @@ async def prefetch_query_vector(gen: Generation, p: SearchParams) -> None:
     gen.query_cache.put(p.q, vector)
 
 
+def keyword_scores(gen: Generation, q: str) -> tuple[np.ndarray, np.ndarray]:
+    """Per node: the keyword score that ranks it, and its coverage of the query (the idf-weighted share of the
+    query's words it contains, :meth:`~ingest.index.lexical.LexicalIndex.coverage`). The keyword score is
+    BM25 times coverage to the power :data:`COVERAGE_POWER`: BM25 sums its words' weights, so a short text
+    repeating one frequent word of the query can beat a longer one holding all of them ("samarbejde med
+    andre kommuner": a track titled with "samarbejde" against the statement that "samarbejder med andre
+    kommuner"); coverage puts the text that says what was asked first."""
+    lexical = gen.indexes.lexical
+    bm25 = lexical.scores(q)
+    coverage = lexical.coverage(q)
+    if COVERAGE_POWER:
+        bm25 = (bm25 * coverage ** COVERAGE_POWER).astype(np.float32)
+    return bm25, coverage
+
+
 def keyword_ranking(gen: Generation, q: str, selection: RowSelection) -> tuple[np.ndarray, np.ndarray]:
-    """Node positions by BM25 score (best first, ties by position) and their scores, within the selection:
-    the selection's part of ``gen.indexes.lexical.search(q, ...)``, cut at the fetch depth after filtering."""
-    return bm25_ranking(gen.indexes.lexical.scores(q), selection.mask, _fetch_size(len(gen.nodes), 10))
+    """Node positions by keyword score (best first, ties by position) and their scores, within the selection,
+    cut at the fetch depth after filtering."""
+    return bm25_ranking(keyword_scores(gen, q)[0], selection.mask, _fetch_size(len(gen.nodes), 10))
 
 
 Ranking = tuple[np.ndarray, np.ndarray]
 
 
 def fuse(n: int, mode: Mode, semantic: Ranking | None, keyword: Ranking | None) -> tuple[np.ndarray, set[int]]:
-    """Per-node scores from the two rankings (similarity, BM25 score, or reciprocal-rank fusion of both in
+    """Per-node scores from the two rankings (similarity, keyword score, or reciprocal-rank fusion of both in
     hybrid mode; 0 where not retrieved) and the nodes that matched strongly enough for evidence."""
     scores = np.zeros(n, dtype=np.float64)
     matched: set[int] = set()
@@ -218,11 +246,85 @@ def fuse(n: int, mode: Mode, semantic: Ranking | None, keyword: Ranking | None) 
     return scores, matched
 
 
+@dataclass
+class Retrieval:
+    """What one search retrieved: per-node scores, the nodes matched strongly enough for evidence, and the
+    signals that say how good the best match is (:func:`match_quality`)."""
+
+    scores: np.ndarray
+    matched: set[int]
+    coverage: float
+    """The highest coverage of the query's words by one selected node (0: no keyword hit at all)."""
+    distinctness: float | None
+    """How far the best semantic match stands out from meaningless queries
+    (:class:`~ingest.index.stage.SimilarityReference`); ``None`` when not measured."""
+    threshold: float | None
+    """The generation's distinctness threshold; ``None`` when the build has no similarity reference."""
+
+
+def retrieve(gen: Generation, p: SearchParams, selection: RowSelection) -> Retrieval:
+    """Both retrievals of a search within the selection, fused, with the signals of match quality."""
+    mode = Mode(p.mode)
+    semantic = keyword = None
+    distinct = threshold = None
+    if mode in (Mode.semantic, Mode.hybrid):
+        qv = gen.embed_query(p.q).reshape(1, -1).astype(np.float32)
+        semantic = vector_ranking(gen.indexes.vector, qv, selection, _fetch_size(len(gen.nodes), 10))
+        reference = gen.indexes.reference
+        if reference is not None:
+            distinct, threshold = reference.distinctness(qv[0], *semantic), reference.threshold
+    kw_scores, coverage = keyword_scores(gen, p.q)
+    if mode in (Mode.keyword, Mode.hybrid):
+        keyword = bm25_ranking(kw_scores, selection.mask, _fetch_size(len(gen.nodes), 10))
+    scores, matched = fuse(len(gen.nodes), mode, semantic, keyword)
+    best_coverage = float(coverage[selection.mask].max(initial=0.0))
+    return Retrieval(scores=scores, matched=matched, coverage=best_coverage, distinctness=distinct,
+                     threshold=threshold)
+
+
 def fused_scores(gen: Generation, p: SearchParams, selection: RowSelection) -> tuple[np.ndarray, set[int]]:
     """Per-node scores (0 where not retrieved) and the set of nodes that matched strongly enough for evidence."""
-    semantic = semantic_ranking(gen, p.q, selection) if p.mode in (Mode.semantic, Mode.hybrid) else None
-    keyword = keyword_ranking(gen, p.q, selection) if p.mode in (Mode.keyword, Mode.hybrid) else None
-    return fuse(len(gen.nodes), Mode(p.mode), semantic, keyword)
+    r = retrieve(gen, p, selection)
+    return r.scores, r.matched
+
+
+def add_topic_evidence(gen: Generation, p: SearchParams, mask: np.ndarray, r: Retrieval, weight: float) -> None:
+    """Count the topic map as evidence: nodes (within ``mask``) tagged with a topic the query names
+    (:func:`service.topics.query_topics`) gain ``weight`` × the query's weight for the topic × the tag's
+    confidence, in units of the best single match of this search (a rank-1 hit on one side in hybrid mode),
+    and become matched. This is what makes a type-filtered search find the principles the topic page lists
+    for "frivillighed" although none of them uses the word."""
+    from service.topics import query_topics, topic_tags
+
+    topics = query_topics(gen, p.q)
+    if not topics or weight <= 0:
+        return
+    unit = 1.0 / (RRF_K + 1) if p.mode is Mode.hybrid else float(r.scores.max(initial=0.0))
+    if unit <= 0:  # nothing retrieved (a single mode with no hit): the topic alone is the evidence
+        unit = 1.0
+    gain = np.zeros(len(gen.nodes), dtype=np.float64)
+    for topic, topic_weight in topics.items():
+        positions, confidences = topic_tags(gen, topic)
+        np.maximum.at(gain, positions, topic_weight * confidences)
+    tagged = np.flatnonzero((gain > 0) & mask)
+    r.scores[tagged] += weight * unit * gain[tagged]
+    r.matched.update(tagged.tolist())
+
+
+def match_quality(r: Retrieval, n_results: int) -> MatchQuality:
+    """'none' when nothing meaningful matched: no selected node holds any of the query's words and the best
+    semantic match does not stand out from what meaningless queries get (or there is no result); 'good' when
+    one node holds at least half of the query's (idf-weighted) words or the semantic match stands clearly
+    out (:data:`GOOD_DISTINCTNESS_MARGIN` above the threshold); 'weak' otherwise."""
+    if n_results == 0:
+        return "none"
+    stands_out = r.distinctness is not None and r.threshold is not None and r.distinctness > r.threshold
+    if r.coverage <= 0 and not stands_out:
+        return "none"
+    if r.coverage >= GOOD_COVERAGE or (stands_out and r.distinctness is not None and r.threshold is not None
+                                       and r.distinctness >= r.threshold + GOOD_DISTINCTNESS_MARGIN):
+        return "good"
+    return "weak"
 
 
 Ranked = list[tuple[int, float, list[tuple[int, float]]]]
@@ -230,9 +332,20 @@ Ranked = list[tuple[int, float, list[tuple[int, float]]]]
 
 def rank(gen: Generation, p: SearchParams) -> Ranked:
     """(node position, score, evidence positions) best first; documents use position -1 - doc index."""
+    return rank_retrieved(gen, p)[0]
+
+
+def rank_retrieved(gen: Generation, p: SearchParams) -> tuple[Ranked, Retrieval]:
+    """As :func:`rank`, with what was retrieved (for :func:`match_quality`)."""
     selection = selection_for(gen, p)
     mask = selection.mask
-    scores, matched = fused_scores(gen, p, selection)
+    r = retrieve(gen, p, selection)
+    rollup = is_rollup(p.types)
+    add_topic_evidence(gen, p, mask, r, TOPIC_WEIGHT if rollup else TOPIC_WEIGHT_NODES)
+    return _ranked(gen, p, mask, r.scores, r.matched), r
+
+
+def _ranked(gen: Generation, p: SearchParams, mask: np.ndarray, scores: np.ndarray, matched: set[int]) -> Ranked:
     types = set(p.types)
     if not is_rollup(p.types):
         # Only positive scores can be answers: order those by score, ties by position (as a stable
@@ -242,7 +355,7 @@ def rank(gen: Generation, p: SearchParams) -> Ranked:
         order = retrieved[np.lexsort((retrieved, -scores[retrieved]))]
         out: Ranked = []
         for i in order:
-            if not mask[i] or (not types and gen.nodes[i].type in OPT_IN_TYPES):
+            if not mask[i] or (not types and gen.nodes[i].type in REFERENCES):
                 continue
             out.append((int(i), float(scores[i]), []))
             if len(out) >= p.k:
@@ -254,7 +367,7 @@ def rank(gen: Generation, p: SearchParams) -> Ranked:
     # ``descendants`` lists them, so ties are broken exactly as by :func:`_rollup`.
     evidence_of: dict[int, list[int]] = {}
     doc_hits: dict[int, list[int]] = {}
-    want_docs = "Document" in types
+    want_docs = DOCUMENT_FILTER in types
     for j in sorted(matched):
         if scores[j] <= 0:
             continue
@@ -358,7 +471,9 @@ def search(gen: Generation, p: SearchParams) -> SearchResponse:
     cached = gen.result_cache.get(p)
     if cached is not None:
         return cached
-    response = SearchResponse.model_construct(query=p.q, mode=Mode(p.mode), results=results_for(gen, p, rank(gen, p)))
+    ranked, retrieval = rank_retrieved(gen, p)
+    response = SearchResponse.model_construct(query=p.q, mode=Mode(p.mode), results=results_for(gen, p, ranked),
+                                              match=match_quality(retrieval, len(ranked)))
     gen.result_cache.put(p, response)
     return response
 

@@ -8,10 +8,10 @@ import numpy as np
 import pytest
 
 from ingest.index.vector import RowSelection
+from ontology.node_types import REFERENCES
 from service.generation import Generation
 from service.schemas import Mode
 from service.search import (
-    OPT_IN_TYPES,
     RRF_K,
     SearchParams,
     _fetch_size,
@@ -122,7 +122,7 @@ def _narrow_filters(gen: Generation) -> list[dict[str, object]]:
     counts: dict[str, int] = {}
     for node in gen.nodes:
         if node.type not in {"Track", "Bearing", "Principle", "FocusArea", "Goal", "Vision", "Section",
-                             "Activity"} | OPT_IN_TYPES:
+                             "Activity"} | REFERENCES:
             counts[node.type] = counts.get(node.type, 0) + 1
     rarest = min(counts, key=lambda t: (counts[t], t))
     first_year = min(d.year for d in gen.doc_list)
@@ -140,7 +140,7 @@ def test_narrow_filters_on_the_bundled_build_equal_the_exhaustive_filtered_ranki
             want = _reference_scores(generation, p)
             allowed = _reference_mask(generation, p)
             if not p.types:
-                allowed &= np.array([n.type not in OPT_IN_TYPES for n in generation.nodes])
+                allowed &= np.array([n.type not in REFERENCES for n in generation.nodes])
             got = [pos for pos, _, _ in rank(generation, p)]
             assert got == top(want, allowed, p.k), (filters, q)
             assert all(allowed[pos] for pos in got)
