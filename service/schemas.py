@@ -65,6 +65,9 @@ class Interpretation(BaseModel):
     year_to: int | None = Field(default=None, description="Latest document year named in the question")
     topic: str | None = Field(default=None, description="Topic id the question names, e.g. frivillighed")
     terms: str = Field(description="The words retrieved, after question words and recognised filters were removed")
+    notes: list[str] = Field(default_factory=list, description="Filters the question named that the search could "
+                                                                  "not apply, and why (Danish), e.g. a municipality "
+                                                                  "without documents")
 
 
 MatchQuality = Literal["good", "weak", "none"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Hashable
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
@@ -10,7 +11,8 @@ from starlette.concurrency import run_in_threadpool
 from service.deps import GenerationDep, SettingsDep
 from service.generation import Generation
 from service.problems import Problem
-from service.schemas import Mode, SearchResponse
+from service.question import search_params
+from service.schemas import Interpretation, Mode, SearchResponse
 from service.search import SearchError, SearchParams, prefetch_query_vector, search
 
 router = APIRouter(tags=["search"])
@@ -33,28 +35,36 @@ async def search_route(
     mode: Annotated[Mode, Query(description="hybrid (default), semantic or keyword")] = Mode.hybrid,
     topic: Annotated[str | None, Query(description="Topic id or label, e.g. netvaerk-og-paaroerende: nodes tagged "
                                                    "with it or under a container tagged with it")] = None,
+    literal: Annotated[bool, Query(description="Search the words as typed: no question understanding (types, "
+                                               "municipality, years, document read from q)")] = False,
 ) -> Response:
-    params = SearchParams(q=q, k=k, types=tuple(type or ()), municipality=municipality, document=document,
-                          year_from=year_from, year_to=year_to, mode=mode, topic=topic,
-                          max_query_chars=settings.max_query_chars)
-    # A repeated query is answered here, on the event loop, from the bytes made the first time.
-    body = gen.json_cache.get(params)
+    request = SearchParams(q=q, k=k, types=tuple(type or ()), municipality=municipality, document=document,
+                           year_from=year_from, year_to=year_to, mode=mode, topic=topic,
+                           max_query_chars=settings.max_query_chars)
+    # A repeated query is answered here, on the event loop, from the bytes made the first time: the
+    # interpretation is a function of the generation and the request, so the request is the key.
+    key = (request, literal)
+    body = gen.json_cache.get(key)
     if body is None:
+        params, interpreted = search_params(gen, request, literal)
         try:
             # The loop awaits the query embedding (no thread waits for the model), then does the rest of a small
             # generation's search itself (about 1 ms): two thread hand-offs fewer than through the pool.
             await prefetch_query_vector(gen, params)
             if len(gen.nodes) <= INLINE_NODES:
-                body = search_json(gen, params)
+                body = search_json(gen, params, interpreted, q, key)
             else:
-                body = await run_in_threadpool(search_json, gen, params)
+                body = await run_in_threadpool(search_json, gen, params, interpreted, q, key)
         except SearchError as exc:
             raise Problem(422, "Invalid parameters", str(exc), kind="invalid-parameters") from exc
     return Response(body, media_type="application/json")
 
 
-def search_json(gen: Generation, params: SearchParams) -> bytes:
-    """The /search response body, cached per generation (invalid parameters raise and are not cached)."""
-    body = search(gen, params).model_dump_json(by_alias=True).encode()
-    gen.json_cache.put(params, body)
+def search_json(gen: Generation, params: SearchParams, interpreted: Interpretation | None, q: str,
+                key: Hashable) -> bytes:
+    """The /search response body for the query ``q`` as received, searched as ``params`` say; cached per
+    generation under ``key`` (invalid parameters raise and are not cached)."""
+    response = search(gen, params).model_copy(update={"query": q, "interpreted": interpreted})
+    body = response.model_dump_json(by_alias=True).encode()
+    gen.json_cache.put(key, body)
     return body
