@@ -17,8 +17,8 @@ embedding
     :data:`EMBED_Z` *and* the topic is among the node's :data:`EMBED_TOP` best topics.
 
 The confidence is ``1 - (1 - lexical) * (1 - embedding)``; a tag is kept at :data:`MIN_CONFIDENCE`.
-Every node is tagged except the titles of related documents a strategy lists (:data:`UNTAGGED_TYPES`).
-A container (track, bearing, principle, focus area, goal) also inherits a topic that at least two of
+Every node is tagged except the titles of related documents a strategy lists (:data:`~ontology.node_types.REFERENCES`).
+A thematic element (:data:`~ontology.node_types.THEMATIC`: vision, track, bearing, principle, focus area, goal) also inherits a topic that at least two of
 its direct children - and at least a third of them - carry (method ``children``).
 """
 
@@ -37,6 +37,7 @@ from rdflib.namespace import DCTERMS, RDF, SKOS, XSD
 from ingest.index.lexical import STOPWORDS, CompoundSplitter, stem, word_spans
 from ingest.records import NodeRecord
 from ontology import SG, TOPICS_FILE, resource_path
+from ontology.node_types import REFERENCES, THEMATIC
 
 LEXICAL_WORD = 0.8
 LEXICAL_PART = 0.65
@@ -46,10 +47,6 @@ MIN_CONFIDENCE = 0.5
 MAX_GAP = 1
 CHILD_MIN = 2
 CHILD_SHARE = 1 / 3
-CONTAINER_TYPES = frozenset({"Track", "Bearing", "Principle", "FocusArea", "Goal", "Vision"})
-#: Titles of other documents a strategy merely lists (e.g. other municipalities' policies) are not its
-#: content and are not tagged (the search leaves them out by default too).
-UNTAGGED_TYPES = frozenset({"RelatedDocument"})
 
 METHOD_LEXICAL = "lexical"
 METHOD_EMBEDDING = "embedding"
@@ -274,7 +271,7 @@ def tag_nodes(nodes: Sequence[NodeRecord], node_vectors: np.ndarray, topics: Seq
 
     Scored in batches: the embedding evidence, the combined confidence and the keep rule are matrices over
     all nodes × topics; only the lexical cue matching reads each node's text on its own."""
-    taggable = np.array([n.type not in UNTAGGED_TYPES for n in nodes], dtype=bool)
+    taggable = np.array([n.type not in REFERENCES for n in nodes], dtype=bool)
     rows = np.flatnonzero(taggable)
     ids = [t.id for t in topics]
     emb = embedding_evidence(node_vectors, topic_vectors, rows, len(nodes))
@@ -325,7 +322,7 @@ def lexical_evidence(nodes: Sequence[NodeRecord], rows: np.ndarray, topics: Sequ
 
 def _inherit(nodes: Sequence[NodeRecord], tags: dict[str, dict[str, TopicTag]]) -> None:
     """Containers take the topics most of their children share (deepest containers first)."""
-    for node in sorted((n for n in nodes if n.type in CONTAINER_TYPES and n.children),
+    for node in sorted((n for n in nodes if n.type in THEMATIC and n.children),
                        key=lambda n: -len(n.ancestors)):
         children = [tags.get(c, {}) for c in node.children]
         need = max(CHILD_MIN, math.ceil(CHILD_SHARE * len(children)))
