@@ -19,20 +19,18 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
-from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 
 from ingest.manifest import DOCUMENT_KINDS
 from service import upload
 from service.deps import StateDep
-from service.limits import LimitsMiddleware
+from service.limits import UPLOAD_PATH, upload_file_limit
 from service.pages.security import SecureRoute
 from service.pages.views import render
 from service.problems import PROBLEM_JSON, ProblemDetail, problem_response
 from service.routes.admin_api import AuthHeader, require_token
 
 router = APIRouter(prefix="/admin", tags=["admin"])
-UPLOAD_PATH = "/admin/documents"
 pages = APIRouter(route_class=SecureRoute, include_in_schema=False)
 
 
@@ -78,25 +76,6 @@ class CommitFields(BaseModel):
     kind: str | None = None
 
 
-MULTIPART_OVERHEAD = 16 * 1024
-"""Room in a request body for the multipart boundaries, part headers and form fields around the file."""
-
-
-def upload_limit(app: Starlette, max_upload_bytes: int) -> int:
-    """The largest file an upload can carry: ``max_upload_bytes``, or less when the body limit that
-    :class:`~service.limits.LimitsMiddleware` enforces in front of every route is lower for this path (so that the
-    page states the limit that really applies, and the Danish refusal comes before the generic one)."""
-    for middleware in app.user_middleware:
-        if middleware.cls is LimitsMiddleware:
-            options: dict[str, Any] = dict(middleware.kwargs)
-            body = int(options.get("max_body_bytes", max_upload_bytes + MULTIPART_OVERHEAD))
-            for prefix, limit in (options.get("body_limits") or {}).items():
-                if UPLOAD_PATH.startswith(prefix):
-                    body = int(limit)
-            return max(1, min(max_upload_bytes, body - MULTIPART_OVERHEAD))
-    return max_upload_bytes
-
-
 def _problem(exc: upload.UploadProblem) -> JSONResponse:
     headers = {"Retry-After": str(exc.extra["retry_after"])} if "retry_after" in exc.extra else None
     return problem_response(exc.status, "Upload refused", exc.detail, kind="upload-" + exc.reason, headers=headers,
@@ -111,7 +90,7 @@ def upload_page(request: Request, state: StateDep) -> Response:
                       message="Administration er slået fra på denne server (der er ikke sat et admin-token).")
     kinds = [(k, upload.KIND_WORDS.get(k, k)) for k in DOCUMENT_KINDS]
     return render(request, "upload.html", title="Tilføj dokument", nav="documents", kinds=kinds,
-                  limit=upload.megabytes(upload_limit(request.app, state.settings.max_upload_bytes)))
+                  limit=upload.megabytes(upload_file_limit(request.app, state.settings.max_upload_bytes)))
 
 
 @router.post(UPLOAD_PATH.removeprefix("/admin"), response_model=UploadPreview, responses={
@@ -126,7 +105,7 @@ async def upload_document(request: Request, state: StateDep, authorization: Auth
     """Stage an original file and preview what adding it would make; nothing in the corpus changes."""
     require_token(state, authorization)
     settings = state.settings
-    limit = upload_limit(request.app, settings.max_upload_bytes)
+    limit = upload_file_limit(request.app, settings.max_upload_bytes)
     upload_id, folder = await run_in_threadpool(upload.new_upload, settings.build_dir)
     try:
         received = await upload.receive_multipart(request.stream(), request.headers.get("content-type", ""),

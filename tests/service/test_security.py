@@ -65,11 +65,11 @@ def test_cors_origins_are_configurable(settings) -> None:  # type: ignore[no-unt
 def test_upload_path_has_its_own_body_limit(client) -> None:  # type: ignore[no-untyped-def]
     """2 MB is too much for /sparql, but not for an original document sent to /admin/documents (admin is
     disabled in this app, so it answers 404 — after the body limit let the request through)."""
-    from service.routes.upload_api import upload_limit
+    from service.limits import upload_file_limit
 
     body = b"x" * 2_000_000
     assert client.post("/sparql", content=body, headers={"content-type": "application/sparql-query"}).status_code == 413
     response = client.post("/admin/documents", content=body, headers={"content-type": "application/octet-stream"})
     assert response.status_code == 404, response.text
     fifty_mb = 50 * 1024 * 1024
-    assert upload_limit(client.app, fifty_mb) == fifty_mb  # the page states the full limit, not the 1 MB of others
+    assert upload_file_limit(client.app, fifty_mb) == fifty_mb  # the page states the full limit, not the 1 MB of others

@@ -162,17 +162,16 @@ def test_the_stated_limit_is_the_one_the_body_limit_lets_through() -> None:
     from starlette.applications import Starlette
     from starlette.middleware import Middleware
 
-    from service.limits import LimitsMiddleware
-    from service.routes.upload_api import MULTIPART_OVERHEAD, upload_limit
+    from service.limits import MULTIPART_OVERHEAD, LimitsMiddleware, upload_file_limit
 
     fifty = 50 * 1024 * 1024
     one_megabyte = Starlette(middleware=[Middleware(LimitsMiddleware, max_body_bytes=1_000_000)])
-    assert upload_limit(one_megabyte, fifty) == 1_000_000 - MULTIPART_OVERHEAD
-    # body_limits: a limit of its own for the upload path, as proposed for service.limits
+    assert upload_file_limit(one_megabyte, fifty) == 1_000_000 - MULTIPART_OVERHEAD
+    # body_limits: a limit of its own for the upload path (as service.limits.upload_body_limits gives it)
     own_limit: dict[str, Any] = {"max_body_bytes": 1_000_000, "body_limits": {"/admin/documents": fifty + 64 * 1024}}
     roomy = Starlette(middleware=[Middleware(LimitsMiddleware, **own_limit)])
-    assert upload_limit(roomy, fifty) == fifty
-    assert upload_limit(Starlette(), fifty) == fifty
+    assert upload_file_limit(roomy, fifty) == fifty
+    assert upload_file_limit(Starlette(), fifty) == fifty
 
 
 # --- preview, commit, status --------------------------------------------------------------------------------
