@@ -15,22 +15,14 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 from ingest.analyse.lineage import theme_level
-from ingest.analyse.overlap_detection import CONTAINER_TYPES, container_members, container_score, partner_map
+from ingest.analyse.overlap_detection import container_members, container_score, partner_map
 from ingest.records import NodeRecord
+from ontology.node_types import OVERLAP_TYPES, THEMATIC, danish_plural
 from service.generation import Generation
 from service.schemas import AncestorRef, DocumentRef
 
-#: ?level= values and the node type each selects.
-LEVELS: dict[str, str] = {
-    "statement": "Statement", "principle": "Principle", "track": "Track", "bearing": "Bearing", "goal": "Goal",
-    "focusarea": "FocusArea", "focus-area": "FocusArea", "focus_area": "FocusArea", "activity": "Activity",
-    "passage": "Passage", "vision": "Vision",
-}
-#: Danish names of node types, for headings and heat-map axes.
-DANISH_TYPES: dict[str, tuple[str, str]] = {
-    "Track": ("spor", "spor"), "Principle": ("princip", "principper"), "Bearing": ("pejlemærke", "pejlemærker"),
-    "FocusArea": ("indsatsområde", "indsatsområder"), "Goal": ("mål", "mål"), "Vision": ("vision", "visioner"),
-}
+#: ?level= values and the node type each selects: the types overlaps are found at, in lower case.
+LEVELS: dict[str, str] = {t.lower(): t for t in OVERLAP_TYPES} | {"focus-area": "FocusArea", "focus_area": "FocusArea"}
 MATRIX_FORMATS = {"json": "application/json", "png": "image/png", "svg": "image/svg+xml"}
 
 
@@ -235,9 +227,9 @@ def _matrix_level(gen: Generation, doc: str, level: str | None) -> str:
         return found
     node_type = resolve_level(level)
     assert node_type is not None
-    if node_type not in CONTAINER_TYPES:
+    if node_type not in THEMATIC:
         raise OverlapError(f"level {level!r} is not a container level; use one of "
-                           f"{', '.join(sorted(t.lower() for t in CONTAINER_TYPES))}")
+                           f"{', '.join(sorted(t.lower() for t in THEMATIC))}")
     if not any(n.doc == doc and n.type == node_type for n in gen.nodes):
         raise OverlapError(f"document {doc!r} has no {node_type} nodes")
     return node_type
@@ -332,8 +324,7 @@ def render_heatmap(matrix: MatrixResponse, fmt: str = "png", municipality_names:
                 ax.text(j, i, f"{round(100 * v)}", ha="center", va="center", fontsize=8.5,
                         color="white" if v > 0.55 * vmax else "#1a1a1a")
     names = list(municipality_names or (matrix.a.municipality.capitalize(), matrix.b.municipality.capitalize()))
-    ta, tb = DANISH_TYPES.get(matrix.level_a, (matrix.level_a, matrix.level_a))[1], \
-        DANISH_TYPES.get(matrix.level_b, (matrix.level_b, matrix.level_b))[1]
+    ta, tb = danish_plural(matrix.level_a), danish_plural(matrix.level_b)
     ax.set_ylabel(f"{names[0]} {matrix.a.year}: {ta}", fontsize=9)
     ax.set_xlabel(f"{names[1]} {matrix.b.year}: {tb}", fontsize=9)
     title = f"Overlap mellem {matrix.a.title} ({names[0]}) og {matrix.b.title} ({names[1]})"

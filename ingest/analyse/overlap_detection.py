@@ -53,9 +53,8 @@ from ingest.embed.cache import EmbeddingCache, embed_passages_cached
 from ingest.index.lexical import CompoundSplitter
 from ingest.records import NodeRecord
 from ontology import ID, SG
+from ontology.node_types import TEXT_UNITS, THEMATIC
 
-LEAF_TYPES = frozenset({"Statement", "Passage", "Activity"})
-CONTAINER_TYPES = frozenset({"Track", "Bearing", "Principle", "FocusArea", "Goal", "Vision"})
 MIN_HEADING_TERMS = 3
 METHOD_MNN = "hybrid-mnn"
 METHOD_THRESHOLD = "hybrid-threshold"
@@ -122,9 +121,9 @@ def split_sentences(text: str) -> list[str]:
 
 
 def is_unit_node(node: NodeRecord) -> bool:
-    if node.type in LEAF_TYPES:
+    if node.type in TEXT_UNITS:
         return True
-    if node.type in CONTAINER_TYPES:
+    if node.type in THEMATIC:
         return len(analyse_text(node.text).sequence) >= MIN_HEADING_TERMS
     return False
 
@@ -407,7 +406,7 @@ def cap_partners(pairs: Iterable[tuple[int, int, float]], doc_of: Mapping[int, s
 def container_members(nodes: Sequence[NodeRecord]) -> dict[int, list[int]]:
     """Container position → the unit nodes it holds (itself when it is a unit, and its descendants)."""
     position = {n.id: i for i, n in enumerate(nodes)}
-    members: dict[int, list[int]] = {i: [] for i, n in enumerate(nodes) if n.type in CONTAINER_TYPES}
+    members: dict[int, list[int]] = {i: [] for i, n in enumerate(nodes) if n.type in THEMATIC}
     for i, node in enumerate(nodes):
         if not is_unit_node(node):
             continue
