@@ -16,7 +16,7 @@ from ingest.embed.batching import BatchingEmbedder
 from ingest.embed.factory import create_embedder
 from service.deps import ServiceState
 from service.generation import load_current
-from service.limits import LimitsMiddleware
+from service.limits import LimitsMiddleware, upload_body_limits
 from service.pages import views
 from service.problems import PROBLEM_RESPONSES, install_handlers
 from service.rebuild import watch_builds
@@ -79,11 +79,8 @@ def create_app(settings: ServiceSettings | None = None, embedder: Embedder | Non
         responses=PROBLEM_RESPONSES,
     )
     install_handlers(app)
-    # An upload carries an original file: the route refuses it with a Danish reason once the stream passes
-    # max_upload_bytes; the middleware's backstop for that path lies well above, so that the route's answer is the
-    # one a client sees.
     app.add_middleware(LimitsMiddleware, max_body_bytes=settings.max_body_bytes,
-                       body_limits={"/admin/documents": 2 * settings.max_upload_bytes + (1 << 20)})
+                       body_limits=upload_body_limits(settings.max_upload_bytes))
     if settings.cors_origins:
         app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins, allow_methods=["GET", "POST"],
                            allow_headers=["*"])
