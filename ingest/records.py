@@ -11,7 +11,8 @@ from pydantic import BaseModel, Field
 
 from ingest.graph import ParsedSource, document_iri, node_iri
 from ingest.manifest import Manifest
-from ingest.model import Node, NodeKind, line_of_offset
+from ingest.model import Node, line_of_offset
+from ontology.node_types import HEADED_ELEMENTS
 
 
 class SourceSpan(BaseModel):
@@ -117,7 +118,7 @@ def _visit(out: list[NodeRecord], doc: ParsedSource, node: Node, ancestors: list
 
 
 def _short(node: Node, limit: int = 60) -> str:
-    if node.kind in (NodeKind.STATEMENT, NodeKind.PASSAGE, NodeKind.STATUS_REPORT, NodeKind.ACTIVITY):
+    if node.kind not in HEADED_ELEMENTS:  # a node without a heading is named by its text
         return node.text if len(node.text) <= limit else node.text[: limit - 1].rstrip() + "…"
     return node.text
 

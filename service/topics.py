@@ -13,11 +13,9 @@ from typing import Any
 import numpy as np
 from pydantic import BaseModel, Field
 
+from ontology.node_types import TOPIC_COVER
 from service.generation import Generation
 from service.overlaps import AnalysisMissingError, NodeRef, node_ref
-
-#: Node types /topics/{id} lists as covering a topic (narrative passages and section headings are left out).
-COVER_TYPES = ("Vision", "Track", "Bearing", "FocusArea", "Principle", "Goal", "Statement", "Activity")
 
 
 class UnknownTopicError(LookupError):
@@ -146,7 +144,7 @@ def list_topics(gen: Generation) -> TopicsResponse:
     return TopicsResponse(topics=summaries)
 
 
-def topic_detail(gen: Generation, ident: str, types: Iterable[str] = COVER_TYPES) -> TopicDetail:
+def topic_detail(gen: Generation, ident: str, types: Iterable[str] = TOPIC_COVER) -> TopicDetail:
     """Which tracks, bearings, principles, goals and statements cover the topic, grouped by municipality."""
     topic = resolve_topic(gen, ident)
     wanted = set(types)
