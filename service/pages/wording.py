@@ -7,27 +7,13 @@ from urllib.parse import quote, urlencode
 
 from markupsafe import Markup, escape
 
-TYPE_LABELS = {
-    "StrategyDocument": "Dokument",
-    "Document": "Dokument",
-    "Vision": "Vision",
-    "Track": "Spor",
-    "Bearing": "Pejlemærke",
-    "FocusArea": "Indsatsområde",
-    "Principle": "Princip",
-    "Statement": "Udsagn",
-    "Goal": "Mål",
-    "Activity": "Aktivitet",
-    "StatusReport": "Status",
-    "Motto": "Motto",
-    "Passage": "Tekstafsnit",
-    "Section": "Afsnit",
-    "RelatedDocument": "Relateret dokument",
-}
+from ontology.node_types import DOCUMENT, DOCUMENT_FILTER, FILTER_TYPES, NODE_TYPES, danish_name
+
+# Danish names of the node types, from the ontology (rdfs:label@da, or sg:shortLabel where the pages use a shorter one).
+TYPE_LABELS = {t: danish_name(t).capitalize() for t in (*NODE_TYPES, DOCUMENT, DOCUMENT_FILTER)}
 
 # The type filter of the search form: containers first (their results show matching statements as evidence).
-SEARCH_TYPES = ["Track", "Bearing", "Principle", "FocusArea", "Goal", "Vision", "Section", "Activity", "Document",
-                "Statement", "Passage", "StatusReport", "Motto", "RelatedDocument"]
+SEARCH_TYPES = list(FILTER_TYPES)
 
 MODE_LABELS = {"hybrid": "Kombineret (betydning og ord)", "semantic": "Betydning", "keyword": "Ord"}
 
