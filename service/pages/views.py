@@ -18,6 +18,7 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
 from ontology import ID_NS
+from ontology.node_types import NODE_TYPES, OVERLAP_TYPES, danish_plural
 from service.browse import document_tree, list_documents, node_detail
 from service.deps import GenerationDep, SettingsDep
 from service.generation import Generation
@@ -209,9 +210,9 @@ def sparql_page(request: Request) -> Response:
 
 # --------------------------------------------------------------------------- overlaps
 MAX_PAIRS_SHOWN = 150
-LEVEL_CHOICES = [Choice("", "Alle niveauer"), Choice("statement", "Udsagn"), Choice("principle", "Principper"),
-                 Choice("track", "Spor"), Choice("bearing", "Pejlemærker"), Choice("focusarea", "Indsatsområder"),
-                 Choice("goal", "Mål"), Choice("activity", "Aktiviteter"), Choice("passage", "Tekstafsnit")]
+# The levels overlaps are found at (service.overlaps.LEVELS), named by the ontology's Danish plurals.
+LEVEL_CHOICES = [Choice("", "Alle niveauer"),
+                 *(Choice(t.lower(), danish_plural(t).capitalize()) for t in NODE_TYPES if t in OVERLAP_TYPES)]
 MIN_SCORE_CHOICES = [Choice("", "Alle"), Choice("0.5", "Mindst 0,5"), Choice("0.6", "Mindst 0,6"),
                      Choice("0.7", "Mindst 0,7 (stærke)")]
 
