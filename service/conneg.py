@@ -50,3 +50,22 @@ def negotiate(header: str | None, offers: list[str]) -> str | None:
         if q_offer > 0 and (best is None or q_offer > best[0]):
             best = (q_offer, idx, offer)
     return best[2] if best else None
+
+
+def preferred_language(header: str | None, offers: list[str]) -> str | None:
+    """The offered language the client prefers most (RFC 4647 basic filtering: "da-DK" and "da" both accept
+    "da"); None when the header is absent or names none of ``offers``."""
+    if not header or not header.strip():
+        return None
+    best: tuple[float, int, str] | None = None
+    for idx, offer in enumerate(offers):
+        q_offer = 0.0
+        specificity = -1
+        for tag, q in parse_accept(header):
+            if tag == "*" or tag == offer or tag.startswith(offer + "-") or offer.startswith(tag + "-"):
+                spec = 0 if tag == "*" else len(tag)
+                if spec > specificity:
+                    specificity, q_offer = spec, q
+        if q_offer > 0 and (best is None or q_offer > best[0]):
+            best = (q_offer, idx, offer)
+    return best[2] if best else None

@@ -7,7 +7,14 @@ from urllib.parse import quote, urlencode
 
 from markupsafe import Markup, escape
 
-from ontology.node_types import DOCUMENT, DOCUMENT_FILTER, FILTER_TYPES, NODE_TYPES, danish_name
+from ontology.node_types import (
+    DOCUMENT,
+    DOCUMENT_FILTER,
+    FILTER_TYPES,
+    NODE_TYPES,
+    danish_name,
+    danish_plural,
+)
 
 # Danish names of the node types, from the ontology (rdfs:label@da, or sg:shortLabel where the pages use a shorter one).
 TYPE_LABELS = {t: danish_name(t).capitalize() for t in (*NODE_TYPES, DOCUMENT, DOCUMENT_FILTER)}
@@ -47,6 +54,26 @@ METHOD_LABELS = {
 
 def type_label(value: str | None) -> str:
     return TYPE_LABELS.get(value or "", value or "")
+
+
+def plural(count: int | float | None, singular: str, plural_form: str) -> str:
+    """``count`` with the Danish noun in the right number: "1 princip", "2 principper", "0 principper"."""
+    n = count or 0
+    shown = f"{n:,}".replace(",", ".") if isinstance(n, int) else number(n, 1)
+    return f"{shown} {singular if n == 1 else plural_form}"
+
+
+def type_plural(node_type: str | None) -> str:
+    """The plural of a type's label, lower case, from the ontology (sg:pluralLabel): "principper", "pejlemærker"."""
+    try:
+        return danish_plural(node_type or "")
+    except KeyError:
+        return type_label(node_type).lower()
+
+
+def type_count(count: int | None, node_type: str | None) -> str:
+    """A count of nodes of one type: "1 princip", "3 pejlemærker" (lower case, right number)."""
+    return plural(count, type_label(node_type).lower(), type_plural(node_type))
 
 
 def highlight(text: str | None, spans: Iterable[Sequence[int]] | None) -> Markup:
@@ -139,4 +166,7 @@ FILTERS = {
     "percent": percent,
     "heat": heat,
     "capfirst": capfirst,
+    "plural": plural,
+    "type_count": type_count,
+    "type_plural": type_plural,
 }

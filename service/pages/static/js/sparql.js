@@ -15,8 +15,132 @@
     if (node && node.nodeName === "STYLE" && node.gripid !== undefined) return node;
     return headAppend.call(this, node);
   };
+  // YASGUI speaks English; the page speaks Danish. The results table (DataTables) takes its words from its
+  // language option, query errors are drawn by our own error renderer from the endpoint's problem details
+  // (asked for in Danish), and the few remaining fixed English strings of the widgets are replaced below.
+  var TABLE_LANGUAGE = {
+    aria: { orderable: ": aktivér for at sortere", orderableReverse: ": aktivér for at vende sorteringen",
+            orderableRemove: ": aktivér for at fjerne sorteringen",
+            paginate: { first: "Første side", last: "Sidste side", next: "Næste side", previous: "Forrige side",
+                        number: "" } },
+    paginate: { first: "«", last: "»", next: "›", previous: "‹" },
+    entries: { _: "rækker", 1: "række" },
+    lengthLabels: { "-1": "Alle" },
+    emptyTable: "Forespørgslen gav ingen resultater",
+    info: "Viser _START_–_END_ af _TOTAL_ _ENTRIES-TOTAL_",
+    infoEmpty: "Viser 0 af 0 rækker",
+    infoFiltered: "(filtreret fra _MAX_ _ENTRIES-MAX_ i alt)",
+    thousands: ".",
+    decimal: ",",
+    lengthMenu: "_MENU_ _ENTRIES_ pr. side",
+    loadingRecords: "Henter …",
+    search: "Søg:",
+    zeroRecords: "Ingen rækker passer til filteret",
+  };
+  var tablePlugin = Yasgui.Yasr && Yasgui.Yasr.plugins && Yasgui.Yasr.plugins.table;
+  if (tablePlugin && tablePlugin.defaults && tablePlugin.defaults.tableConfig) {
+    tablePlugin.defaults.tableConfig.language = TABLE_LANGUAGE;
+  }
+
+  // A failed query: the endpoint answers application/problem+json (in Danish, as asked); show its title and
+  // detail as text, and the SPARQL parser's own words (English) folded away under "Teknisk besked".
+  function problemOf(error) {
+    var text = error && (error.text || (error.response && error.response.text));
+    if (typeof text === "string") {
+      try { return JSON.parse(text); } catch (e) { /* not JSON: fall through */ }
+    }
+    return null;
+  }
+  function renderDanishError(error) {
+    var box = document.createElement("div");
+    box.className = "sparql-error";
+    box.setAttribute("role", "alert");
+    var problem = problemOf(error);
+    var heading = document.createElement("p");
+    heading.className = "sparql-error-title";
+    var detail = document.createElement("p");
+    if (problem && (problem.title || problem.detail)) {
+      heading.textContent = problem.title || "Forespørgslen kunne ikke køres";
+      detail.textContent = problem.detail || "";
+    } else if (error && error.status) {
+      heading.textContent = "Forespørgslen kunne ikke køres";
+      detail.textContent = "Endepunktet svarede med fejlkode " + error.status + ".";
+    } else {
+      heading.textContent = "Endepunktet svarer ikke";
+      detail.textContent = "Forespørgslen nåede ikke frem. Prøv igen om lidt.";
+    }
+    box.appendChild(heading);
+    box.appendChild(detail);
+    if (problem && problem.technical) {
+      var more = document.createElement("details");
+      var summary = document.createElement("summary");
+      summary.textContent = "Teknisk besked";
+      var code = document.createElement("code");
+      code.lang = "en";
+      code.textContent = problem.technical;
+      more.appendChild(summary);
+      more.appendChild(code);
+      box.appendChild(more);
+    }
+    return Promise.resolve(box);
+  }
+  if (Yasgui.Yasr && Yasgui.Yasr.defaults) Yasgui.Yasr.defaults.errorRenderers = [renderDanishError];
+
+  // The fixed English strings left in YASGUI's controls, with their Danish wording.
+  var WORDS = {
+    "Table": "Tabel", "Response": "Svar", "Simple view": "Enkel visning", "Ellipse": "Forkort lange værdier",
+    "Page size:": "Rækker pr. side:", "All": "Alle", "Try query in a new browser window": "Prøv forespørgslen i et nyt vindue",
+    "Share query": "Del forespørgslen", "Run query": "Kør forespørgslen", "Shows Table view": "Vis som tabel",
+    "Shows Response view": "Vis svaret", "Filter query results": "Filtrer resultatet",
+    "Download result": "Hent resultatet", "Download Results": "Hent resultatet",
+    "View documentation of Table": "Vejledning til tabellen", "View documentation of Response": "Vejledning til svaret",
+    "Close tab": "Luk fanen", "Add tab": "Ny fane", "Add a new tab": "Ny fane", "Open settings": "Åbn indstillinger",
+    "Clear endpoint": "Ryd endepunktet", "Copy": "Kopiér", "Shorten": "Forkort", "Fullscreen": "Fuld skærm",
+    "Show all": "Vis alle", "Show less": "Vis færre", "Show more": "Vis flere", "pagination": "Sideskift",
+    "Unable to get response from endpoint. Possible reasons:": "Endepunktet svarede ikke. Mulige årsager:",
+  };
+  var PATTERNS = [
+    [/^(\d+) results? in ([\d.]+) seconds?$/, function (m) {
+      return m[1] + (m[1] === "1" ? " resultat" : " resultater") + " på " + m[2].replace(".", ",") + " sekunder";
+    }],
+    [/^Response in ([\d.]+) seconds?$/, function (m) { return "Svar på " + m[1].replace(".", ",") + " sekunder"; }],
+    [/^(.*): Activate to (invert|remove)? ?sort(ing)?$/, function (m) {
+      return m[1] + (m[2] === "invert" ? ": aktivér for at vende sorteringen"
+                     : m[2] === "remove" ? ": aktivér for at fjerne sorteringen" : ": aktivér for at sortere");
+    }],
+  ];
+  function danish(text) {
+    var trimmed = text.trim();
+    if (!trimmed) return null;
+    if (Object.prototype.hasOwnProperty.call(WORDS, trimmed)) return text.replace(trimmed, WORDS[trimmed]);
+    for (var i = 0; i < PATTERNS.length; i++) {
+      var m = trimmed.match(PATTERNS[i][0]);
+      if (m) return text.replace(trimmed, PATTERNS[i][1](m));
+    }
+    return null;
+  }
+  // Not translated: the query (CodeMirror), the results' cells and the raw response.
+  var KEEP = ".CodeMirror, .yasr_results tbody, .yasr_results pre, .sparql-error";
+  function translate() {
+    var walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+    var node;
+    while ((node = walker.nextNode())) {
+      if (node.parentElement && node.parentElement.closest(KEEP)) continue;
+      var out = danish(node.nodeValue);
+      if (out !== null && out !== node.nodeValue) node.nodeValue = out;
+    }
+    root.querySelectorAll("[title], [aria-label], [placeholder]").forEach(function (el) {
+      if (el.closest(KEEP)) return;
+      ["title", "aria-label", "placeholder"].forEach(function (attr) {
+        var value = el.getAttribute(attr);
+        var out = value && danish(value);
+        if (out && out !== value) el.setAttribute(attr, out);
+      });
+    });
+  }
+
   var STARTER = [
-    "# Alle spor (sg:Track) med deres titel og dokument. Vælg et eksempel til venstre for flere.",
+    "# Alle spor (sg:Track) med deres titel og dokument. Vælg et eksempel ovenfor for flere.",
     "PREFIX sg:      <https://w3id.org/strategigraf/ontology#>",
     "PREFIX skos:    <http://www.w3.org/2004/02/skos/core#>",
     "PREFIX dcterms: <http://purl.org/dc/terms/>",
@@ -32,7 +156,7 @@
   ].join("\n");
 
   var yasgui = new Yasgui(root, {
-    requestConfig: { endpoint: endpoint, method: "POST" },
+    requestConfig: { endpoint: endpoint, method: "POST", headers: { "Accept-Language": "da" } },
     copyEndpointOnNewTab: true,
     autofocus: false,
     persistenceId: "strategigraf-sparql",
@@ -74,14 +198,9 @@
       });
     });
   }
-  // YASGUI's own controls are in English: mark them so (WCAG 3.1.2, language of parts).
-  var ENGLISH = [".controlbar", ".yasr_header", ".dt-info", ".dt-paging", ".dt-length", ".dt-search",
-                 ".dataTables_info", ".dataTables_paginate", ".yasr_response_chip"];
   function label() {
     labelControls();
-    ENGLISH.forEach(function (sel) {
-      root.querySelectorAll(sel).forEach(function (el) { if (!el.lang) el.lang = "en"; });
-    });
+    translate();
   }
   label();
   new MutationObserver(label).observe(root, { childList: true, subtree: true });
