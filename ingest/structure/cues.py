@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from ingest.model import NodeKind, normalize_ws
+from ontology.node_types import HEADED_ELEMENTS, THEMATIC
 
 CUES_FILE = Path(__file__).with_name("cues.toml")
 
@@ -48,6 +49,8 @@ class ClassCue:
     single: bool = False
     numbered: str = "always"
     container: bool = False
+    """Whether the class's nodes are named by a heading and hold the nodes under it (from the ontology:
+    :data:`~ontology.node_types.HEADED_ELEMENTS`)."""
     document_level: bool = False
     questions: tuple[str, ...] = ()
 
@@ -90,7 +93,8 @@ class Cues:
         return self.classes[kind]
 
     def container_classes(self) -> list[ClassCue]:
-        return [c for c in self.classes.values() if c.container and c.kind is not NodeKind.SECTION]
+        """The classes a heading, a plural or a lead-in can name: the thematic elements (not Section)."""
+        return [c for c in self.classes.values() if c.kind in THEMATIC]
 
 
 def _folded(values: list[str]) -> tuple[str, ...]:
@@ -109,7 +113,7 @@ def parse_cues(data: dict[str, Any]) -> Cues:
             definite=_folded(spec.get("definite", [])),
             key_words={fold(k): v for k, v in spec.get("key_words", {}).items()},
             single=bool(spec.get("single", False)), numbered=spec.get("numbered", "always"),
-            container=bool(spec.get("container", False)), document_level=bool(spec.get("document_level", False)),
+            container=kind in HEADED_ELEMENTS, document_level=bool(spec.get("document_level", False)),
             questions=_folded(spec.get("questions", [])))
     words: dict[str, Any] = data["words"]
     lead_ins: dict[str, Any] = data["lead_ins"]

@@ -71,11 +71,3 @@ def test_an_unknown_type_is_named_in_the_error() -> None:
         nt.danish_name("Chapter")
     with pytest.raises(nt.OntologyError, match="sg:Nothing"):
         nt.members("Nothing")
-
-
-def test_the_recogniser_container_cues_are_the_headed_elements() -> None:
-    from ingest.structure.cues import load_cues
-
-    cues = load_cues()
-    assert {c.kind.value for c in cues.classes.values() if c.container} == nt.HEADED_ELEMENTS
-    assert {c.kind.value for c in cues.container_classes()} == nt.THEMATIC
