@@ -18,7 +18,7 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
 from ontology import ID_NS
-from ontology.node_types import NODE_TYPES, OVERLAP_TYPES, danish_plural
+from ontology.node_types import NODE_TYPES, OVERLAP_TYPES, THEMATIC, danish_plural
 from service.browse import document_tree, list_documents, node_detail
 from service.deps import GenerationDep, SettingsDep
 from service.generation import Generation
@@ -317,9 +317,6 @@ def topics_page(request: Request, gen: GenerationDep) -> Response:
                   labels={t.id: t.label for t in topics})
 
 
-CONTAINER_ORDER = ("Vision", "Track", "Bearing", "FocusArea", "Principle", "Goal")
-
-
 @router.get("/emner/{topic_id}", name="topic_page")
 def topic_page(topic_id: str, request: Request, gen: GenerationDep) -> Response:
     """Which tracks, bearings and principles of each municipality cover a topic (statements below)."""
@@ -341,14 +338,14 @@ def _cover_by_document(gen: Generation, nodes: list[Any]) -> list[dict[str, Any]
     container shows its confidence, and statements tagged under an untagged container still name it."""
     docs: dict[str, dict[str, dict[str, Any]]] = {}
     for n in nodes:
-        if n.type in CONTAINER_ORDER:
+        if n.type in THEMATIC:
             key, head = n.id, n
         else:
-            anc = next((a for a in reversed(n.ancestors) if a.type in CONTAINER_ORDER), None)
+            anc = next((a for a in reversed(n.ancestors) if a.type in THEMATIC), None)
             key, head = (anc.id, anc) if anc is not None else ("", None)
         groups = docs.setdefault(n.document.id, {})
         entry = groups.setdefault(key, {"head": head, "tagged": None, "members": []})
-        if n.type in CONTAINER_ORDER:
+        if n.type in THEMATIC:
             entry["head"], entry["tagged"] = n, n.confidence
         else:
             entry["members"].append(n)
