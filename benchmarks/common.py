@@ -166,12 +166,6 @@ def dir_bytes(path: Path) -> int:
 
 
 # ----------------------------------------------------------------------------------------------- server
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 class Client:
     """One keep-alive HTTP/1.1 connection (http.client: little CPU per request, unlike heavier clients)."""
 
@@ -212,45 +206,76 @@ class Server:
         return tree_rss_mb(self.pid)
 
 
+# The one launcher of `python -m service serve` processes, for the benchmarks and the tests (tests/servers.py).
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def launch(build_dir: Path, log_path: Path, env: dict[str, str] | None = None, *, corpora_dir: Path = CORPORA,
+           cwd: Path = ROOT) -> tuple[subprocess.Popen[bytes], str]:
+    """Start a real ``python -m service serve`` (uvicorn) for ``build_dir`` on a free port of 127.0.0.1, output
+    to ``log_path``, without waiting; return the process and its base URL. ``env`` adds to (and overrides) the
+    environment, e.g. other STRATEGIGRAF_* settings."""
+    port = free_port()
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    full_env = {**os.environ, "STRATEGIGRAF_BUILD_DIR": str(build_dir), "STRATEGIGRAF_CORPORA_DIR": str(corpora_dir),
+                **(env or {})}
+    with log_path.open("wb") as log:
+        proc = subprocess.Popen([PY, "-m", "service", "serve", "--host", "127.0.0.1", "--port", str(port)],
+                                env=full_env, cwd=cwd, stdout=log, stderr=subprocess.STDOUT)
+    return proc, f"http://127.0.0.1:{port}"
+
+
+def _log_tail(log_path: Path) -> str:
+    return log_path.read_text(errors="replace")[-3000:] if log_path.is_file() else "(no log)"
+
+
+def wait_ready(proc: subprocess.Popen[bytes], base: str, log_path: Path, timeout_s: float = 120) -> None:
+    """Wait until ``base``/health answers 200; stop the server and raise with the end of its log when it exits
+    or is not ready in ``timeout_s``."""
+    deadline = time.monotonic() + timeout_s
+    while True:
+        if proc.poll() is not None:
+            raise RuntimeError(f"server exited with {proc.returncode}:\n{_log_tail(log_path)}")
+        with contextlib.suppress(OSError, http.client.HTTPException):
+            client = Client(base, timeout_s=5)
+            try:
+                if client.get("/health")[0] == 200:
+                    return
+            finally:
+                client.close()
+        if time.monotonic() > deadline:
+            stop(proc)
+            raise RuntimeError(f"server {base} not ready in {timeout_s:g} s:\n{_log_tail(log_path)}")
+        time.sleep(0.3)
+
+
+def stop(proc: subprocess.Popen[bytes]) -> None:
+    """SIGTERM (uvicorn shuts down cleanly), then SIGKILL if it has not exited within 20 s."""
+    proc.send_signal(signal.SIGTERM)
+    try:
+        proc.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait(timeout=10)
+
+
 @contextlib.contextmanager
 def serve(build_dir: Path, *, corpora_dir: Path = CORPORA, ready_timeout_s: float = 900.0,
           env: dict[str, str] | None = None, cwd: Path = ROOT) -> Iterator[Server]:
-    """A real ``python -m service serve`` (uvicorn) on a free port of 127.0.0.1 for ``build_dir``."""
-    port = free_port()
-    log = WORK / f"server-{port}.log"
-    log.parent.mkdir(parents=True, exist_ok=True)
-    full_env = {**os.environ, "STRATEGIGRAF_BUILD_DIR": str(build_dir), "STRATEGIGRAF_CORPORA_DIR": str(corpora_dir),
-                **(env or {})}
+    """A real ``python -m service serve`` for ``build_dir`` while the block runs (:func:`launch`,
+    :func:`wait_ready`, :func:`stop`); its log is kept only when start-up or the block failed."""
     start = time.perf_counter()
-    with log.open("wb") as handle:
-        proc = subprocess.Popen([PY, "-m", "service", "serve", "--host", "127.0.0.1", "--port", str(port)],
-                                env=full_env, cwd=cwd, stdout=handle, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
+    log = WORK / f"server-{os.getpid()}-{time.monotonic_ns()}.log"
+    proc, base = launch(build_dir, log, env, corpora_dir=corpora_dir, cwd=cwd)
     try:
-        deadline = time.monotonic() + ready_timeout_s
-        while True:
-            if proc.poll() is not None:
-                raise RuntimeError(f"server exited with {proc.returncode}:\n{log.read_text(errors='replace')[-3000:]}")
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"server not ready after {ready_timeout_s} s")
-            try:
-                client = Client(base, timeout_s=5)
-                status, _ = client.get("/health")
-                client.close()
-                if status == 200:
-                    break
-            except OSError:
-                pass
-            time.sleep(0.3)
+        wait_ready(proc, base, log, ready_timeout_s)
         yield Server(base=base, pid=proc.pid, proc=proc, log=log, started_s=round(time.perf_counter() - start, 2))
     finally:
-        proc.send_signal(signal.SIGTERM)
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-    log.unlink(missing_ok=True)  # kept only when start-up or a measurement failed
+        stop(proc)
+    log.unlink(missing_ok=True)
 
 
 # ----------------------------------------------------------------------------------------------- machine

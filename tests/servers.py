@@ -1,51 +1,19 @@
-"""Real `python -m service serve` processes on 127.0.0.1 for the tests: start, wait until ready, stop."""
+"""Real `python -m service serve` processes for the tests, started by the one launcher the benchmarks use too
+(benchmarks/common.py: free_port, launch, wait_ready, stop), and a command killed at a build's fault point."""
 
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import time
 from pathlib import Path
 
-import httpx
+from benchmarks.common import free_port, launch, stop, wait_ready
+
+__all__ = ["free_port", "kill_at_fault_point", "launch", "start", "stop", "wait_ready"]
 
 ROOT = Path(__file__).resolve().parents[1]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def launch(build_dir: Path, log_path: Path, env: dict[str, str] | None = None) -> tuple[subprocess.Popen[bytes], str]:
-    """Start a server for ``build_dir`` (output to ``log_path``) without waiting; returns it and its base URL."""
-    port = free_port()
-    full_env = {**os.environ, "STRATEGIGRAF_BUILD_DIR": str(build_dir),
-                "STRATEGIGRAF_CORPORA_DIR": str(ROOT / "corpora"), **(env or {})}
-    with log_path.open("wb") as log:
-        proc = subprocess.Popen([sys.executable, "-m", "service", "serve", "--host", "127.0.0.1", "--port", str(port)],
-                                env=full_env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
-    return proc, f"http://127.0.0.1:{port}"
-
-
-def wait_ready(proc: subprocess.Popen[bytes], base: str, log_path: Path, timeout_s: float = 120) -> None:
-    """Wait for /health 200; raise with the server's log when it exits or is not ready in time."""
-    deadline = time.monotonic() + timeout_s
-    while True:
-        if proc.poll() is not None:
-            raise RuntimeError(f"server exited with {proc.returncode}:\n{log_path.read_text(errors='replace')}")
-        try:
-            if httpx.get(base + "/health", timeout=2).status_code == 200:
-                return
-        except httpx.HTTPError:
-            pass
-        if time.monotonic() > deadline:
-            stop(proc)
-            raise RuntimeError(f"server {base} not ready in {timeout_s:g} s:\n{log_path.read_text(errors='replace')}")
-        time.sleep(0.3)
 
 
 def start(build_dir: Path, log_path: Path, env: dict[str, str] | None = None,
@@ -54,15 +22,6 @@ def start(build_dir: Path, log_path: Path, env: dict[str, str] | None = None,
     proc, base = launch(build_dir, log_path, env)
     wait_ready(proc, base, log_path, timeout_s)
     return proc, base
-
-
-def stop(proc: subprocess.Popen[bytes]) -> None:
-    proc.terminate()
-    try:
-        proc.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait(timeout=10)
 
 
 def kill_at_fault_point(args: list[str], point: str, marker: Path, cache: Path, timeout_s: float = 240) -> None:

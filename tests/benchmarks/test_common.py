@@ -1,0 +1,42 @@
+"""The one launcher of real `python -m service serve` processes (benchmarks and tests), and the statistics
+helpers of the benchmarks."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import httpx
+import pytest
+
+from benchmarks.common import free_port, launch, quantile, serve, summary_ms, wait_ready
+
+
+def test_quantiles_interpolate_and_summaries_are_milliseconds() -> None:
+    assert quantile([4.0, 1.0, 3.0, 2.0], 0.5) == 2.5
+    assert quantile([], 0.5) != quantile([], 0.5)  # NaN for no values
+    summary = summary_ms([0.001, 0.002, 0.003])
+    assert (summary["n"], summary["p50_ms"], summary["min_ms"]) == (3, 2.0, 1.0)
+
+
+def test_free_port_can_be_bound() -> None:
+    import socket
+
+    port = free_port()
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", port))
+
+
+def test_a_server_that_cannot_start_is_reported_with_its_log(tmp_path: Path) -> None:
+    log = tmp_path / "logs" / "server.log"
+    proc, _base = launch(tmp_path / "build", log, {"STRATEGIGRAF_INDEX_KIND": "ivf"})
+    with pytest.raises(RuntimeError, match=r"(?s)server exited with [1-9].*index_kind must be auto, flat or hnsw"):
+        wait_ready(proc, _base, log, timeout_s=60)
+    assert proc.returncode not in (None, 0)
+
+
+def test_serve_runs_a_real_server_for_the_block_and_stops_it(build_dir: Path) -> None:
+    with serve(build_dir, ready_timeout_s=120) as server:
+        assert httpx.get(server.base + "/health", timeout=10).status_code == 200
+        assert server.proc.poll() is None and server.log.is_file()
+    assert server.proc.poll() is not None
+    assert not server.log.exists()  # kept only when start-up or the block failed
