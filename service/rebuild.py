@@ -10,26 +10,16 @@ from __future__ import annotations
 import logging
 import threading
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING
-
-from pydantic import BaseModel, Field
+from pathlib import Path
 
 from ingest.build import BuildOptions, current_generation, run_build
 from ingest.errors import IngestError
 from service.generation import load_generation
-
-if TYPE_CHECKING:
-    from service.deps import ServiceState
+from service.state import RebuildStatus, ServiceState
 
 log = logging.getLogger("strategigraf")
 
-
-class RebuildStatus(BaseModel):
-    state: str = Field(description="idle, running, succeeded or failed")
-    started: str | None = Field(default=None, description="When the last rebuild started (UTC, ISO 8601)")
-    finished: str | None = Field(default=None, description="When it finished")
-    build_id: str | None = Field(default=None, description="Build id it produced, when it succeeded")
-    error: str | None = Field(default=None, description="Why it failed, when it failed")
+__all__ = ["RebuildStatus", "start_rebuild", "swap_to", "watch_builds"]
 
 
 def _now() -> str:
@@ -37,14 +27,9 @@ def _now() -> str:
 
 
 def swap_to(state: ServiceState, generation_path: object) -> None:
-    """Load a generation folder and make it live; the previous one stays until its last request ends."""
-    from pathlib import Path
-
-    from service.routes import sparql_api
-
+    """Load a generation folder and make it live (after the state's swap hooks, e.g. starting its SPARQL
+    workers); the previous one stays until its last request ends."""
     gen = load_generation(Path(str(generation_path)), state.embedder)
-    if not state.settings.sparql_upstream:
-        sparql_api.pool_for(gen)
     state.swap(gen)
     log.info("now serving build %s", gen.build_id)
 

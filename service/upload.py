@@ -41,7 +41,7 @@ from ingest.manifest import DOCUMENT_KINDS, known_municipalities, load_manifest
 
 if TYPE_CHECKING:
     from ingest.add import Preview
-    from service.deps import ServiceState
+    from service.state import ServiceState
 
 UPLOADS_DIR = "uploads"
 RECORD = "upload.json"

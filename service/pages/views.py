@@ -19,14 +19,16 @@ from fastapi.templating import Jinja2Templates
 
 from ontology import ID_NS
 from ontology.node_types import NODE_TYPES, OVERLAP_TYPES, THEMATIC, danish_plural
+from service import question
 from service.browse import document_tree, list_documents, node_detail
 from service.deps import GenerationDep, SettingsDep
 from service.generation import Generation
 from service.pages import wording
 from service.pages.security import SecureRoute
-from service.schemas import Mode
+from service.schemas import Mode, SearchResponse
 from service.search import SearchError, SearchParams, search
 from service.sources import source_text_for
+from service.sparql.catalogue import catalogue
 
 HERE = Path(__file__).resolve().parent
 TEMPLATES_DIR = HERE / "templates"
@@ -111,28 +113,56 @@ def _int_or_none(value: str | None, name: str, errors: list[str]) -> int | None:
 @router.get("/", name="search_page")
 def search_page(request: Request, gen: GenerationDep, settings: SettingsDep, q: str = "", type: str = "",
                 municipality: str = "", document: str = "", year_from: str = "", year_to: str = "",
-                topic: str = "", mode: str = "hybrid", k: str = "10") -> Response:
-    """The search box with filters; results are rendered on the server (the form works without JS)."""
+                topic: str = "", mode: str = "hybrid", k: str = "10", literal: str = "") -> Response:
+    """The search box with filters; results are rendered on the server (the form works without JS). A question
+    is understood (types, municipality, years … read from it) unless ``literal`` is set; the page says what
+    was understood and links to the literal search."""
     errors: list[str] = []
     form = {"q": q, "type": type, "municipality": municipality, "document": document, "year_from": year_from,
             "year_to": year_to, "topic": topic, "mode": mode if mode in Mode.__members__ else "hybrid",
-            "k": k if k in ("10", "20", "50") else "10"}
+            "k": k if k in ("10", "20", "50") else "10", "literal": "1" if literal in ("1", "true", "on") else ""}
     response = None
+    understood_as: str | None = None
+    notes: list[str] = []
+    question_link = False
     if q.strip():
-        params = SearchParams(
+        asked = SearchParams(
             q=q, k=int(form["k"]), types=(type,) if type else (), municipality=municipality or None,
             document=document or None, year_from=_int_or_none(year_from, "Fra år", errors),
             year_to=_int_or_none(year_to, "Til år", errors), mode=Mode(form["mode"]), topic=topic or None,
             max_query_chars=settings.max_query_chars)
         if not errors:
+            params, interpreted = question.search_params(gen, asked, literal=bool(form["literal"]))
             try:
-                response = search(gen, params)
+                response = search(gen, params).model_copy(update={"query": q, "interpreted": interpreted})
             except SearchError as exc:
                 errors.append(f"Søgningen kunne ikke udføres: {exc}")
+            if response is not None and interpreted is not None and question.understood(interpreted, q):
+                understood_as = question.describe(interpreted, gen)
+                notes = interpreted.notes
+            elif response is not None and form["literal"]:
+                question_link = question.understood(question.search_params(gen, asked)[1], q)
     return render(request, "search.html", 422 if errors else 200, nav="search", form=form, response=response,
                   errors=errors, search_types=wording.SEARCH_TYPES, municipalities=municipality_choices(gen),
                   muni_names=municipality_names(gen), documents=document_choices(gen), topics=topic_choices(gen),
-                  years=years(gen), filtered=bool(type or municipality or document or year_from or year_to or topic))
+                  years=years(gen), filtered=bool(type or municipality or document or year_from or year_to or topic),
+                  understood_as=understood_as, notes=notes, question_link=question_link,
+                  results_heading=_results_heading(response))
+
+
+def _results_heading(response: SearchResponse | None) -> str:
+    """ "3 principper", "1 resultat", "Ingen gode match" … for the results of a search (Danish number)."""
+    if response is None:
+        return ""
+    n = len(response.results)
+    if response.match == "none":
+        return "Ingen gode match"
+    if not n:
+        return "Ingen resultater"
+    types = response.interpreted.types if response.interpreted else []
+    if len(types) == 1:
+        return f"{n} {question.type_name(types[0], n)}"
+    return f"{n} resultat" if n == 1 else f"{n} resultater"
 
 
 # --------------------------------------------------------------------------- documents
@@ -203,9 +233,7 @@ def node_page(request: Request, gen: GenerationDep, settings: SettingsDep, id: s
 @router.get("/sparql-editor", name="sparql_page")
 def sparql_page(request: Request) -> Response:
     """YASGUI (vendored) against /sparql, with the example queries one click away."""
-    from service.routes.sparql_api import _catalogue
-
-    return render(request, "sparql.html", nav="sparql", examples=_catalogue())
+    return render(request, "sparql.html", nav="sparql", examples=catalogue())
 
 
 # --------------------------------------------------------------------------- overlaps
@@ -290,8 +318,7 @@ def compare_page(request: Request, gen: GenerationDep, kommune: str = "", fra: s
         except UnknownDocumentError as exc:
             errors.append(f"Ukendt dokument: {exc.doc_id}")
         except CompareError:
-            errors.append("De to dokumenter skal være fra samme kommune og være to forskellige dokumenter. "
-                          "Brug siden Overlap til at sammenligne på tværs af kommuner.")
+            errors.append("Vælg to forskellige dokumenter.")
         except AnalysisMissingError:
             errors.append("Den aktuelle build har ingen overlapsanalyse. Kør `strategigraf ingest` igen.")
     groups = [(m, sorted((d for d in gen.documents.values() if d.municipality == m.value),

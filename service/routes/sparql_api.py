@@ -1,15 +1,12 @@
 """/sparql: the read-only SPARQL 1.1 Protocol endpoint, and /sparql/examples: the example-query catalogue.
 
-The work is in service/sparql.py; this module reads the request, keeps one worker pool per loaded
-generation (or, with settings.sparql_upstream, forwards the checked query to an external store), and
-turns SparqlError into problem+json.
+The work is in the service/sparql package; this module reads the request, checks it (protocol and
+guard), hands the job to the app's query runner (the generation's worker pools, or an external store)
+and turns SparqlError into problem+json. It keeps no state of its own.
 """
 
 from __future__ import annotations
 
-import threading
-import weakref
-from functools import lru_cache
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -17,25 +14,19 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 
 from ontology import ID_NS, PREFIXES
-from service.deps import GenerationDep, SettingsDep
-from service.generation import Generation
+from service.deps import GenerationDep, SettingsDep, SparqlDep
 from service.problems import Problem
-from service.sparql import (
+from service.sparql.catalogue import catalogue
+from service.sparql.errors import SparqlError
+from service.sparql.execution import QueryJob
+from service.sparql.guard import inspect_query
+from service.sparql.protocol import (
     FORM_TYPE,
     GRAPH_FORMATS,
     QUERY_TYPE,
     RESULT_FORMATS,
-    QueryJob,
-    QueryResult,
-    SparqlError,
-    SparqlPool,
-    as_dicts,
     choose_format,
     content_type,
-    dump_store,
-    forward_query,
-    inspect_query,
-    load_catalogue,
     parse_form,
     parse_protocol_request,
 )
@@ -43,40 +34,6 @@ from service.sparql import (
 router = APIRouter(tags=["sparql"])
 
 PREFIX_MAP = {prefix: str(ns) for prefix, ns in PREFIXES.items()}
-
-_pools: dict[int, SparqlPool] = {}
-_pools_lock = threading.Lock()
-
-
-def _retire(key: int) -> None:
-    with _pools_lock:
-        pool = _pools.pop(key, None)
-    if pool is not None:
-        pool.close()
-
-
-def close_pools() -> None:
-    """Stop the workers of every generation (e.g. at application shutdown); pools restart on demand."""
-    with _pools_lock:
-        keys = list(_pools)
-    for key in keys:
-        _retire(key)
-
-
-def pool_for(gen: Generation) -> SparqlPool:
-    """The worker pool holding copies of ``gen``'s store; started on first use, stopped when ``gen`` is dropped."""
-    key = id(gen)
-    with _pools_lock:
-        pool = _pools.get(key)
-        if pool is None:
-            weakref.finalize(gen, _retire, key)  # first, so a generation that cannot be tracked gets no pool
-            pool = SparqlPool(dump_store(gen.store), expected_triples=len(gen.store))
-            _pools[key] = pool
-    return pool
-
-
-def _run(gen: Generation, job: QueryJob, timeout_s: float) -> QueryResult:
-    return pool_for(gen).run(job, timeout_s)
 
 
 async def _read_body(request: Request, limit: int) -> bytes:
@@ -143,7 +100,7 @@ _SPARQL_DOC = dict(
 @router.get("/sparql", operation_id="sparql_get", **_SPARQL_DOC)  # type: ignore[arg-type]
 @router.post("/sparql", operation_id="sparql_post", **_SPARQL_DOC)  # type: ignore[arg-type]
 @router.api_route("/sparql/", methods=["GET", "POST"], include_in_schema=False, response_class=Response)
-async def sparql(request: Request, gen: GenerationDep, settings: SettingsDep) -> Response:
+async def sparql(request: Request, gen: GenerationDep, settings: SettingsDep, runner: SparqlDep) -> Response:
     body = await _read_body(request, settings.max_body_bytes) if request.method == "POST" else b""
     accept = request.headers.get("accept")
     try:
@@ -154,11 +111,7 @@ async def sparql(request: Request, gen: GenerationDep, settings: SettingsDep) ->
         if form is not None:
             choose_format(form, accept)  # 406 before spending a worker on the query
         job = QueryJob(req.query, req.dataset, accept, settings.sparql_max_rows, PREFIX_MAP, ID_NS)
-        if settings.sparql_upstream:  # an external store holds the published build (docs/scaling.md)
-            result = await run_in_threadpool(forward_query, settings.sparql_upstream, job, form,
-                                             settings.sparql_upstream_graph, settings.sparql_timeout_s)
-        else:
-            result = await run_in_threadpool(_run, gen, job, settings.sparql_timeout_s)
+        result = await run_in_threadpool(runner.run, gen, job, form, settings.sparql_timeout_s)
     except SparqlError as exc:
         raise Problem(exc.status, exc.title, exc.detail, kind=exc.kind, headers=exc.headers) from None
     headers = {"Vary": "Accept"}
@@ -167,12 +120,7 @@ async def sparql(request: Request, gen: GenerationDep, settings: SettingsDep) ->
     return Response(result.body, media_type=content_type(result.media_type), headers=headers)
 
 
-@lru_cache(maxsize=1)
-def _catalogue() -> list[dict[str, str]]:
-    return as_dicts(load_catalogue())
-
-
 @router.get("/sparql/examples", summary="Example SPARQL queries answering real questions about the corpus")
 def sparql_examples() -> list[dict[str, str]]:
     """Each example: id, Danish title, description and the query text (run it at /sparql)."""
-    return _catalogue()
+    return catalogue()

@@ -1,8 +1,9 @@
-"""The read-only cases of the W3C SPARQL 1.1 Protocol test suite (w3c/rdf-tests, sparql/sparql11/protocol,
-manifest.ttl), one test each, against the real app on the real build.
+"""The SPARQL 1.1 Protocol: reading requests (GET, POST form, POST direct, the dataset parameters, refusals)
+and choosing the result format; then the read-only cases of the W3C SPARQL 1.1 Protocol test suite
+(w3c/rdf-tests, sparql/sparql11/protocol, manifest.ttl), one test each, against the real app on the real build.
 
-Requests are those of the manifest: same paths (``/sparql/``), parameters, bodies and headers. The
-suite expects "2xx or 3xx" with the stated result for the positive cases and "4xx" for the bad ones;
+Requests of the suite are those of the manifest: same paths (``/sparql/``), parameters, bodies and headers.
+The suite expects "2xx or 3xx" with the stated result for the positive cases and "4xx" for the bad ones;
 the exact status each bad case gets here is asserted too. Update cases (update_*) cannot succeed on a
 read-only endpoint: they are asserted to be refused with 403 and to leave the store unchanged.
 """
@@ -11,11 +12,15 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from typing import Any, Protocol
 
 import pyoxigraph
 import pytest
 from fastapi.testclient import TestClient
+
+from service.sparql.errors import SparqlError
+from service.sparql.guard import QueryForm
+from service.sparql.protocol import Dataset, choose_format, parse_media_type, parse_protocol_request
+from tests.service.sparql.support import RESULTS_JSON, HttpResponse
 
 DATA0 = "default-graph-uri=http%3A%2F%2Fkasei.us%2F2009%2F09%2Fsparql%2Fdata%2Fdata0.rdf"
 FORM = {"content-type": "application/x-www-form-urlencoded"}
@@ -25,6 +30,70 @@ TABULAR_TYPES = (*BOOLEAN_TYPES, "text/csv", "text/tab-separated-values")
 RDF_TYPES = ("text/turtle", "application/n-triples", "application/ld+json", "application/rdf+xml")
 
 
+# ------------------------------------------------------------------------------------------------------
+# Reading a request and choosing the format
+# ------------------------------------------------------------------------------------------------------
+
+
+def test_parse_media_type() -> None:
+    assert parse_media_type("Application/SPARQL-Query; charset=UTF-8") == ("application/sparql-query",
+                                                                           {"charset": "utf-8"})
+    assert parse_media_type(None) == (None, {})
+    assert parse_media_type("  ") == (None, {})
+
+
+def test_parse_protocol_request_get_form_and_direct() -> None:
+    get = parse_protocol_request("GET", None, [("query", "ASK {}"), ("default-graph-uri", "http://x/g")], b"",
+                                 max_chars=100)
+    assert get.query == "ASK {}" and get.dataset == Dataset(("http://x/g",), ())
+    form = parse_protocol_request("POST", "application/x-www-form-urlencoded", [("named-graph-uri", "http://x/n")],
+                                  b"query=SELECT%20%2A%20%7B%7D", max_chars=100)
+    assert form.query == "SELECT * {}" and form.dataset == Dataset((), ("http://x/n",))
+    direct = parse_protocol_request("POST", "application/sparql-query; charset=utf-8", [],
+                                    "ASK { FILTER(\"æøå\" != \"\") }".encode(), max_chars=100)
+    assert direct.query.startswith("ASK") and direct.dataset is None
+
+
+@pytest.mark.parametrize(("method", "ctype", "params", "body", "status"), [
+    ("GET", None, [], b"", 400),
+    ("GET", None, [("query", "ASK {}"), ("query", "ASK {}")], b"", 400),
+    ("POST", "application/x-www-form-urlencoded", [("query", "ASK {}")], b"query=ASK%20%7B%7D", 400),
+    ("POST", "application/sparql-query", [("query", "ASK {}")], b"ASK {}", 400),
+    ("POST", None, [], b"query=ASK%20%7B%7D", 415),
+    ("POST", "text/plain", [], b"ASK {}", 415),
+    ("POST", "application/sparql-query; charset=UTF-16", [], "ASK {}".encode("utf-16"), 415),
+    ("POST", "application/sparql-query", [], "ASK {}".encode("utf-16"), 400),
+    ("POST", "application/x-www-form-urlencoded", [], b"query=ASK%20%7B%FF%7D", 400),
+    ("POST", "application/sparql-update", [], b"CLEAR ALL", 403),
+    ("GET", None, [("update", "CLEAR ALL")], b"", 403),
+    ("POST", "application/x-www-form-urlencoded", [], b"update=CLEAR%20ALL", 403),
+    ("GET", None, [("query", "ASK {}"), ("default-graph-uri", "not an iri")], b"", 400),
+    ("GET", None, [("query", "ASK {" + " " * 200 + "}")], b"", 413),
+    ("PUT", None, [("query", "ASK {}")], b"", 405),
+])
+def test_parse_protocol_request_refusals(method: str, ctype: str | None, params: list[tuple[str, str]],
+                                         body: bytes, status: int) -> None:
+    with pytest.raises(SparqlError) as info:
+        parse_protocol_request(method, ctype, params, body, max_chars=100)
+    assert info.value.status == status, info.value.detail
+
+
+def test_choose_format_defaults_and_refuses() -> None:
+    assert choose_format(QueryForm.SELECT, None) == RESULTS_JSON
+    assert choose_format(QueryForm.ASK, "*/*") == RESULTS_JSON
+    assert choose_format(QueryForm.SELECT, "text/csv;q=0.5, text/tab-separated-values") == "text/tab-separated-values"
+    assert choose_format(QueryForm.CONSTRUCT, None) == "text/turtle"
+    assert choose_format(QueryForm.DESCRIBE, "application/ld+json") == "application/ld+json"
+    with pytest.raises(SparqlError) as info:
+        choose_format(QueryForm.CONSTRUCT, RESULTS_JSON)
+    assert info.value.status == 406
+
+
+# ------------------------------------------------------------------------------------------------------
+# The W3C SPARQL 1.1 Protocol test suite, read-only cases, against the real app
+# ------------------------------------------------------------------------------------------------------
+
+
 @pytest.fixture
 def unchanged(client: TestClient) -> Iterator[None]:
     """Asserts after the test that the live store still has the same number of triples."""
@@ -32,18 +101,6 @@ def unchanged(client: TestClient) -> Iterator[None]:
     before = len(store)
     yield
     assert len(store) == before
-
-
-class HttpResponse(Protocol):
-    @property
-    def status_code(self) -> int: ...
-    @property
-    def headers(self) -> Any: ...
-    @property
-    def content(self) -> bytes: ...
-    @property
-    def text(self) -> str: ...
-    def json(self) -> Any: ...
 
 
 def media(response: HttpResponse) -> str:
