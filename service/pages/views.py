@@ -25,6 +25,7 @@ from service.deps import GenerationDep, SettingsDep
 from service.generation import Generation
 from service.pages import wording
 from service.pages.security import SecureRoute
+from service.problem_messages import danish as danish_problem
 from service.schemas import Mode, SearchResponse
 from service.search import SearchError, SearchParams, search
 from service.sources import source_text_for
@@ -136,7 +137,7 @@ def search_page(request: Request, gen: GenerationDep, settings: SettingsDep, q: 
             try:
                 response = search(gen, params).model_copy(update={"query": q, "interpreted": interpreted})
             except SearchError as exc:
-                errors.append(f"Søgningen kunne ikke udføres: {exc}")
+                errors.append(danish_problem(422, "invalid-parameters", str(exc)).detail)
             if response is not None and interpreted is not None and question.understood(interpreted, q):
                 understood_as = question.describe(interpreted, gen)
                 notes = interpreted.notes
@@ -278,7 +279,7 @@ def overlap_page(request: Request, gen: GenerationDep, a: str = "", b: str = "",
         except ov.UnknownDocumentError as exc:
             errors.append(f"Ukendt dokument: {exc.doc_id}")
         except (ov.OverlapError, ov.AnalysisMissingError) as exc:
-            errors.append(f"Overlappet kan ikke vises: {exc}")
+            errors.append(danish_problem(422, "invalid-parameters", str(exc)).detail)
     elif a or b:
         errors.append("Vælg to dokumenter.")
     return render(request, "overlap.html", 422 if errors and (a or b) else 200, nav="overlap", form=form,

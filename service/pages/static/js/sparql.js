@@ -120,7 +120,7 @@
     return null;
   }
   // Not translated: the query (CodeMirror), the results' cells and the raw response.
-  var KEEP = ".CodeMirror, .yasr_results tbody, .yasr_results pre, .sparql-error";
+  var KEEP = ".CodeMirror-lines, .yasr_results tbody, .yasr_results pre, .sparql-error";
   function translate() {
     var walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
     var node;
