@@ -7,16 +7,13 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-import Stemmer
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
 
+from ingest.language.words import stem, words
 from ingest.manifest import DocumentEntry, Manifest, SourceText
 from ingest.model import Node, NodeKind, ParsedDocument
 from ontology import ID, OA, ORG, PREFIXES, SG
-
-_stemmer = Stemmer.Stemmer("danish")
-_WORD = re.compile(r"[0-9A-Za-zÆØÅæøåÉéÜü]+")
 
 
 @dataclass(frozen=True)
@@ -64,7 +61,7 @@ def committee_iri(municipality: str, committee: str) -> URIRef:
 
 def stems(text: str) -> set[str]:
     """Danish Snowball stems of the words of ``text`` longer than two letters."""
-    return {s for s in _stemmer.stemWords([w.lower() for w in _WORD.findall(text)]) if len(s) > 2}
+    return {s for s in map(stem, words(text)) if len(s) > 2}
 
 
 class _LineIndex:
