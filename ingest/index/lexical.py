@@ -40,19 +40,17 @@ import json
 import math
 import re
 import threading
-import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
-from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
 
 import bm25s
 import numpy as np
-import Stemmer
 from bm25s.stopwords import STOPWORDS_DANISH
 
 from ingest.errors import BuildError
+from ingest.language.words import stem, word_spans, words
 
 __all__ = [
     "DEFAULT_MODE",
@@ -87,42 +85,16 @@ _META = "lexical.json"
 _FORMAT = "strategigraf-lexical"
 _VERSION = 1
 _NGRAM_MARK = "#"  # prefix of n-gram terms, keeps them apart from whole stems
-# letters/digits, plus combining diacritics so that decomposed (NFD) "å" stays inside its word
-_WORD = re.compile(r"(?:[^\W_]|[\u0300-\u036f])+")
-_local = threading.local()
 
 
 # --------------------------------------------------------------------------- analysis
-def _stemmer() -> Any:
-    st = getattr(_local, "stemmer", None)
-    if st is None:
-        st = Stemmer.Stemmer("danish")
-        _local.stemmer = st
-    return st
-
-
-@lru_cache(maxsize=200_000)
-def stem(word: str) -> str:
-    """Danish Snowball stem of a lower-cased word."""
-    return str(_stemmer().stemWord(word))
-
-
-def _norm(word: str) -> str:
-    return unicodedata.normalize("NFC", word).lower()
-
-
-def word_spans(text: str) -> list[tuple[int, int, str]]:
-    """``(start, end, word)`` for each word in ``text``, the word NFC-normalised and lower-cased
-    (stopwords included; offsets index ``text`` itself)."""
-    return [(m.start(), m.end(), _norm(m.group())) for m in _WORD.finditer(text)]
-
-
+# Words (word_spans) and stems (stem) are the project's one tokeniser and stemmer, ingest.language.words.
 def _keep(word: str) -> bool:
     return len(word) > 1 and word not in STOPWORDS
 
 
 def _words(text: str) -> list[str]:
-    return [w for w in (_norm(m.group()) for m in _WORD.finditer(text)) if _keep(w)]
+    return [w for w in words(text) if _keep(w)]
 
 
 def analyze(text: str) -> list[str]:
