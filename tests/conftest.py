@@ -22,13 +22,29 @@ def corpora_dir() -> Path:
     return CORPORA
 
 
+KEPT_EMBEDDINGS = "STRATEGIGRAF_TEST_EMBEDDINGS"
+"""Environment variable naming a folder kept between sessions (``make test-fast``: build/test-cache) for the
+bundled build's embedding cache: a session then embeds only texts the corpora did not hold before, not all of
+them. Unset (``make test``), every session's build embeds the corpora anew."""
+EMBEDDINGS_FILE = "embeddings.sqlite"
+
+
 @pytest.fixture(scope="session")
 def build_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A build folder holding one real build of the bundled corpora."""
+    """A build folder holding one real build of the bundled corpora (its cache in ``<build_dir>/cache``)."""
+    import os
+
     from ingest.build import BuildOptions, run_build
 
     root = tmp_path_factory.mktemp("build")
+    kept = Path(os.environ[KEPT_EMBEDDINGS]) if os.environ.get(KEPT_EMBEDDINGS) else None
+    if kept is not None and (kept / EMBEDDINGS_FILE).is_file():
+        (root / "cache").mkdir()
+        shutil.copy2(kept / EMBEDDINGS_FILE, root / "cache" / EMBEDDINGS_FILE)
     run_build(BuildOptions(corpora_dir=CORPORA, build_dir=root))
+    if kept is not None:  # the cache is keyed by model and text: keeping it never returns a stale vector
+        kept.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(root / "cache" / EMBEDDINGS_FILE, kept / EMBEDDINGS_FILE)
     return root
 
 

@@ -26,6 +26,14 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic"
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark every test that drives Chromium (uses the ``browser`` fixture, directly or through ``page``) with
+    ``browser``, so that ``make test-fast`` (``-m "not browser and not model"``) can leave them out."""
+    for item in items:
+        if "browser" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.browser)
+
+
 def _chromium_path() -> str:
     path = CHROMIUM if os.path.isabs(CHROMIUM) else shutil.which(CHROMIUM)
     if not path or not os.access(path, os.X_OK):
