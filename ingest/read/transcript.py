@@ -49,6 +49,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from ingest.language.sentences import sentence_spans
 from ingest.model import Segment, normalize_ws
 from ingest.read.blocks import Block, BlockKind, ReadDocument, block_from_spans
 from ingest.read.tabular import Line, lines_of
@@ -66,15 +67,14 @@ _SIDE_AT_END = re.compile(r"(?<!\S)[Ss]ide\s+(\d{1,3})(?:\s+af\s+\d{1,3})?\s*$")
 _NUMBERED_HEADING = re.compile(rf"(?<!\S)(\d+(?:\.\d+)*\.?)\s+(?=[{UPPER}])")
 _TITLE_WITH_YEAR = re.compile(
     rf"\s*([{UPPER}][\w&-]*\s+(?:[\w&-]+\s+){{0,5}}(?:19|20)\d\d(?:\s*[-–]\s*(?:19|20)?\d\d)?)\s+(?=[{UPPER}])")
-_SENTENCE_END = re.compile(rf"[.!?](?=[\"'»”)]*\s+[\"'«“(]?[{UPPER}0-9])")
 _LOWER_THEN_CAPITAL = re.compile(rf"(?<=[{LOWER}])\s+(?=[{UPPER}])")
 _YEARLIKE = re.compile(r"^\(?(?:19|20)\d\d(?:-\d{2,4})?\)?[.,;]?$")
 _NAME = rf"[{UPPER}][{UPPER}{LOWER}]*(?:-[{UPPER}][{UPPER}{LOWER}]*)*"
 _PLACE = re.compile(
     rf"(?<![\w-])({_NAME})\s+(?:Kommunes?|KOMMUNES?)(?![\w-])|(?<![\w-])[Rr]egion(?:en)?\s+({_NAME})")
 # Words of Danish sentences (not of structure): a verb tells a statement from a verbless group title; a unit does
-# not end in a function word; a unit opening with a continuation word belongs to the one before; an abbreviation
-# in this list never ends a sentence.
+# not end in a function word; a unit opening with a continuation word belongs to the one before. (Sentences
+# themselves, with the abbreviations that never end one, come from ingest.language.sentences.)
 _VERB = re.compile(r"\b(?:skal|vil|kan|må|bør|er|har|bliver|blive|skulle|ville|kunne|være|får|gør)\b",
                    re.IGNORECASE)
 _NOT_A_NAME = frozenset({"i", "og", "for", "af", "den", "det", "de", "en", "et", "til", "alle", "hver", "vores",
@@ -83,11 +83,6 @@ _FUNCTION_WORDS = frozenset({
     "og", "eller", "samt", "i", "af", "for", "til", "med", "fra", "på", "om", "ved", "under", "over", "mod",
     "mellem", "som", "at", "en", "et", "den", "det", "de", "&", "hos", "uden", "efter", "inden", "gennem"})
 _CONTINUATION = frozenset({"og", "men", "samt", "eller", "dette", "herved", "hermed"})
-_NON_TERMINAL = frozenset({
-    "bl.a.", "ca.", "red.", "f.eks.", "fx.", "jf.", "kr.", "mio.", "mia.", "nr.", "evt.", "dvs.", "vedr.",
-    "pga.", "inkl.", "ekskl.", "iht.", "mht.", "ift.", "hhv.", "st.", "tlf.", "pkt.", "stk.", "kap.",
-    "ang.", "mv.", "dr.", "hr.", "fr.", "prof.", "cand.", "ph.d.",
-})
 
 Span = tuple[int, int]
 
@@ -172,26 +167,6 @@ def _unpunctuated(s: str) -> bool:
     return not s.rstrip().endswith((".", "!", "?", ":", ";", ","))
 
 
-def sentences(text: str, a: int, b: int) -> list[Span]:
-    """Sentences of ``text[a:b]``: split after ``.!?`` followed by a capital or digit, not after an
-    abbreviation that never ends a sentence."""
-    out: list[Span] = []
-    start = a
-    for m in _SENTENCE_END.finditer(text, a, b):
-        end = m.end()
-        token = re.search(r"\S+$", text[start:end])
-        if token and token.group(0).casefold() in _NON_TERMINAL:
-            continue
-        span = _trim(text, start, end)
-        if span[0] < span[1]:
-            out.append(span)
-        start = end
-    span = _trim(text, start, b)
-    if span[0] < span[1]:
-        out.append(span)
-    return out
-
-
 def _is_boundary(text: str, pos: int, end: int, places: frozenset[str]) -> bool:
     """Whether the capitalised word at ``pos`` (after a lower-case word) starts a new line of the original."""
     m = re.match(rf"[{UPPER}][\w]*-?", text[pos:end])
@@ -214,7 +189,7 @@ def _is_boundary(text: str, pos: int, end: int, places: frozenset[str]) -> bool:
 def units(text: str, a: int, b: int, places: frozenset[str]) -> list[Span]:
     """Sentences, further split where an unpunctuated line of the original ran into the next text."""
     out: list[Span] = []
-    for sa, sb in sentences(text, a, b):
+    for sa, sb in sentence_spans(text, a, b):
         start = sa
         for m in _LOWER_THEN_CAPITAL.finditer(text, sa, sb):
             if _is_boundary(text, m.end(), sb, places):
@@ -494,10 +469,10 @@ class _Reader:
         text = stream.text
         glyphs = list(_BULLET_GLYPH.finditer(text, a, b))
         if not glyphs:
-            for span in sentences(text, a, b):
+            for span in sentence_spans(text, a, b):
                 self._add(BlockKind.PARAGRAPH, [span], stream)
             return
-        for span in sentences(text, a, glyphs[0].start()):
+        for span in sentence_spans(text, a, glyphs[0].start()):
             self._add(BlockKind.PARAGRAPH, [span], stream)
         rest = b
         for i, g in enumerate(glyphs):
@@ -507,7 +482,7 @@ class _Reader:
                 end = first[0][1] if first else b
                 rest = end
             self._add(BlockKind.LIST_ITEM, [(g.end(), end)], stream, marker=g.group(0).strip())
-        for span in sentences(text, rest, b):
+        for span in sentence_spans(text, rest, b):
             self._add(BlockKind.PARAGRAPH, [span], stream)
 
     def series(self, stream: _Stream, body: Span, level: int, places: frozenset[str]) -> None:
@@ -532,7 +507,7 @@ class _Reader:
         pos = body[0]
         for i, q in enumerate(boxes):
             if i == 0:
-                before = sentences(text, pos, q.start())
+                before = sentence_spans(text, pos, q.start())
             else:  # the last line before the lead-in, after the items of the box before (never its only item)
                 glyphs = list(_BULLET_GLYPH.finditer(text, pos, q.start()))
                 before = units(text, glyphs[-1].end() if glyphs else pos, q.start(), places)[1:]
