@@ -35,7 +35,6 @@ from __future__ import annotations
 
 import hashlib
 import math
-import re
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
@@ -51,6 +50,7 @@ from ingest.analyse.topic_tagging import METHOD_CHILDREN, Terms, TopicTag, analy
 from ingest.embed.base import Embedder
 from ingest.embed.cache import EmbeddingCache, embed_passages_cached
 from ingest.index.lexical import CompoundSplitter
+from ingest.language.sentences import sentences as split_sentences
 from ingest.records import NodeRecord
 from ontology import ID, SG
 from ontology.node_types import TEXT_UNITS, THEMATIC
@@ -64,7 +64,6 @@ KIND_CONTAINER = "container"
 MAX_SHARED_TERMS = 6
 COMMON_SHARE = 0.08
 CALIBRATION_GRID = tuple(round(0.40 + 0.01 * step, 2) for step in range(41))
-_SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-ZÆØÅ\"”“])")
 
 
 @dataclass(frozen=True)
@@ -114,10 +113,6 @@ class Unit:
     text: str
     context: str | None
     """Text to embed (heading context + sentence) for a sentence unit; None: use the node's vector."""
-
-
-def split_sentences(text: str) -> list[str]:
-    return [s.strip() for s in _SENTENCE.split(text) if s.strip()]
 
 
 def is_unit_node(node: NodeRecord) -> bool:
