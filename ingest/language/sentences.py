@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["NON_TERMINAL", "sentence_spans", "sentences"]
+__all__ = ["NON_TERMINAL", "sentence_spans", "sentences", "trim"]
 
 Span = tuple[int, int]
 
@@ -38,7 +38,8 @@ _END = re.compile(r"[.!?][\"'»«”“’)\]]*\s+[\"'«»“”„‘(\[]?(\w)"
 _LAST_WORD = re.compile(r"\S+$")
 
 
-def _trim(text: str, a: int, b: int) -> Span:
+def trim(text: str, a: int, b: int) -> Span:
+    """``(a, b)`` moved inwards past white space at either end (an empty span where there is only white space)."""
     while a < b and text[a].isspace():
         a += 1
     while b > a and text[b - 1].isspace():
@@ -63,11 +64,11 @@ def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[Sp
         word = _LAST_WORD.search(text, pos, m.start() + 1)
         if word is not None and word.group(0).casefold() in NON_TERMINAL:
             continue
-        span = _trim(text, pos, stop)
+        span = trim(text, pos, stop)
         if span[0] < span[1]:
             out.append(span)
         pos = stop
-    span = _trim(text, pos, end)
+    span = trim(text, pos, end)
     if span[0] < span[1]:
         out.append(span)
     return out

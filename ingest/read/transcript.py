@@ -49,7 +49,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from ingest.language.sentences import sentence_spans
+from ingest.language.sentences import sentence_spans, trim
 from ingest.model import Segment, normalize_ws
 from ingest.read.blocks import Block, BlockKind, ReadDocument, block_from_spans
 from ingest.read.tabular import Line, lines_of
@@ -155,14 +155,6 @@ def _para_text(para: list[Line]) -> str:
     return normalize_ws(" ".join(line.text for line in para))
 
 
-def _trim(text: str, a: int, b: int) -> Span:
-    while a < b and text[a].isspace():
-        a += 1
-    while b > a and text[b - 1].isspace():
-        b -= 1
-    return a, b
-
-
 def _unpunctuated(s: str) -> bool:
     return not s.rstrip().endswith((".", "!", "?", ":", ";", ","))
 
@@ -193,9 +185,9 @@ def units(text: str, a: int, b: int, places: frozenset[str]) -> list[Span]:
         start = sa
         for m in _LOWER_THEN_CAPITAL.finditer(text, sa, sb):
             if _is_boundary(text, m.end(), sb, places):
-                out.append(_trim(text, start, m.start()))
+                out.append(trim(text, start, m.start()))
                 start = m.end()
-        out.append(_trim(text, start, sb))
+        out.append(trim(text, start, sb))
     return [u for u in out if u[0] < u[1]]
 
 
@@ -578,7 +570,7 @@ class _Reader:
                 start = a
         refs.append((start, body[1]))
         for a, b in refs:
-            a, b = _trim(text, a, b)
+            a, b = trim(text, a, b)
             while b > a and text[b - 1] in ";,":
                 b -= 1
             if a < b:
@@ -610,7 +602,7 @@ class _Reader:
             end = ref_head.start()
         if not headings:
             self.warnings.append("no numbered headings and no table of contents naming them: read as prose")
-        pre = _trim(text, 0, headings[0].start if headings else end)
+        pre = trim(text, 0, headings[0].start if headings else end)
         if pre[0] < pre[1]:
             tm = _TITLE_WITH_YEAR.match(text, pre[0], pre[1])
             if tm is not None:
@@ -622,7 +614,7 @@ class _Reader:
             else:
                 self.body(stream, pre, 0, places)
         for i, heading in enumerate(headings):
-            body = _trim(text, heading.end, headings[i + 1].start if i + 1 < len(headings) else end)
+            body = trim(text, heading.end, headings[i + 1].start if i + 1 < len(headings) else end)
             self._add(BlockKind.HEADING, [heading.title_span], stream, level=heading.level, number=heading.number)
             if self.series_word.search(heading.title):
                 self.series_or_body(stream, body, heading.level, places)
@@ -632,7 +624,7 @@ class _Reader:
             word_end = ref_head.start(1) if ref_head.group(1) else ref_head.end()
             self._add(BlockKind.HEADING, [(ref_head.start(), word_end)], stream, level=1,
                       style={"role": "references"})
-            self.references(stream, _trim(text, ref_head.end(), len(text)), places)
+            self.references(stream, trim(text, ref_head.end(), len(text)), places)
 
     def series_or_body(self, stream: _Stream, body: Span, level: int, places: frozenset[str]) -> None:
         """A chapter named by a plural class word lists its items as headings when its text opens with such a
