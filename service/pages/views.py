@@ -161,9 +161,7 @@ def _results_heading(response: SearchResponse | None) -> str:
     if not n:
         return "Ingen resultater"
     types = response.interpreted.types if response.interpreted else []
-    if len(types) == 1:
-        return f"{n} {question.type_name(types[0], n)}"
-    return f"{n} resultat" if n == 1 else f"{n} resultater"
+    return wording.type_count(n, types[0]) if len(types) == 1 else wording.plural(n, "resultat", "resultater")
 
 
 # --------------------------------------------------------------------------- documents
