@@ -250,29 +250,41 @@ def search(
     year_to: Annotated[int | None, typer.Option(help="Latest document year")] = None,
     mode: Annotated[str, typer.Option(help="hybrid, semantic or keyword")] = "hybrid",
     k: Annotated[int, typer.Option(help="How many results (1-100)")] = 10,
+    literal: Annotated[bool, typer.Option("--literal", help="Search the words as typed: no question understanding "
+                                                            "(types, municipality, years, document read from Q)")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="The API's JSON instead of a table")] = False,
     build: BuildOpt = None,
 ) -> None:
-    """Search the live build: which track, bearing or principle covers a topic, with the evidence."""
+    """Search the live build: which track, bearing or principle covers a topic, with the evidence. Q may be a
+    question ("Hvilke principper dækker netværk?"): what it asks for is used unless --literal; options win."""
+    from service.question import describe, search_params, understood
     from service.schemas import Mode
     from service.search import SearchError, SearchParams
     from service.search import search as run_search
 
     try:
-        params = SearchParams(q=q, k=k, types=tuple(type_ or ()), municipality=municipality, document=document,
-                              year_from=year_from, year_to=year_to, mode=Mode(mode),
-                              max_query_chars=get_settings().max_query_chars)
+        request = SearchParams(q=q, k=k, types=tuple(type_ or ()), municipality=municipality, document=document,
+                               year_from=year_from, year_to=year_to, mode=Mode(mode),
+                               max_query_chars=get_settings().max_query_chars)
     except ValueError as exc:
         raise typer.BadParameter(str(exc)) from exc
     gen = _load_generation(build)
+    params, interpreted = search_params(gen, request, literal)
     try:
-        response = run_search(gen, params)
+        response = run_search(gen, params).model_copy(update={"query": q, "interpreted": interpreted})
     except SearchError as exc:
         raise typer.BadParameter(str(exc)) from exc
     if as_json:
         print(response.model_dump_json(indent=1))
         return
-    table = Table(title=f"{q!r} ({response.mode.value})", show_lines=True)
+    if interpreted is not None and understood(interpreted, q):
+        out.print(f"[bold]Understood:[/] {describe(interpreted, gen)} "
+                  f"({interpreted.model_dump_json(exclude_defaults=True, exclude={'notes'})})")
+    for note in interpreted.notes if interpreted else ():
+        out.print(f"[bold]Note:[/] {note}")
+    if response.match != "good":
+        out.print(f"[bold]Match:[/] {response.match}")
+    table = Table(title=f"{params.q!r} ({response.mode.value})", show_lines=True)
     for col in ("#", "score", "type", "document", "label / text", "evidence"):
         table.add_column(col)
     for i, r in enumerate(response.results, start=1):
@@ -284,26 +296,35 @@ def search(
 
 @app.command("eval")
 def evaluate_cmd(
-    queries: Annotated[Path, typer.Option(help="Query set in the format of tests/data/eval/dev_queries.json")],
-    output: Annotated[Path | None, typer.Option(help="Write the JSON report here")] = None,
+    queries: Annotated[list[Path], typer.Option(help="Query set in the format of tests/data/eval/dev_queries.json "
+                                                     "or dev_questions.json; repeatable")],
+    output: Annotated[Path | None, typer.Option(help="Write the JSON report here (one set: its report; several: "
+                                                     "{\"sets\": [...]})")] = None,
     markdown: Annotated[Path | None, typer.Option(help="Write the table and per-query rows as Markdown here")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the JSON report")] = False,
     build: BuildOpt = None,
 ) -> None:
-    """Score a query set with its own relevance rule: nDCG@10, fragment recall@10, track top-1, per mode."""
-    from service.evaluation import evaluate, markdown_report, markdown_table
+    """Score query sets with their own relevance rule: nDCG@10, fragment recall@10, track top-1, per mode; and
+    questions asked as /search?q=… asks them (filters recognised, expected type on top, answer in the top 3)."""
+    from service.evaluation import evaluate, markdown_report, markdown_reports, markdown_table
 
-    if not queries.is_file():
-        raise IngestError("query file not found", file=queries)
-    report = evaluate(_load_generation(build), queries)
+    for path in queries:
+        if not path.is_file():
+            raise IngestError("query file not found", file=path)
+    gen = _load_generation(build)
+    reports = [evaluate(gen, path) for path in queries]
+    combined: object = reports[0] if len(reports) == 1 else {"sets": reports}
     if output:
-        output.write_text(json.dumps(report, ensure_ascii=False, indent=1), encoding="utf-8")
+        output.write_text(json.dumps(combined, ensure_ascii=False, indent=1), encoding="utf-8")
     if markdown:
-        markdown.write_text(markdown_report(report), encoding="utf-8")
+        text = markdown_report(reports[0]) if len(reports) == 1 else markdown_reports(reports)
+        markdown.write_text(text, encoding="utf-8")
     if as_json:
-        print(json.dumps(report, ensure_ascii=False, indent=1))
+        print(json.dumps(combined, ensure_ascii=False, indent=1))
     else:
-        out.print(markdown_table(report))
+        for report in reports:
+            out.print(f"[bold]{report['queries']}[/]")
+            out.print(markdown_table(report))
 
 
 @app.command("eval-structure")
