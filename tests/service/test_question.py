@@ -4,9 +4,6 @@ explicit parameters winning. The phrasings are written here, apart from tests/da
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
-
 import pytest
 
 from ontology.node_types import NODE_TYPES
@@ -225,21 +222,3 @@ def test_every_question_word_is_a_lower_case_phrase() -> None:
         for words, role in options:
             assert words[0] == first and all(w == w.casefold() for w in words), (words, role)
     assert "aarhus" in vocab.municipalities and len(set(vocab.municipalities.values())) == 98
-
-
-def test_cli_search_prints_what_it_understood_and_takes_literal(build_dir: Path) -> None:
-    from typer.testing import CliRunner
-
-    from service.cli import app
-
-    q = "Faxes principper om netværk"
-    shown = CliRunner().invoke(app, ["search", q, "--build", str(build_dir), "--k", "3"], env={"COLUMNS": "200"})
-    assert shown.exit_code == 0, shown.output
-    assert "Viser principper om »netværk« i Faxe Kommune" in shown.output
-    asked = CliRunner().invoke(app, ["search", q, "--build", str(build_dir), "--json"])
-    body = json.loads(asked.output)
-    assert body["query"] == q and body["interpreted"]["types"] == ["Principle"]
-    assert {r["type"] for r in body["results"]} == {"Principle"}
-    literal = CliRunner().invoke(app, ["search", q, "--build", str(build_dir), "--json", "--literal"])
-    body = json.loads(literal.output)
-    assert body["interpreted"] is None and body["query"] == q
