@@ -27,7 +27,7 @@ def test_search_netvaerk_principles_show_faxe_with_evidence(page: Any, page_log:
 
     heading = page.locator("#results-heading")
     heading.wait_for()
-    assert re.search(r"\d+ resultat", heading.inner_text())
+    assert re.search(r"\d+ principper for »netværk«", heading.inner_text())
     results = page.locator("ol.results > li")
     assert results.count() >= 3
     assert all(b == "Princip" for b in results.locator(".result-meta .badge").all_inner_texts())
