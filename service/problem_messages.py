@@ -121,7 +121,8 @@ MESSAGES: tuple[Message, ...] = (
     _m("invalid-parameters", "unknown-topic", r"^unknown topic '(?P<name>.*)'; known: (?P<known>.+)$",
        "Der er intet emne »{name}«. Se listen over emner på siden Emner."),
     # Overlaps and comparisons (service/overlaps.py, service/compare.py)
-    _m("invalid-parameters", "same-document", r"^(a and b|from and to) must be two different documents",
+    _m("invalid-parameters", "same-document",
+       r"^((a and b|from and to) must be two different documents|from and to are the same document)",
        "Vælg to forskellige dokumenter."),
     _m("invalid-parameters", "score-range", r"^min_score must be between 0 and 1", "Mindste score skal være mellem 0 og 1."),
     _m("invalid-parameters", "unknown-level", r"^unknown level '(?P<level>.*)'; known: (?P<known>.+)$",
