@@ -284,7 +284,8 @@ def run_build(options: BuildOptions, progress: Progress | None = None) -> BuildR
 
         t = time.perf_counter()
         say("building the vector and keyword indexes")
-        indexes = index_stage.build_indexes(nodes, embedded.vectors, options.index_kind, options.index_threshold)
+        indexes = index_stage.build_indexes(nodes, embedded.vectors, options.index_kind, options.index_threshold,
+                                            reference=embedded.reference)
         stage("index", t)
 
         from ingest.analyse import ANALYSIS_FILE, run_analysis, validate_analysis

@@ -39,7 +39,9 @@ from service.schemas import (
     SourceRef,
 )
 
-RRF_K = 60
+RRF_K = 10
+SEMANTIC_WEIGHT = 1.0
+"""Weight of the semantic ranking in reciprocal-rank fusion (the keyword ranking's is 1)."""
 # e5 cosine similarities are compressed (most texts score 0.80-0.88 against any query), so a descendant
 # counts as semantic evidence only when it is within this margin of the query's best similarity.
 SEMANTIC_EVIDENCE_MARGIN = 0.025
@@ -52,6 +54,11 @@ TOPIC_WEIGHT = 1.0
 """Weight of topic-map evidence in roll-ups (see :func:`add_topic_evidence`)."""
 TOPIC_WEIGHT_NODES = 0.0
 """Weight of topic-map evidence in searches that are not roll-ups (0: off; measured in docs/evaluation.md)."""
+ROLLUP_COVERAGE_FLOOR = 0.3
+"""Share of a container's roll-up score kept when none of its evidence holds a query word (see _rollup_hits)."""
+PHRASE_WEIGHT = 1.0
+"""Rank-1 shares a node gains in hybrid fusion when it holds the query's words as a phrase (0: off)."""
+PHRASE_CANDIDATES = 50
 GOOD_COVERAGE = 0.5
 GOOD_DISTINCTNESS_MARGIN = 1.0
 
@@ -232,7 +239,7 @@ def fuse(n: int, mode: Mode, semantic: Ranking | None, keyword: Ranking | None) 
         if mode is Mode.semantic:
             scores[ids] = sims
         else:
-            scores[ids] += 1.0 / (RRF_K + np.arange(1, len(ids) + 1))
+            scores[ids] += SEMANTIC_WEIGHT / (RRF_K + np.arange(1, len(ids) + 1))
         if len(sims):
             close = ids[:SEMANTIC_EVIDENCE_MAX][sims[:SEMANTIC_EVIDENCE_MAX] >= sims[0] - SEMANTIC_EVIDENCE_MARGIN]
             matched.update(int(i) for i in close)
@@ -255,6 +262,8 @@ class Retrieval:
     matched: set[int]
     coverage: float
     """The highest coverage of the query's words by one selected node (0: no keyword hit at all)."""
+    node_coverage: np.ndarray
+    """Per node: its coverage of the query's words (:meth:`~ingest.index.lexical.LexicalIndex.coverage`)."""
     distinctness: float | None
     """How far the best semantic match stands out from meaningless queries
     (:class:`~ingest.index.stage.SimilarityReference`); ``None`` when not measured."""
@@ -277,9 +286,33 @@ def retrieve(gen: Generation, p: SearchParams, selection: RowSelection) -> Retri
     if mode in (Mode.keyword, Mode.hybrid):
         keyword = bm25_ranking(kw_scores, selection.mask, _fetch_size(len(gen.nodes), 10))
     scores, matched = fuse(len(gen.nodes), mode, semantic, keyword)
+    if keyword is not None and mode is Mode.hybrid and PHRASE_WEIGHT > 0:
+        add_phrase_evidence(gen, p.q, keyword[0][:PHRASE_CANDIDATES], coverage, scores)
     best_coverage = float(coverage[selection.mask].max(initial=0.0))
-    return Retrieval(scores=scores, matched=matched, coverage=best_coverage, distinctness=distinct,
-                     threshold=threshold)
+    return Retrieval(scores=scores, matched=matched, coverage=best_coverage, node_coverage=coverage,
+                     distinctness=distinct, threshold=threshold)
+
+
+def _phrase_stems(text: str) -> tuple[str, ...]:
+    return tuple(st for _, _, _, st in _text_words(text)[1])
+
+
+def add_phrase_evidence(gen: Generation, q: str, candidates: np.ndarray, coverage: np.ndarray,
+                        scores: np.ndarray) -> None:
+    """Nodes among the keyword ranking's first ``candidates`` that hold the query's words (two or more,
+    stopwords dropped) as a phrase, by stem and in order, gain :data:`PHRASE_WEIGHT` rank-1 shares: the text
+    says what was asked in the words asked."""
+    phrase = _phrase_stems(q)
+    if len(phrase) < 2:
+        return
+    n = len(phrase)
+    for i in candidates.tolist():
+        if coverage[i] < 0.999:
+            continue
+        node = gen.nodes[i]
+        words = _phrase_stems(f"{node.label} {node.text}" if node.label and node.label != node.text else node.text)
+        if any(words[j:j + n] == phrase for j in range(len(words) - n + 1)):
+            scores[i] += PHRASE_WEIGHT / (RRF_K + 1)
 
 
 def fused_scores(gen: Generation, p: SearchParams, selection: RowSelection) -> tuple[np.ndarray, set[int]]:
@@ -342,10 +375,14 @@ def rank_retrieved(gen: Generation, p: SearchParams) -> tuple[Ranked, Retrieval]
     r = retrieve(gen, p, selection)
     rollup = is_rollup(p.types)
     add_topic_evidence(gen, p, mask, r, TOPIC_WEIGHT if rollup else TOPIC_WEIGHT_NODES)
-    return _ranked(gen, p, mask, r.scores, r.matched), r
+    return _ranked(gen, p, mask, r), r
 
 
-def _ranked(gen: Generation, p: SearchParams, mask: np.ndarray, scores: np.ndarray, matched: set[int]) -> Ranked:
+def _ranked(gen: Generation, p: SearchParams, mask: np.ndarray, r: Retrieval) -> Ranked:
+    scores, matched = r.scores, r.matched
+    # Lexical evidence weighs a container in the modes that use it: scaled by the best coverage of the query
+    # by one node among itself and its evidence (see _rollup_hits).
+    coverage = r.node_coverage if p.mode is not Mode.semantic else None
     types = set(p.types)
     if not is_rollup(p.types):
         # Only positive scores can be answers: order those by score, ties by position (as a stable
@@ -364,7 +401,7 @@ def _ranked(gen: Generation, p: SearchParams, mask: np.ndarray, scores: np.ndarr
     # Roll-up. A container can only be an answer when it matched itself or one of its descendants matched
     # with a positive score, so the candidates are found from the matched nodes upwards instead of by
     # visiting every node. Evidence lists are built in position order, which is the order in which
-    # ``descendants`` lists them, so ties are broken exactly as by :func:`_rollup`.
+    # ``descendants`` lists them, so ties are broken by position.
     evidence_of: dict[int, list[int]] = {}
     doc_hits: dict[int, list[int]] = {}
     want_docs = DOCUMENT_FILTER in types
@@ -381,32 +418,33 @@ def _ranked(gen: Generation, p: SearchParams, mask: np.ndarray, scores: np.ndarr
         if node.type not in types or not mask[i]:
             continue
         hits = evidence_of.get(i, [])
-        pos, score, evidence = _rollup_hits(i, float(scores[i]), scores, hits)
+        pos, score, evidence = _rollup_hits(i, float(scores[i]), scores, hits, coverage)
         if evidence or i in matched:
             ranked.append((pos, score, evidence))
     if want_docs:
         for d in sorted(doc_hits):
-            pos, score, evidence = _rollup_hits(-1 - d, 0.0, scores, doc_hits[d])
+            pos, score, evidence = _rollup_hits(-1 - d, 0.0, scores, doc_hits[d], coverage)
             ranked.append((pos, score, evidence))
     ranked = [r for r in ranked if r[1] > 0]
     ranked.sort(key=lambda r: -r[1])
     return ranked[: p.k]
 
 
-def _rollup_hits(pos: int, own_score: float, scores: np.ndarray,
-                 hits: list[int]) -> tuple[int, float, list[tuple[int, float]]]:
-    """As :func:`_rollup`, given the matching descendants (positive score) in position order."""
+def _rollup_hits(pos: int, own_score: float, scores: np.ndarray, hits: list[int],
+                 coverage: np.ndarray | None = None) -> tuple[int, float, list[tuple[int, float]]]:
+    """A container's score: its own match plus its best-matching descendant (``hits``: positive score, in
+    position order) and a damped share of the next two, and its evidence. With ``coverage``, the score is
+    scaled by ``ROLLUP_COVERAGE_FLOOR + (1 - floor) × c``, ``c`` the highest coverage of the query's words by
+    one node among the container and its evidence: a statement that says all of what was asked outweighs a
+    title and a bullet that each repeat one word of it."""
     hits = sorted(hits, key=lambda i: -scores[i])
     top = [float(scores[i]) for i in hits[:3]]
     score = own_score + (top[0] if top else 0.0) + 0.3 * sum(top[1:])
+    if coverage is not None and ROLLUP_COVERAGE_FLOOR < 1.0:
+        best = max([float(coverage[i]) for i in hits[:MAX_EVIDENCE]] + ([float(coverage[pos])] if pos >= 0 else []),
+                   default=0.0)
+        score *= ROLLUP_COVERAGE_FLOOR + (1.0 - ROLLUP_COVERAGE_FLOOR) * best
     return pos, score, [(i, float(scores[i])) for i in hits[:MAX_EVIDENCE]]
-
-
-def _rollup(pos: int, scores: np.ndarray, desc: list[int], matched: set[int],
-            own: float | None = None) -> tuple[int, float, list[tuple[int, float]]]:
-    """A container's score: its own match plus its best descendant and a damped share of the next two."""
-    own_score = float(scores[pos]) if own is None else own
-    return _rollup_hits(pos, own_score, scores, [i for i in desc if i in matched and scores[i] > 0])
 
 
 # ------------------------------------------------------------------------------------------ highlighting

@@ -8,11 +8,13 @@ label (case-insensitive).
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
 from pydantic import BaseModel, Field
 
+from ingest.analyse.topic_tagging import CueMatcher, analyse_text, load_topics
 from ontology.node_types import TOPIC_COVER
 from service.generation import Generation
 from service.overlaps import AnalysisMissingError, NodeRef, node_ref
@@ -108,6 +110,49 @@ def topic_mask(gen: Generation, ident: str) -> np.ndarray:
         for d in gen.descendants[pos]:
             mask[d] = True
     return mask
+
+
+@lru_cache(maxsize=1)
+def _cue_matcher() -> CueMatcher:
+    """The topic scheme's Danish labels as lexical cues, analysed once per process (the scheme is static)."""
+    return CueMatcher.build(load_topics())
+
+
+def query_topics(gen: Generation, query: str) -> dict[str, float]:
+    """The topics a query names, by the rule that tags nodes lexically (a topic's Danish prefLabel, altLabel or
+    hiddenLabel occurring in the query, also as a compound part), with their narrower topics: topic id →
+    weight, the cue's lexical confidence times the share of the query's words the cue accounts for (a topic
+    named in passing in a long query weighs little). Empty when the build has no topic analysis."""
+    if not gen.analysis or "topics" not in gen.analysis:
+        return {}
+    terms = analyse_text(query, gen.indexes.lexical.splitter, skip_names=False)
+    if not terms.sequence:
+        return {}
+    matcher = _cue_matcher()
+    out: dict[str, float] = {}
+    for topic, (confidence, cues) in matcher.match(terms).items():
+        cue_words = max(len(stems) for cue, stems in matcher.cues[topic] if cue in cues)
+        weight = confidence * min(1.0, cue_words / len(terms.sequence))
+        for t in with_narrower(gen, topic):
+            out[t] = max(out.get(t, 0.0), weight)
+    return out
+
+
+def topic_tags(gen: Generation, topic_id: str) -> tuple[np.ndarray, np.ndarray]:
+    """Positions of the nodes tagged with ``topic_id`` (directly) and the tags' confidences, cached per
+    generation (read-only arrays)."""
+    key = ("topic-tags", topic_id)
+    cached = gen.mask_cache.get(key)
+    if cached is None:
+        pairs = sorted((gen.position[iri], float(t["confidence"]))
+                       for iri, tags in _analysis(gen).get("topics_by_node", {}).items() if iri in gen.position
+                       for t in tags if t["topic"] == topic_id)
+        positions = np.array([p for p, _ in pairs], dtype=np.int64)
+        confidences = np.array([c for _, c in pairs], dtype=np.float64)
+        positions.flags.writeable = confidences.flags.writeable = False
+        cached = (positions, confidences)
+        gen.mask_cache.put(key, cached)
+    return cached
 
 
 def _summary(gen: Generation, topic: dict[str, Any], counts: dict[str, list[int]]) -> TopicSummary:

@@ -401,6 +401,43 @@ class LexicalIndex:
             return np.zeros(self.n_docs, dtype=np.float32)
         return np.asarray(self._bm25.get_scores_from_ids(ids), dtype=np.float32)
 
+    def word_terms(self, query: str) -> list[list[int]]:
+        """Per distinct query word (stopwords dropped), the ids of the index terms it is looked up by (its
+        stem, compound parts and expansions, as :meth:`query_terms`); a term goes to the first word that
+        gives it, and a word none of whose terms is indexed is left out."""
+        if self._bm25 is None:
+            return []
+        vocab = self._bm25.vocab_dict
+        seen: set[str] = set()
+        out: list[list[int]] = []
+        for w in dict.fromkeys(_words(query)):
+            ids = []
+            for t in self.query_terms(w):
+                if t in vocab and t not in seen:
+                    seen.add(t)
+                    ids.append(vocab[t])
+            if ids:
+                out.append(ids)
+        return out
+
+    def coverage(self, query: str) -> np.ndarray:
+        """Per document, the share of the query's words it contains (by stem or compound part), each word
+        weighted by its inverse document frequency (float32 in [0, 1], length ``n_docs``). Words the corpus
+        does not hold are not counted. Work is proportional to the postings of the query's terms."""
+        out = np.zeros(self.n_docs, dtype=np.float32)
+        if self._bm25 is None or self.n_docs == 0:
+            return out
+        indices, indptr = self._bm25.scores["indices"], self._bm25.scores["indptr"]
+        total = 0.0
+        for ids in self.word_terms(query):
+            docs = np.unique(np.concatenate([indices[indptr[t]:indptr[t + 1]] for t in ids]))
+            if docs.size == 0:
+                continue
+            idf = math.log(1 + (self.n_docs - docs.size + 0.5) / (docs.size + 0.5))
+            out[docs] += idf
+            total += idf
+        return out / total if total else out
+
     def search(self, query: str, k: int = 10) -> list[tuple[int, float]]:
         """Up to ``k`` ``(doc index, score)`` pairs with score > 0, best first (ties by index)."""
         if k < 1:

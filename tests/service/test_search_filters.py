@@ -1,6 +1,6 @@
 """Filtered search is exact: the service's answer under a filter equals the exhaustive filtered search (every
-selected node scored by numpy on the vector side and by BM25 on the keyword side, each ranking cut at the
-fetch depth, fused), at 100k nodes and on the real bundled build."""
+selected node scored by numpy on the vector side and by its keyword score on the keyword side, each ranking cut
+at the fetch depth, fused), at 100k nodes and on the real bundled build."""
 
 from __future__ import annotations
 
@@ -12,12 +12,16 @@ from ontology.node_types import REFERENCES
 from service.generation import Generation
 from service.schemas import Mode
 from service.search import (
+    PHRASE_CANDIDATES,
     RRF_K,
+    SEMANTIC_WEIGHT,
     SearchParams,
     _fetch_size,
+    add_phrase_evidence,
     bm25_ranking,
     fuse,
     fused_scores,
+    keyword_scores,
     rank,
     selection_for,
     vector_ranking,
@@ -42,9 +46,9 @@ def exhaustive_fused(n: int, mode: Mode, semantic: Ranking, keyword: Ranking) ->
     elif mode is Mode.keyword:
         scores[keyword[0]] = keyword[1]
     else:
-        for ids, _ in (semantic, keyword):
+        for ids, weight in ((semantic[0], SEMANTIC_WEIGHT), (keyword[0], 1.0)):
             for rank_, i in enumerate(ids.tolist(), start=1):
-                scores[i] += 1.0 / (RRF_K + rank_)
+                scores[i] += weight / (RRF_K + rank_)
     return scores
 
 
@@ -110,8 +114,12 @@ def _reference_scores(gen: Generation, p: SearchParams) -> np.ndarray:
     depth = _fetch_size(len(gen.nodes), 10)
     qv = gen.embed_query(p.q).astype(np.float32)
     semantic = exhaustive_filtered(gen.vectors.astype(np.float32), qv, mask, depth)
-    keyword = exhaustive_keyword(gen.indexes.lexical.scores(p.q), mask, depth)
-    return exhaustive_fused(len(gen.nodes), Mode(p.mode), semantic, keyword)
+    kw, coverage = keyword_scores(gen, p.q)
+    keyword = exhaustive_keyword(kw, mask, depth)
+    scores = exhaustive_fused(len(gen.nodes), Mode(p.mode), semantic, keyword)
+    if Mode(p.mode) is Mode.hybrid:  # phrase evidence among the first keyword candidates of the selection
+        add_phrase_evidence(gen, p.q, keyword[0][:PHRASE_CANDIDATES], coverage, scores)
+    return scores
 
 
 def _narrow_filters(gen: Generation) -> list[dict[str, object]]:

@@ -153,3 +153,23 @@ def test_concurrent_searches_agree() -> None:
     for t in threads:
         t.join()
     assert not errors
+
+
+def test_coverage_is_the_idf_weighted_share_of_query_words_a_text_holds() -> None:
+    index = LexicalIndex.build(["Vi samarbejder med andre kommuner.", "Et stærkt samarbejde med netværket.",
+                                "Budgettet er vedtaget.", "Samarbejde, samarbejde og samarbejde."])
+    coverage = index.coverage("samarbejde med andre kommuner")
+    assert coverage[0] == pytest.approx(1.0)
+    assert coverage[1] == pytest.approx(coverage[3])  # "samarbejde" only: the commoner word
+    assert 0 < coverage[1] < 0.5
+    assert coverage[2] == 0
+    assert index.coverage("xqzvbrtl").tolist() == [0.0] * 4
+    # BM25 alone prefers the text repeating the common word; coverage says which text holds the query
+    assert index.scores("samarbejde med andre kommuner")[3] > 0 and coverage[0] > coverage[3]
+
+
+def test_word_terms_group_index_terms_per_query_word() -> None:
+    index = LexicalIndex.build(DOCS)
+    groups = index.word_terms("netværk og pårørende xqzvbrtl")
+    assert len(groups) == 2  # "og" is a stopword, the unknown word has no index term
+    assert all(groups)
