@@ -37,11 +37,10 @@ from service.search import SearchParams
 WORDS_FILE = Path(__file__).with_name("question_words.toml")
 TOPIC_ROLE = "report"
 """What a topic recognised in the question does: "report" (named in ``interpreted.topic`` only) or "filter"
-(also restricts the search to nodes tagged with it). Measured with ``strategigraf eval`` (both are in its
-report): as a filter, dev_questions.json drops from 10/10 to 7/10 answered (answers whose tags miss the topic
-are filtered away), dev_queries.json hybrid nDCG@10 from 0.893 to 0.839 (recall 1.000 → 0.933), while
-own_queries.json gains a little (0.727 → 0.747). A boost would be a ranking change (service/search.py), so the
-topic is reported only."""
+(also restricts the search to nodes tagged with it). ``strategigraf eval`` reports both. As a filter it drops
+the answers whose tags miss the topic: dev_questions.json falls from 10/10 to 7/10 answered and
+dev_queries.json loses fragment recall (1.000 → 0.933) and nDCG@10 (by about 0.05), while own_queries.json
+moves by about ±0.01. A boost would be a ranking change (service/search.py), so the topic is reported only."""
 
 _TOKEN = re.compile(r"[^\W_]+(?:['’\-–][^\W_]+)*['’]?")
 _YEAR = re.compile(r"^\d{4}$")
