@@ -172,8 +172,11 @@ class SparqlPool:
             worker.conn.send_bytes(self._source)
             if worker.conn.poll(self._start_timeout):
                 message = worker.conn.recv()
-        except (EOFError, OSError) as exc:
+        except (EOFError, OSError, TypeError) as exc:  # TypeError: close() shut the connection mid-send
             message = exc
+        if self._closed:  # the pool stopped while this worker started (its generation was dropped): no error
+            self._stop(worker)
+            return
         if (isinstance(message, tuple) and message[0] == "ready"
                 and (self._expected is None or message[1] == self._expected)):
             self.start_error = None

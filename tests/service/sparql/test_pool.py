@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import gc
 import json
+import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -127,3 +128,15 @@ def test_generation_pools_close_then_start_again() -> None:
         assert json.loads(pools.run(gen, QueryJob("ASK {}", None, None, 10), None, timeout_s=30).body)["boolean"]
     finally:
         pools.close()
+
+
+def test_closing_a_pool_while_its_workers_start_is_quiet() -> None:
+    """A generation dropped right after its swap: the pool closes while the store is still being sent."""
+    store = tiny_store()
+    big = dump_store(store) * 2000  # long enough to be mid-send when close() runs
+    for _ in range(3):
+        pool = SparqlPool(big, size=2)
+        pool.close()
+        _wait_for(lambda: not any(t.name == "sparql-worker-start" for t in threading.enumerate()),
+                  "the end of the workers' start threads")
+        assert pool.size == 0 and pool.start_error is None
