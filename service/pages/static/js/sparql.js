@@ -91,13 +91,16 @@
     "Table": "Tabel", "Response": "Svar", "Simple view": "Enkel visning", "Ellipse": "Forkort lange værdier",
     "Page size:": "Rækker pr. side:", "All": "Alle", "Try query in a new browser window": "Prøv forespørgslen i et nyt vindue",
     "Share query": "Del forespørgslen", "Run query": "Kør forespørgslen", "Shows Table view": "Vis som tabel",
-    "Shows Response view": "Vis svaret", "Filter query results": "Filtrer resultatet",
+    "Shows Response view": "Vis det rå svar", "Filter query results": "Filtrer resultatet",
     "Download result": "Hent resultatet", "Download Results": "Hent resultatet",
     "View documentation of Table": "Vejledning til tabellen", "View documentation of Response": "Vejledning til svaret",
     "Close tab": "Luk fanen", "Add tab": "Ny fane", "Add a new tab": "Ny fane", "Open settings": "Åbn indstillinger",
     "Clear endpoint": "Ryd endepunktet", "Copy": "Kopiér", "Shorten": "Forkort", "Fullscreen": "Fuld skærm",
     "Show all": "Vis alle", "Show less": "Vis færre", "Show more": "Vis flere", "pagination": "Sideskift",
     "Unable to get response from endpoint. Possible reasons:": "Endepunktet svarede ikke. Mulige årsager:",
+    "Download not supported": "Resultatet kan ikke hentes i dette format", "Search or add an endpoint": "SPARQL-endepunkt",
+    "Endpoint is down": "Endepunktet svarer ikke", "Incorrect endpoint URL": "Forkert adresse på endepunktet",
+    "POST": "POST",
   };
   var PATTERNS = [
     [/^(\d+) results? in ([\d.]+) seconds?$/, function (m) {
@@ -203,7 +206,8 @@
     translate();
   }
   label();
-  new MutationObserver(label).observe(root, { childList: true, subtree: true });
+  new MutationObserver(label).observe(root, { childList: true, subtree: true, characterData: true, attributes: true,
+                                            attributeFilter: ["title", "aria-label", "placeholder"] });
 
   // Example queries: the catalogue is rendered on the page; the query text is fetched from the API.
   var catalogue = null;
