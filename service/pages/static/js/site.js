@@ -13,4 +13,17 @@
       box.select();
     }
   });
+
+  // A wide table scrolls inside its box (.table-scroll); the box joins the tab order only while it does scroll,
+  // so that keyboard users can scroll it (WCAG 2.1.1) and do not meet an extra stop when it fits.
+  function scrollStops() {
+    document.querySelectorAll(".table-scroll").forEach(function (box) {
+      if (box.scrollWidth > box.clientWidth + 1) box.setAttribute("tabindex", "0");
+      else box.removeAttribute("tabindex");
+    });
+  }
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", scrollStops);
+  else scrollStops();
+  window.addEventListener("resize", scrollStops);
+  document.addEventListener("toggle", scrollStops, true); // a table inside <details> gets its size when opened
 })();
