@@ -441,9 +441,11 @@ def compare(
     for col in ("score", from_doc, to_doc, "matched"):
         table.add_column(col)
     for c in result.carried_over:
-        matched = "\n".join(f"• {m.from_node.text[:60]} ↔ {m.to_node.text[:60]}" for m in c.matches[:2])
-        table.add_row(f"{c.score:.2f}", c.from_theme.label or c.from_theme.text, c.to_theme.label or c.to_theme.text,
-                      matched)
+        matched = "\n".join(f"• {m.from_node.text[:60]} ↔ {m.to_node.text[:60]}" for m in c.partners[0].matches[:2])
+        table.add_row(f"{c.score:.2f}", c.from_theme.label or c.from_theme.text,
+                      "\n".join(p.to_theme.label or p.to_theme.text for p in c.partners), matched)
+    for note in result.notes:
+        out.print(f"[bold]Note:[/] {note}")
     out.print(table)
     out.print("[bold]New:[/] " + ("; ".join(n.label or n.text for n in result.new) or "none"))
     out.print("[bold]Dropped:[/] " + ("; ".join(n.label or n.text for n in result.dropped) or "none"))

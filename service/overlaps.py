@@ -15,7 +15,7 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 from ingest.analyse.lineage import theme_level
-from ingest.analyse.overlap_detection import container_members, container_score, partner_map
+from ingest.analyse.overlap_detection import partner_map
 from ingest.records import NodeRecord
 from ontology.node_types import OVERLAP_TYPES, THEMATIC, danish_plural
 from service.generation import Generation
@@ -62,7 +62,7 @@ class Explanation(BaseModel):
     method: str = Field(description="hybrid-mnn (mutual nearest neighbours), hybrid-threshold (score above the "
                                     "calibrated threshold) or children (containers, from their children's alignments)")
     kind: str = Field(description="alignment (two statements, passages …) or container (tracks, principles …)")
-    level: str = Field(description="strong (alignments: score >= 0.7; containers: >= 0.4) or related")
+    level: str = Field(description="strong (alignments: score >= 0.7; containers: >= 0.35) or related")
     shared_topics: list[TopicRef] = Field(description="Topics both nodes are tagged with, strongest first")
     shared_terms: list[str] = Field(description="Key words both texts use (stems or compound parts), rarest first")
     embedding_similarity: float | None = Field(description="Cosine of the best-matching sentences (alignments)")
@@ -71,6 +71,15 @@ class Explanation(BaseModel):
     matched_a: str | None = Field(description="The sentence of a that matched (alignments)")
     matched_b: str | None = Field(description="The sentence of b that matched (alignments)")
     aligned_children: int = Field(description="Aligned pairs of children behind a container overlap")
+    content_similarity: float | None = Field(
+        default=None, description="Containers: how alike the two containers' content is as a whole (cosine of "
+                                  "their centred mean vectors, rescaled), 0-1; a third of the score")
+    member_coverage: float | None = Field(
+        default=None, description="Containers: how well each side's statements are matched in the other (mean of "
+                                  "both sides), 0-1; a third of the score")
+    topic_similarity: float | None = Field(
+        default=None, description="Containers: how alike the two containers' topic profiles are (cosine), 0-1; "
+                                  "a third of the score")
 
 
 class OverlapPair(BaseModel):
@@ -147,10 +156,22 @@ def topic_labels(gen: Generation) -> dict[str, str]:
 
 
 def partners_of(gen: Generation) -> dict[int, dict[int, float]]:
-    """Every candidate alignment of the build as node position → {position: score}."""
+    """Every kept alignment of the build as node position → {position: score}."""
     pos = gen.position
     return partner_map((pos[a], pos[b], float(s)) for a, b, s in analysis_of(gen).get("alignments", [])
                        if a in pos and b in pos)
+
+
+def container_scores_of(gen: Generation) -> dict[tuple[int, int], tuple[float, int]]:
+    """The build's container scores as (position, position) → (score, aligned pairs of children), in either
+    order (see ingest.analyse.overlap_detection.container_scores)."""
+    pos = gen.position
+    out: dict[tuple[int, int], tuple[float, int]] = {}
+    for row in analysis_of(gen).get("container_scores", []):
+        a, b = pos.get(row[0]), pos.get(row[1])
+        if a is not None and b is not None:
+            out[(a, b)] = out[(b, a)] = (float(row[2]), int(row[6]) if len(row) > 6 else 0)
+    return out
 
 
 # --------------------------------------------------------------------------- /overlaps
@@ -193,7 +214,8 @@ def _explanation(o: Mapping[str, Any], labels: Mapping[str, str], flip: bool) ->
         shared_topics=[TopicRef(id=t, label=labels.get(t, t)) for t in o.get("shared_topics", [])],
         shared_terms=list(o.get("shared_terms", [])), embedding_similarity=o.get("cosine"),
         lexical_overlap=o.get("lexical"), topic_strength=o.get("topic"), matched_a=via_a, matched_b=via_b,
-        aligned_children=int(o.get("aligned_children", 0)),
+        aligned_children=int(o.get("aligned_children", 0)), content_similarity=o.get("content"),
+        member_coverage=o.get("coverage"), topic_similarity=o.get("topic_profile"),
     )
 
 
@@ -254,8 +276,7 @@ def coverage_matrix(gen: Generation, a: str, b: str, level_a: str | None = None,
     if a == b:
         raise OverlapError("a and b must be two different documents")
     la, lb = _matrix_level(gen, a, level_a), _matrix_level(gen, b, level_b)
-    partners = partners_of(gen)
-    members = container_members(gen.nodes)
+    pair_scores = container_scores_of(gen)
     rows = [i for i, n in enumerate(gen.nodes) if n.doc == a and n.type == la]
     cols = [j for j, n in enumerate(gen.nodes) if n.doc == b and n.type == lb]
     scores: list[list[float]] = []
@@ -263,7 +284,7 @@ def coverage_matrix(gen: Generation, a: str, b: str, level_a: str | None = None,
     for i in rows:
         srow, arow = [], []
         for j in cols:
-            s, n = container_score(members.get(i, []), members.get(j, []), partners)
+            s, n = pair_scores.get((i, j), (0.0, 0))
             srow.append(s)
             arow.append(n)
         scores.append(srow)

@@ -26,7 +26,8 @@ from ingest.records import DocumentRecord, NodeRecord
 from ingest.validate import ValidatedCache
 
 ANALYSIS_FILE = "analysis.json"
-ANALYSIS_FORMAT = 1
+ANALYSIS_FORMAT = 2
+"""2: container_scores rows are [a, b, score, content, coverage, topics, aligned] (content-based scores)."""
 
 __all__ = ["ANALYSIS_FILE", "AnalysisResult", "analyse", "lineage", "overlaps", "run_analysis", "topics",
            "validate_analysis"]
@@ -95,17 +96,18 @@ def analyse(documents: list[DocumentRecord], nodes: list[NodeRecord], vectors: n
     lap("topics")
     result = overlap_detection.align(nodes, units, unit_vectors, tags_by_node, splitter, params)
     lap("align")
-    listed, scores = overlap_detection.build_overlaps(nodes, result, tags_by_node, params)
+    listed, container_pairs = overlap_detection.build_overlaps(nodes, result, tags_by_node, vectors, params)
     lap("overlaps")
     partners = overlap_detection.partner_map((al.a, al.b, al.score) for al in result.alignments)
+    scores = overlap_detection.pair_scores(container_pairs)
     index = lineage.NodeIndex.of(nodes)
-    carries = lineage.carries_over_pairs(documents, nodes, partners, params.container_threshold, index)
+    carries = lineage.carries_over_pairs(documents, nodes, partners, scores, params.container_threshold, index)
     follow_ups = []
     known = {d.id for d in documents}
     for doc in documents:
         for followed in doc.relations.get("follows_up", []):
             if followed in known:
-                items = lineage.follow_up(nodes, followed, doc.id, partners, params.container_threshold, graph, index)
+                items = lineage.follow_up(nodes, followed, doc.id, scores, params.container_threshold, graph, index)
                 follow_ups.append({"report": doc.id, "followed": followed,
                                    "goals": lineage.follow_up_payload(nodes, items)})
     lap("lineage")
@@ -131,14 +133,15 @@ def analyse(documents: list[DocumentRecord], nodes: list[NodeRecord], vectors: n
         "overlaps": [o.as_dict() for o in listed],
         "overlaps_by_node": by_node,
         "alignments": [[nodes[al.a].id, nodes[al.b].id, al.score] for al in result.alignments],
-        "container_scores": [[nodes[a].id, nodes[b].id, s] for a, b, s in scores],
+        "container_scores": [[nodes[p.a].id, nodes[p.b].id, p.score, p.content, p.coverage, p.topics, p.aligned]
+                             for p in container_pairs],
         "carries_over": [[nodes[later].id, nodes[earlier].id, s] for later, earlier, s in carries],
         "follow_ups": follow_ups,
     }
     lap("output")
     manifest = {
         "parameters": payload["parameters"],
-        "threshold_calibrated_on": "shared/eval/dev_overlaps.json",
+        "threshold_calibrated_on": "tests/data/eval/dev_overlaps.json",
         "embedded": embedded or {},
         "candidates": result.candidates,
         "counts": {"topic_assignments": n_tags, "overlaps": n_overlaps,

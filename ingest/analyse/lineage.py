@@ -6,16 +6,17 @@ Themes
     (Slagelse 2024-2030: its 8 tracks; Faxe: its 13 principles; Slagelse 2019: its 5 bearings;
     Slagelse 2014 and the 2015 follow-up: their focus areas) - plus its visions.
 Carried over
-    A later theme carries over an earlier one when their container score (computed from their
-    children's alignments, :func:`ingest.analyse.overlap_detection.container_score`) reaches
-    ``container_threshold``; an earlier theme no later theme carries over was dropped, a later theme that
-    carries over none is new. The build materialises ``later sg:carriesOver earlier`` for every pair of
-    documents of one municipality except follow-up reports (which sg:followsUp instead).
+    A later theme carries over an earlier one when their container score (content, coverage and topics:
+    :func:`ingest.analyse.overlap_detection.container_scores`) reaches ``container_threshold``; an earlier
+    theme no later theme carries over was dropped, a later theme that carries over none is new. An earlier
+    theme carried into several later themes is one theme carried over, with several partners. The build
+    materialises ``later sg:carriesOver earlier`` for every pair of documents of one municipality except
+    follow-up reports (which sg:followsUp instead).
 Follow-up
-    For a report that follows up a document, each goal of the followed-up document is matched with the
-    report's goals (container score, restricted to report themes that sg:followsUp the goal's focus
-    area when the graph has such links), and each matched goal lists its activities with their reported
-    status, classified by :func:`classify_status`.
+    For a report that follows up a document, each goal of the report is matched with the followed-up
+    document's goal it scores best with (container score, restricted to goals under themes the report
+    theme sg:followsUp when the graph has such links), so each reported goal - and each of its activities
+    with its reported status, classified by :func:`classify_status` - is shown under one earlier goal.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from typing import Any
 
 from rdflib import Graph, URIRef
 
-from ingest.analyse.overlap_detection import container_members, container_score
+from ingest.analyse.overlap_detection import container_members
 from ingest.records import DocumentRecord, NodeRecord
 from ontology import SG
 
@@ -119,9 +120,12 @@ class Comparison:
 
 
 def compare(nodes: Sequence[NodeRecord], earlier: str, later: str, partners: Mapping[int, Mapping[int, float]],
-            threshold: float, members: Mapping[int, list[int]] | None = None,
+            scores: Mapping[tuple[int, int], float], threshold: float, members: Mapping[int, list[int]] | None = None,
             index: NodeIndex | None = None) -> Comparison:
-    """Themes carried over from ``earlier`` into ``later``, new in ``later``, dropped from ``earlier``."""
+    """Themes carried over from ``earlier`` into ``later``, new in ``later``, dropped from ``earlier``.
+
+    ``scores`` holds the container scores in either order (:func:`ingest.analyse.overlap_detection.pair_scores`);
+    ``partners`` the alignments that explain a link (:func:`ingest.analyse.overlap_detection.partner_map`)."""
     if members is None:
         members = index.members if index is not None else container_members(nodes)
     before, after = themes(nodes, earlier, index=index), themes(nodes, later, index=index)
@@ -130,7 +134,7 @@ def compare(nodes: Sequence[NodeRecord], earlier: str, later: str, partners: Map
         for b in after:
             if a not in members or b not in members:
                 continue
-            score, _ = container_score(members[a], members[b], partners)
+            score = scores.get((a, b), 0.0)
             if score < threshold:
                 continue
             mb = set(members[b])
@@ -147,8 +151,8 @@ def compare(nodes: Sequence[NodeRecord], earlier: str, later: str, partners: Map
 
 
 def carries_over_pairs(documents: Sequence[DocumentRecord], nodes: Sequence[NodeRecord],
-                       partners: Mapping[int, Mapping[int, float]], threshold: float,
-                       index: NodeIndex | None = None) -> list[tuple[int, int, float]]:
+                       partners: Mapping[int, Mapping[int, float]], scores: Mapping[tuple[int, int], float],
+                       threshold: float, index: NodeIndex | None = None) -> list[tuple[int, int, float]]:
     """(later theme, earlier theme, score) for every pair of same-municipality documents, later year
     first; follow-up reports left out. Only documents of one municipality are paired (O(documents per
     municipality²), not of the corpus)."""
@@ -160,7 +164,7 @@ def carries_over_pairs(documents: Sequence[DocumentRecord], nodes: Sequence[Node
     out: list[tuple[int, int, float]] = []
     for docs in by_municipality.values():
         for early, late in ((e, lt) for e in docs for lt in docs if e.year < lt.year):
-            result = compare(nodes, early.id, late.id, partners, threshold, index=index)
+            result = compare(nodes, early.id, late.id, partners, scores, threshold, index=index)
             out.extend((link.later, link.earlier, link.score) for link in result.carried_over)
     return out
 
@@ -190,9 +194,11 @@ class GoalFollowUp:
     reports: list[ReportedGoal]
 
 
-def follow_up(nodes: Sequence[NodeRecord], followed: str, report: str, partners: Mapping[int, Mapping[int, float]],
+def follow_up(nodes: Sequence[NodeRecord], followed: str, report: str, scores: Mapping[tuple[int, int], float],
               threshold: float, graph: Graph | None = None, index: NodeIndex | None = None) -> list[GoalFollowUp]:
-    """Each goal of ``followed`` with the goals of ``report`` that report on it and their statuses."""
+    """Each goal of ``followed`` with the goals of ``report`` that report on it and their statuses; a report
+    goal is listed under the one goal of ``followed`` it scores best with (``scores``: container scores in
+    either order), so each of its activities appears once."""
     index = index or NodeIndex.of(nodes)
     members, position = index.members, index.position
     theme_links: dict[int, set[int]] = {}
@@ -203,20 +209,24 @@ def follow_up(nodes: Sequence[NodeRecord], followed: str, report: str, partners:
                 theme_links.setdefault(po, set()).add(ps)
     goals = [i for i in index.in_doc(followed) if nodes[i].type == "Goal"]
     report_goals = [i for i in index.in_doc(report) if nodes[i].type == "Goal"]
-    out: list[GoalFollowUp] = []
+    best: dict[int, tuple[float, int]] = {}
+    """report goal → (score, followed goal) of its best match"""
     for g in goals:
         allowed = set(report_goals)
         linked = set().union(*(theme_links.get(position[a.id], set()) for a in nodes[g].ancestors[1:]
                                if a.id in position)) if theme_links else set()
         if linked:
             allowed = {rg for rg in report_goals if any(position.get(a.id) in linked for a in nodes[rg].ancestors[1:])}
-        reports: list[ReportedGoal] = []
         for rg in sorted(allowed):
             if g not in members or rg not in members:
                 continue
-            score, _ = container_score(members[g], members[rg], partners)
-            if score >= threshold:
-                reports.append(ReportedGoal(goal=rg, score=score, activities=_activities(nodes, rg, position)))
+            score = scores.get((g, rg), 0.0)
+            if score >= threshold and score > best.get(rg, (0.0, -1))[0]:
+                best[rg] = (score, g)
+    out: list[GoalFollowUp] = []
+    for g in goals:
+        reports = [ReportedGoal(goal=rg, score=score, activities=_activities(nodes, rg, position))
+                   for rg, (score, chosen) in sorted(best.items()) if chosen == g]
         reports.sort(key=lambda r: -r.score)
         out.append(GoalFollowUp(goal=g, reports=reports))
     return out

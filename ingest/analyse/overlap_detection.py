@@ -20,15 +20,30 @@ Candidate pairs
 Kept pairs
     For each pair of documents, a pair of nodes is kept when it is a mutual nearest neighbour (among the
     candidates) with a score of at least ``mnn_floor`` (method ``hybrid-mnn``) or when its score reaches ``threshold``
-    (method ``hybrid-threshold``); the threshold is calibrated on ``shared/eval/dev_overlaps.json``
-    (see :func:`calibrate_threshold` and docs/overlaps.md). Every candidate is kept in the analysis
-    (``alignments``); the listed overlaps keep at most ``max_partners`` partners per node in any one
-    other document and ``max_listed`` in all, best first, so the output stays readable.
+    (method ``hybrid-threshold``); the threshold is calibrated on ``tests/data/eval/dev_overlaps.json``
+    (see :func:`calibrate_threshold` and docs/overlaps.md). Every kept pair is in the analysis
+    (``alignments``).
 Containers
-    A container's overlap with a container of another document is computed from its children's
-    alignments: for each side, the mean over its units of the best alignment score into the other
-    container (0 when none); the container score is the mean of the two sides (:func:`container_score`).
-    Container pairs reaching ``container_threshold`` are overlaps of method ``children``.
+    Two containers of different documents that hold at least one kept alignment between them are scored
+    from their content (:func:`container_scores`), as the mean of three parts in [0, 1]:
+
+    * ``content``: the cosine of the two containers' centroids (the mean vector of the container and its
+      units, minus the mean vector of all units, so that what every strategy says does not count),
+      rescaled from [0, ``content_high``];
+    * ``coverage``: how well each side's units are matched in the other (each unit's best candidate pair
+      score into the other container, rescaled from [``match_low``, ``match_high``]; mean over the
+      units, then over the two sides);
+    * ``topics``: the cosine of the two containers' topic profiles (the mean own topic confidences of
+      the container and its units).
+
+    Two containers about one subject in other words score high on content and topics even when few of
+    their statements align one to one. Container pairs reaching ``container_threshold`` are overlaps of
+    method ``children``.
+Listed overlaps
+    One list per node: its alignments with nodes that are not both containers, and its container
+    overlaps (a pair of containers is listed as a container overlap only), ranked together by score
+    over their kind's strong level; at most ``max_partners`` partners in any one other document and
+    ``max_listed`` in all, best first (:func:`cap_partners`).
 """
 
 from __future__ import annotations
@@ -86,13 +101,24 @@ class OverlapParams:
     w_embedding: float = 0.5
     w_lexical: float = 0.3
     w_topic: float = 0.2
-    container_threshold: float = 0.10
+    container_threshold: float = 0.15
     """Container score at which two containers overlap (and a theme counts as carried over)."""
     strong: float = 0.70
     """Alignment score from which an overlap's sg:level is "strong" (else "related")."""
-    container_strong: float = 0.40
-    """Container score from which a container overlap is "strong" (container scores are coverage means,
-    lower than alignment scores by construction)."""
+    container_strong: float = 0.35
+    """Container score from which a container overlap is "strong"."""
+    content_high: float = 0.40
+    """Centred centroid cosine that counts as full content similarity (the top 1 % of cross-document
+    container pairs on the bundled corpora)."""
+    match_low: float = 0.50
+    """Pair score above which a unit's best match in the other container counts (the mutual-nearest floor:
+    the candidate index holds every pair from there, so coverage from the candidates is exact; below it a
+    match is what many unrelated texts share - the median candidate pair scores 0.35)."""
+    match_high: float = 0.70
+    """Pair score at which a unit's best match counts in full (a strong alignment)."""
+    w_content: float = 1 / 3
+    w_coverage: float = 1 / 3
+    w_topics: float = 1 / 3
     candidates_k: int = DEFAULT_K
     """Nearest units in other documents each unit takes from the candidate index (ingest.analyse.candidates)."""
 
@@ -257,6 +283,10 @@ class AlignmentResult:
     terms: _TermTable = field(repr=False)
     candidates: dict[str, int] = field(default_factory=dict)
     """How many unit pairs the candidate index proposed, node pairs they make and unit pairs scored."""
+    scored: np.ndarray = field(default_factory=lambda: np.zeros((0, 3)), repr=False)
+    """Every candidate node pair scored exactly, kept or not: rows ``(a, b, score)`` (positions as floats).
+    What container scores measure a member's best match with (a member with no candidate in the other
+    container has no match there worth counting: its nearest units in that document lie elsewhere)."""
 
 
 @dataclass
@@ -307,10 +337,11 @@ def align(nodes: Sequence[NodeRecord], units: Sequence[Unit], unit_vectors: np.n
                                cos_high=params.cos_high)
     near = cand.nearest_in_other_documents(proxy, layout.node_doc[layout.unit_node], params.candidates_k)
     a, b = _node_pairs(near, layout)
-    alignments, scored = _align_pairs(a, b, layout, unit_vectors, terms, node_topics, params)
+    alignments, scored, pair_scores = _align_pairs(a, b, layout, unit_vectors, terms, node_topics, params)
     return AlignmentResult(units=list(units), alignments=alignments, terms=terms,
                            candidates={"unit_pairs": int(near.shape[0]), "node_pairs": int(a.size),
-                                       "unit_pairs_scored": scored})
+                                       "unit_pairs_scored": scored},
+                           scored=np.stack([a, b, pair_scores], axis=1) if a.size else np.zeros((0, 3)))
 
 
 def _node_pairs(unit_pairs: np.ndarray, layout: _Layout) -> tuple[np.ndarray, np.ndarray]:
@@ -325,9 +356,10 @@ def _node_pairs(unit_pairs: np.ndarray, layout: _Layout) -> tuple[np.ndarray, np
 
 def _align_pairs(a: np.ndarray, b: np.ndarray, layout: _Layout, unit_vectors: np.ndarray, terms: _TermTable,
                  node_topics: np.ndarray, params: OverlapParams,
-                 chunk: int = 20_000) -> tuple[list[Alignment], int]:
+                 chunk: int = 20_000) -> tuple[list[Alignment], int, np.ndarray]:
     """Score the node pairs ``(a[i], b[i])`` over all their unit pairs, decide mutual nearest neighbours
-    among them, keep what passes; alignments ordered by document pair, then ``a``, then ``b``."""
+    among them, keep what passes; alignments ordered by document pair, then ``a``, then ``b``. Also
+    returns how many unit pairs were scored and every node pair's score."""
     vectors = np.asarray(unit_vectors, dtype=np.float64)
     score = np.empty(a.size)
     best = np.empty((a.size, 2), dtype=np.int64)
@@ -362,7 +394,7 @@ def _align_pairs(a: np.ndarray, b: np.ndarray, layout: _Layout, unit_vectors: np
                      cosine=round(float(parts[i, 0]), 4), lexical=round(float(parts[i, 1]), 4),
                      topic=round(float(parts[i, 2]), 4), mutual=bool(mutual[i]), unit_a=int(best[i, 0]),
                      unit_b=int(best[i, 1])) for i in keep]
-    return out, scored
+    return out, scored, np.minimum(score, 1.0)
 
 
 def _is_best(node: np.ndarray, other_doc: np.ndarray, partner: np.ndarray, score: np.ndarray) -> np.ndarray:
@@ -423,22 +455,130 @@ def partner_map(pairs: Iterable[tuple[int, int, float]]) -> dict[int, dict[int, 
     return out
 
 
-def container_score(members_a: Sequence[int], members_b: Sequence[int],
-                    partners: Mapping[int, Mapping[int, float]]) -> tuple[float, int]:
-    """Mean of the two sides' coverage (mean best alignment score of a side's units into the other
-    container) and the number of aligned unit pairs between them."""
-    if not members_a or not members_b:
-        return 0.0, 0
-    set_a, set_b = set(members_a), set(members_b)
-    aligned = sum(1 for x in set_a for y in partners.get(x, {}) if y in set_b)
-    if not aligned:
-        return 0.0, 0
+@dataclass(frozen=True)
+class ContainerPair:
+    """The overlap score of two containers of different documents (``a`` in the earlier document of the
+    build's document order), with its parts (see the module docstring)."""
 
-    def coverage(side: set[int], other: set[int]) -> float:
-        return sum(max((s for y, s in partners.get(x, {}).items() if y in other), default=0.0)
-                   for x in side) / len(side)
+    a: int
+    b: int
+    score: float
+    content: float
+    """Cosine of the two centred centroids, rescaled to [0, 1]."""
+    coverage: float
+    """Mean of the two sides' best-match coverage, 0-1."""
+    topics: float
+    """Cosine of the two topic profiles, 0-1."""
+    aligned: int
+    """Kept alignments between the two containers' units."""
 
-    return round((coverage(set_a, set_b) + coverage(set_b, set_a)) / 2, 4), aligned
+
+class _Membership:
+    """Which containers hold each node, as a node-sorted incidence list (for expanding node pairs into the
+    container pairs that hold them, all at once)."""
+
+    def __init__(self, n_nodes: int, members: Mapping[int, Sequence[int]]) -> None:
+        pairs = sorted({(m, c) for c, ms in members.items() for m in ms})
+        self.node = np.array([p[0] for p in pairs], dtype=np.int64)
+        self.container = np.array([p[1] for p in pairs], dtype=np.int64)
+        self.start = np.searchsorted(self.node, np.arange(n_nodes))
+        self.count = np.searchsorted(self.node, np.arange(n_nodes), side="right") - self.start
+
+    def expand(self, x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """For node pairs ``(x[i], y[i])``: every (container of x, container of y, i)."""
+        nx, ny = self.count[x], self.count[y]
+        rep = nx * ny
+        edge = np.repeat(np.arange(x.size), rep)
+        offset = np.arange(int(rep.sum())) - np.repeat(np.cumsum(rep) - rep, rep)
+        cx = self.container[self.start[x][edge] + offset // ny[edge]]
+        cy = self.container[self.start[y][edge] + offset % ny[edge]]
+        return cx, cy, edge
+
+    def mean_rows(self, values: np.ndarray, containers: np.ndarray) -> np.ndarray:
+        """Per container of ``containers``: the mean of ``values`` over its members and itself."""
+        rows = {int(c): k for k, c in enumerate(containers)}
+        cells = {(rows[c], m) for m, c in zip(self.node.tolist(), self.container.tolist(), strict=True) if c in rows}
+        cells |= {(k, c) for c, k in rows.items()}  # the container itself (its own member only when a unit)
+        r, col = zip(*sorted(cells), strict=True) if cells else ((), ())
+        incidence = sp.csr_matrix((np.ones(len(r)), (r, col)), shape=(len(rows), values.shape[0]))
+        sizes = np.asarray(incidence.sum(axis=1)).ravel()
+        return np.asarray(incidence @ values) / np.maximum(sizes, 1.0)[:, None]
+
+
+def container_scores(nodes: Sequence[NodeRecord], result: AlignmentResult, vectors: np.ndarray,
+                     tags: Mapping[str, Mapping[str, TopicTag]],
+                     params: OverlapParams = DEFAULT_PARAMS) -> list[ContainerPair]:
+    """Every pair of containers of different documents that holds at least one kept alignment, scored
+    from content, coverage and topics (module docstring), ordered by ``(a, b)``.
+
+    Linear in the alignments and candidate pairs: container pairs come from expanding kept alignments
+    into the containers that hold their nodes, coverage from expanding the candidate pairs that count."""
+    members = container_members(nodes)
+    members = {c: ms for c, ms in members.items() if ms}
+    if not members or not result.alignments:
+        return []
+    n = len(nodes)
+    held = _Membership(n, members)
+    doc_order = {d: k for k, d in enumerate(dict.fromkeys(node.doc for node in nodes))}
+    node_doc = np.array([doc_order[node.doc] for node in nodes], dtype=np.int64)
+    # the container pairs: joined by a kept alignment (a in the earlier document, so cx's is earlier)
+    al_a = np.array([al.a for al in result.alignments], dtype=np.int64)
+    al_b = np.array([al.b for al in result.alignments], dtype=np.int64)
+    cx, cy, _ = held.expand(al_a, al_b)
+    keys, aligned = np.unique(cx * n + cy, return_counts=True)
+    ca, cb = keys // n, keys % n
+    # coverage: each unit's best match into the other container, from the candidate pairs that count
+    coverage_sum = np.zeros((keys.size, 2))
+    scored = result.scored
+    counts = scored[:, 2] > params.match_low if scored.size else np.zeros(0, dtype=bool)
+    if counts.any():
+        sa, sb = scored[counts, 0].astype(np.int64), scored[counts, 1].astype(np.int64)
+        strength = np.clip((scored[counts, 2] - params.match_low) / (params.match_high - params.match_low), 0.0, 1.0)
+        # orient each candidate pair earlier → later, as the container pairs are
+        swap = node_doc[sa] > node_doc[sb]
+        sa, sb = np.where(swap, sb, sa), np.where(swap, sa, sb)
+        ex, ey, edge = held.expand(sa, sb)
+        key = ex * n + ey
+        row = np.searchsorted(keys, key)
+        found = (row < keys.size) & (keys[np.minimum(row, keys.size - 1)] == key)
+        row, edge = row[found], edge[found]
+        for side, unit in enumerate((sa[edge], sb[edge])):
+            value = strength[edge]
+            order = np.lexsort((-value, unit, row))
+            first = order[np.r_[True, (row[order][1:] != row[order][:-1]) | (unit[order][1:] != unit[order][:-1])]]
+            np.add.at(coverage_sum[:, side], row[first], value[first])
+    sizes = {c: len(set(ms)) for c, ms in members.items()}
+    coverage = (coverage_sum[:, 0] / np.array([sizes[int(c)] for c in ca])
+                + coverage_sum[:, 1] / np.array([sizes[int(c)] for c in cb])) / 2
+    # content: centred centroids of the container and its units
+    containers = np.unique(np.concatenate([ca, cb]))
+    row_of = {int(c): k for k, c in enumerate(containers)}
+    unit_rows = np.array(sorted({m for ms in members.values() for m in ms}), dtype=np.int64)
+    centre = np.asarray(vectors, dtype=np.float64)[unit_rows].mean(axis=0)
+    centroids = held.mean_rows(np.asarray(vectors, dtype=np.float64), containers) - centre
+    centroids /= np.maximum(np.linalg.norm(centroids, axis=1, keepdims=True), 1e-12)
+    ia = np.array([row_of[int(c)] for c in ca])
+    ib = np.array([row_of[int(c)] for c in cb])
+    content = np.clip(np.einsum("ij,ij->i", centroids[ia], centroids[ib]) / params.content_high, 0.0, 1.0)
+    # topics: the mean own topic confidences of the container and its units
+    profiles = held.mean_rows(node_topic_matrix(nodes, tags), containers)
+    norms = np.linalg.norm(profiles, axis=1)
+    dot = np.einsum("ij,ij->i", profiles[ia], profiles[ib])
+    denominator = norms[ia] * norms[ib]
+    topics = np.where(denominator > 0, dot / np.where(denominator > 0, denominator, 1.0), 0.0)
+    score = params.w_content * content + params.w_coverage * coverage + params.w_topics * topics
+    return [ContainerPair(a=int(ca[k]), b=int(cb[k]), score=round(float(min(1.0, score[k])), 4),
+                          content=round(float(content[k]), 4), coverage=round(float(coverage[k]), 4),
+                          topics=round(float(topics[k]), 4), aligned=int(aligned[k]))
+            for k in range(keys.size)]
+
+
+def pair_scores(pairs: Iterable[ContainerPair]) -> dict[tuple[int, int], float]:
+    """(a, b) and (b, a) → score: a lookup of container scores in either order."""
+    out: dict[tuple[int, int], float] = {}
+    for p in pairs:
+        out[(p.a, p.b)] = out[(p.b, p.a)] = p.score
+    return out
 
 
 # --------------------------------------------------------------------------- overlaps
@@ -462,6 +602,12 @@ class Overlap:
     """The sentence of ``a`` that matched (for alignments)."""
     via_b: str | None = None
     aligned_children: int = 0
+    content: float | None = None
+    """Containers: the content part of the score (:class:`ContainerPair`)."""
+    coverage: float | None = None
+    """Containers: the coverage part of the score."""
+    topic_profile: float | None = None
+    """Containers: the topic part of the score."""
 
     def as_dict(self) -> dict[str, Any]:
         d = asdict(self)
@@ -477,11 +623,14 @@ def overlap_iri(a: str, b: str) -> str:
     return str(ID[f"overlap/{digest}"])
 
 
-def build_overlaps(nodes: Sequence[NodeRecord], result: AlignmentResult,
-                   tags: Mapping[str, Mapping[str, TopicTag]],
-                   params: OverlapParams = DEFAULT_PARAMS) -> tuple[list[Overlap], list[tuple[int, int, float]]]:
-    """The listed overlaps (alignments capped per node, then container overlaps) and the container
-    scores of every container pair that has one (a, b, score) — for matrices and lineage."""
+def build_overlaps(nodes: Sequence[NodeRecord], result: AlignmentResult, tags: Mapping[str, Mapping[str, TopicTag]],
+                   vectors: np.ndarray, params: OverlapParams = DEFAULT_PARAMS) -> tuple[list[Overlap], list[ContainerPair]]:
+    """The listed overlaps and the scores of every container pair that has one (for matrices and lineage).
+
+    A pair of two containers is listed as a container overlap (its score is the container score); other
+    alignments as alignments. Both kinds share one cap per node (:func:`cap_partners`), ranked by score
+    over their kind's strong level, so a container lists at most ``max_partners`` partners of either kind
+    in any one other document."""
     doc_of = {i: n.doc for i, n in enumerate(nodes)}
     by_pair = {(al.a, al.b): al for al in result.alignments}
     explained: dict[tuple[int, int], list[str]] = {}
@@ -492,96 +641,46 @@ def build_overlaps(nodes: Sequence[NodeRecord], result: AlignmentResult,
             explained[(ua, ub)] = result.terms.shared_terms(ua, ub)
         return explained[(ua, ub)]
 
-    kept = cap_partners(((al.a, al.b, al.score) for al in result.alignments), doc_of, params.max_partners,
-                        params.max_listed)
+    is_container = [n.type in THEMATIC for n in nodes]
+    pairs = container_scores(nodes, result, vectors, tags, params)
+    by_container = {(p.a, p.b): p for p in pairs if p.score >= params.container_threshold}
+    ranked = [(al.a, al.b, al.score / params.strong) for al in result.alignments
+              if not (is_container[al.a] and is_container[al.b])]
+    ranked += [(p.a, p.b, p.score / params.container_strong) for p in by_container.values()]
+    kept = cap_partners(ranked, doc_of, params.max_partners, params.max_listed)
+    partners = partner_map((al.a, al.b, al.score) for al in result.alignments)
+    members = container_members(nodes)
     out: list[Overlap] = []
-    for (a, b) in sorted(kept, key=lambda p: (-by_pair[p].score, p)):
-        al = by_pair[(a, b)]
+    for a, b in kept:
         na, nb = nodes[a], nodes[b]
+        common = tuple(shared_topics(tags, na.id, nb.id))
+        if (a, b) in by_container:
+            p = by_container[(a, b)]
+            in_b = set(members[b])
+            terms: Counter[str] = Counter()
+            for x in dict.fromkeys(members[a]):
+                for y in partners.get(x, {}):
+                    if y in in_b:
+                        al = by_pair[(x, y)] if (x, y) in by_pair else by_pair[(y, x)]
+                        terms.update(shared_terms_of(al.unit_a, al.unit_b))
+            out.append(Overlap(
+                id=overlap_iri(na.id, nb.id), a=na.id, b=nb.id, score=p.score, method=METHOD_CONTAINER,
+                kind=KIND_CONTAINER, level="strong" if p.score >= params.container_strong else "related",
+                shared_topics=common, shared_terms=tuple(t for t, _ in terms.most_common(MAX_SHARED_TERMS)),
+                aligned_children=p.aligned, content=p.content, coverage=p.coverage, topic_profile=p.topics,
+            ))
+            continue
+        al = by_pair[(a, b)]
         out.append(Overlap(
             id=overlap_iri(na.id, nb.id), a=na.id, b=nb.id, score=al.score,
             method=METHOD_MNN if al.mutual else METHOD_THRESHOLD, kind=KIND_ALIGNMENT,
-            level="strong" if al.score >= params.strong else "related",
-            shared_topics=tuple(shared_topics(tags, na.id, nb.id)),
+            level="strong" if al.score >= params.strong else "related", shared_topics=common,
             shared_terms=tuple(shared_terms_of(al.unit_a, al.unit_b)),
             cosine=al.cosine, lexical=al.lexical, topic=al.topic,
             via_a=result.units[al.unit_a].text, via_b=result.units[al.unit_b].text,
         ))
-    scores = container_scores(nodes, result.alignments)
-    listed = {(o.a, o.b) for o in out}
-    container_kept = cap_partners(((a, b, s) for a, b, s in scores if s >= params.container_threshold), doc_of,
-                                  params.max_partners, params.max_listed)
-    partners = partner_map((al.a, al.b, al.score) for al in result.alignments)
-    members = container_members(nodes)
-    for a, b, s in sorted(scores, key=lambda t: (-t[2], t[0], t[1])):
-        if (a, b) not in container_kept:
-            continue
-        na, nb = nodes[a], nodes[b]
-        if (na.id, nb.id) in listed:
-            continue  # already aligned directly; the direct alignment explains it
-        in_b = set(members[b])
-        aligned_pairs = [(x, y) for x in members[a] for y in partners.get(x, {}) if y in in_b]
-        terms: Counter[str] = Counter()
-        for x, y in aligned_pairs:
-            key = (x, y) if (x, y) in by_pair else (y, x)
-            al = by_pair[key]
-            terms.update(shared_terms_of(al.unit_a, al.unit_b))
-        out.append(Overlap(
-            id=overlap_iri(na.id, nb.id), a=na.id, b=nb.id, score=s, method=METHOD_CONTAINER,
-            kind=KIND_CONTAINER, level="strong" if s >= params.container_strong else "related",
-            shared_topics=tuple(shared_topics(tags, na.id, nb.id)),
-            shared_terms=tuple(t for t, _ in terms.most_common(MAX_SHARED_TERMS)),
-            aligned_children=len(aligned_pairs),
-        ))
-    return out, scores
-
-
-def container_scores(nodes: Sequence[NodeRecord], alignments: Iterable[Alignment]) -> list[tuple[int, int, float]]:
-    """Score of every pair of containers of different documents that share at least one alignment
-    (:func:`container_score` of each pair, computed for all pairs at once from the alignment edges)."""
-    partners = partner_map((al.a, al.b, al.score) for al in alignments)
-    members = container_members(nodes)
-    edges = [(x, y, s) for x, ys in partners.items() for y, s in ys.items()]
-    if not edges or not members:
-        return []
-    x_of, y_of = np.array([e[0] for e in edges]), np.array([e[1] for e in edges])
-    s_of = np.array([e[2] for e in edges], dtype=np.float64)
-    # which containers hold each node: a node-sorted incidence list
-    pairs = sorted({(m, c) for c, ms in members.items() for m in ms})
-    inc_node = np.array([p[0] for p in pairs], dtype=np.int64)
-    inc_container = np.array([p[1] for p in pairs], dtype=np.int64)
-    start = np.searchsorted(inc_node, np.arange(len(nodes)))
-    count = np.searchsorted(inc_node, np.arange(len(nodes)), side="right") - start
-    size = np.zeros(len(nodes), dtype=np.float64)
-    for c, ms in members.items():
-        size[c] = len(set(ms))
-    # every (container of x, container of y, x, score) of every directed alignment edge
-    nx, ny = count[x_of], count[y_of]
-    rep = nx * ny
-    edge = np.repeat(np.arange(len(edges)), rep)
-    offset = np.arange(int(rep.sum())) - np.repeat(np.cumsum(rep) - rep, rep)
-    cx = inc_container[start[x_of][edge] + offset // ny[edge]]
-    cy = inc_container[start[y_of][edge] + offset % ny[edge]]
-    x, score = x_of[edge], s_of[edge]
-    # coverage of cx into cy: the mean over cx's units of their best score into cy
-    order = np.lexsort((score, x, cy, cx))
-    cx, cy, x, score = cx[order], cy[order], x[order], score[order]
-    last = np.r_[(cx[1:] != cx[:-1]) | (cy[1:] != cy[:-1]) | (x[1:] != x[:-1]), True]
-    cx, cy, best = cx[last], cy[last], score[last]
-    first = np.r_[True, (cx[1:] != cx[:-1]) | (cy[1:] != cy[:-1])]
-    starts = np.flatnonzero(first)
-    cov_cx, cov_cy = cx[starts], cy[starts]
-    coverage = np.add.reduceat(best, starts) / size[cov_cx]
-    cover = {(int(a), int(b)): float(v) for a, b, v in zip(cov_cx, cov_cy, coverage, strict=True)}
-    doc_order = {d: k for k, d in enumerate(dict.fromkeys(n.doc for n in nodes))}
-    out: list[tuple[int, int, float]] = []
-    for (ca, cb), forward in sorted(cover.items()):
-        if doc_order[nodes[ca].doc] >= doc_order[nodes[cb].doc]:
-            continue
-        s = round((forward + cover.get((cb, ca), 0.0)) / 2, 4)
-        if s > 0:
-            out.append((ca, cb, s))
-    return out
+    out.sort(key=lambda o: (o.kind != KIND_ALIGNMENT, -o.score, o.a, o.b))
+    return out, pairs
 
 
 # --------------------------------------------------------------------------- graph
@@ -632,7 +731,7 @@ def evaluate_pairs(nodes: Sequence[NodeRecord], overlaps: Iterable[Overlap],
 def calibrate_threshold(nodes: Sequence[NodeRecord], units: Sequence[Unit], unit_vectors: np.ndarray,
                         tags: Mapping[str, Mapping[str, TopicTag]], pairs: Sequence[Mapping[str, str]],
                         splitter: CompoundSplitter | None = None, params: OverlapParams = DEFAULT_PARAMS,
-                        grid: Sequence[float] = CALIBRATION_GRID) -> float | None:
+                        grid: Sequence[float] = CALIBRATION_GRID, *, node_vectors: np.ndarray) -> float | None:
     """The highest threshold of ``grid`` at which every dev pair is still among the listed overlaps
     (mutual nearest neighbours, threshold and the per-node cap all applied); None if none works."""
     from dataclasses import replace
@@ -641,7 +740,106 @@ def calibrate_threshold(nodes: Sequence[NodeRecord], units: Sequence[Unit], unit
     for thr in sorted(grid):
         p = replace(params, threshold=thr)
         result = align(nodes, units, unit_vectors, tags, splitter, p)
-        overlaps, _ = build_overlaps(nodes, result, tags, p)
+        overlaps, _ = build_overlaps(nodes, result, tags, node_vectors, p)
         if all(evaluate_pairs(nodes, overlaps, pairs)):
             best = thr
     return best
+
+
+# --------------------------------------------------------------------------- judged container pairs
+JUDGEMENTS = ("strong", "related", "none")
+"""The judgements of tests/data/eval/own_overlaps.json: same subject, a shared part, different subjects."""
+
+
+@dataclass(frozen=True)
+class JudgedPair:
+    """A pair of containers judged by reading, with what the analysis made of it."""
+
+    a: str
+    b: str
+    judgement: str
+    score: float
+    """The pair's container score (0 when the analysis scored none: no kept alignment joins them)."""
+    listed: str | None
+    """The level (strong, related) of the pair's listed overlap, None when it is not listed."""
+
+
+def judged_node(nodes: Sequence[NodeRecord], fragment: str, node_type: str, document: str) -> str:
+    """The one node of ``node_type`` in ``document`` whose label + text contains ``fragment``."""
+    f = _norm(fragment)
+    found = [n.id for n in nodes if n.type == node_type and n.doc == document and f in _norm(f"{n.label or ''} {n.text}")]
+    if len(found) != 1:
+        raise LookupError(f"{len(found)} {node_type} nodes of {document} contain {fragment!r} (want exactly one)")
+    return found[0]
+
+
+def judge_container_pairs(nodes: Sequence[NodeRecord], labels: Sequence[Mapping[str, str]],
+                          container_scores: Iterable[Sequence[Any]], overlaps: Iterable[Mapping[str, Any]]) -> list[JudgedPair]:
+    """Each labelled pair ({a, a_type, a_document, b, b_type, b_document, judgement}) with its container score
+    (rows [a, b, score, …] of analysis.json) and its listed overlap (analysis.json's overlaps)."""
+    scores = {frozenset((str(row[0]), str(row[1]))): float(row[2]) for row in container_scores}
+    listed = {frozenset((str(o["a"]), str(o["b"]))): str(o["level"]) for o in overlaps}
+    out: list[JudgedPair] = []
+    for label in labels:
+        if label["judgement"] not in JUDGEMENTS:
+            raise ValueError(f"judgement {label['judgement']!r} is not one of {', '.join(JUDGEMENTS)}")
+        a = judged_node(nodes, label["a"], label["a_type"], label["a_document"])
+        b = judged_node(nodes, label["b"], label["b_type"], label["b_document"])
+        key = frozenset((a, b))
+        out.append(JudgedPair(a=a, b=b, judgement=label["judgement"], score=scores.get(key, 0.0),
+                              listed=listed.get(key)))
+    return out
+
+
+def pairwise_auc(higher: Sequence[float], lower: Sequence[float]) -> float:
+    """Share of (x, y) pairs, x from ``higher`` and y from ``lower``, ordered x > y (ties count half)."""
+    if not higher or not lower:
+        return float("nan")
+    wins = sum((x > y) + 0.5 * (x == y) for x in higher for y in lower)
+    return wins / (len(higher) * len(lower))
+
+
+def judged_figures(judged: Sequence[JudgedPair]) -> dict[str, Any]:
+    """How well container scores follow the judgements: ranking (pairwise AUC between judgements), how many
+    same-subject pairs are listed as strong, how many unrelated pairs are listed at all."""
+    by = {j: [p for p in judged if p.judgement == j] for j in JUDGEMENTS}
+    scores = {j: [p.score for p in ps] for j, ps in by.items()}
+    return {
+        "pairs": {j: len(ps) for j, ps in by.items()},
+        "auc_strong_over_none": round(pairwise_auc(scores["strong"], scores["none"]), 3),
+        "auc_strong_over_related": round(pairwise_auc(scores["strong"], scores["related"]), 3),
+        "auc_related_over_none": round(pairwise_auc(scores["related"], scores["none"]), 3),
+        "median": {j: round(float(np.median(s)), 3) if s else None for j, s in scores.items()},
+        "strong_listed_strong": sum(1 for p in by["strong"] if p.listed == "strong"),
+        "related_listed": sum(1 for p in by["related"] if p.listed is not None),
+        "none_listed": sum(1 for p in by["none"] if p.listed is not None),
+        "none_listed_strong": sum(1 for p in by["none"] if p.listed == "strong"),
+    }
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """``python -m ingest.analyse [BUILD_DIR] [LABELS]``: the judged container pairs of LABELS
+    (default tests/data/eval/own_overlaps.json) against the current generation of BUILD_DIR (default build/)."""
+    import json
+    import sys
+    from pathlib import Path
+
+    from ingest.build import current_generation, load_records
+
+    args = list(sys.argv[1:] if argv is None else argv)
+    build_dir = Path(args[0]) if args else Path("build")
+    labels_file = Path(args[1]) if len(args) > 1 else Path("tests/data/eval/own_overlaps.json")
+    generation = current_generation(build_dir)
+    if generation is None:
+        print(f"no current generation in {build_dir}", file=sys.stderr)
+        return 2
+    _, nodes = load_records(generation)
+    analysis = json.loads((generation / "analysis.json").read_text(encoding="utf-8"))
+    labels = json.loads(labels_file.read_text(encoding="utf-8"))["pairs"]
+    judged = judge_container_pairs(nodes, labels, analysis["container_scores"], analysis["overlaps"])
+    name = {n.id: (n.label or n.text) for n in nodes}
+    order = {j: k for k, j in enumerate(JUDGEMENTS)}
+    for p in sorted(judged, key=lambda p: (order[p.judgement], -p.score)):
+        print(f"{p.judgement:8} {p.score:.3f} {p.listed or '-':8} {name[p.a][:40]:40} | {name[p.b][:40]}")
+    print(json.dumps(judged_figures(judged), ensure_ascii=False))
+    return 0

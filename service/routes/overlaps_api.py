@@ -30,7 +30,7 @@ router = APIRouter(tags=["overlaps"])
 OVERLAP_MEDIA = ["application/json", "text/csv"]
 MATRIX_MEDIA = list(MATRIX_FORMATS.values())
 DocParam = Annotated[str | None, Query(description="Document id, e.g. slagelse-2024-2030")]
-#: 404 (unknown document), 406 and 422 (bad level, min_score, format; /compare across municipalities) are
+#: 404 (unknown document), 406 and 422 (bad level, min_score, format; /compare of a document with itself) are
 #: documented app-wide as problem+json.
 ANALYSIS_MISSING = {"description": "The live build has no analysis (rebuild)",
                     "content": {"application/problem+json": {}}}
@@ -117,9 +117,12 @@ async def matrix_route(
             responses={503: ANALYSIS_MISSING})
 def compare_route(
     gen: GenerationDep,
-    from_: Annotated[str, Query(alias="from", description="The earlier document, e.g. slagelse-2014")],
+    from_: Annotated[str, Query(alias="from", description="The earlier document, e.g. slagelse-2014 (a later one is "
+                                                            "swapped with to, and the response says so in notes)")],
     to: Annotated[str, Query(description="The later document, e.g. slagelse-2024-2030")],
 ) -> CompareResponse:
+    """Two documents of one municipality, from the earlier to the later. A reversed pair is turned around and two
+    municipalities are compared too (themes both have, themes only one has); both come with a Danish note."""
     try:
         return compare_documents(gen, from_, to)
     except (UnknownDocumentError, CompareError, AnalysisMissingError) as exc:

@@ -37,9 +37,10 @@ def _topic_matrix(nodes: Sequence[NodeRecord], tags: Mapping[str, Mapping[str, T
 
 def align_all_pairs(nodes: Sequence[NodeRecord], units: Sequence[ov.Unit], unit_vectors: np.ndarray,
                     tags: Mapping[str, Mapping[str, TopicTag]], splitter: CompoundSplitter | None,
-                    params: ov.OverlapParams) -> list[ov.Alignment]:
+                    params: ov.OverlapParams, scored: list[tuple[int, int, float]] | None = None) -> list[ov.Alignment]:
     """Every cross-document pair of unit nodes scored, for every pair of documents (the analysis before
-    candidates; cosines in float64 as the candidate scoring computes them)."""
+    candidates; cosines in float64 as the candidate scoring computes them); with ``scored``, every node pair's
+    score is appended to it."""
     terms = ov._TermTable([analyse_text(u.text, splitter) for u in units])
     doc_order = list(dict.fromkeys(n.doc for n in nodes))
     unit_doc = np.array([doc_order.index(nodes[u.node].doc) for u in units], dtype=np.int64)
@@ -71,6 +72,8 @@ def align_all_pairs(nodes: Sequence[NodeRecord], units: Sequence[ov.Unit], unit_
             for r in range(len(na)):
                 for c in range(len(nb)):
                     s = float(score[r, c])
+                    if scored is not None:
+                        scored.append((na[r], nb[c], min(1.0, s)))
                     mutual = bool(best_of_a[r] == c and best_of_b[c] == r)
                     if not (s >= params.threshold or (mutual and s >= params.mnn_floor)):
                         continue
@@ -121,13 +124,19 @@ def test_candidate_alignments_equal_the_all_pairs_alignments_on_the_bundled_buil
     assert got.candidates["node_pairs"] < all_pairs / 2, "the candidates are a fraction of all pairs"
 
 
-def test_candidate_overlaps_and_container_scores_equal_the_all_pairs_ones(inputs: Inputs) -> None:
+def test_candidate_overlaps_and_container_scores_equal_the_all_pairs_ones(inputs: Inputs,
+                                                                         generation: Generation) -> None:
+    """Container coverage takes each unit's best match from the candidate pairs only; scoring every pair
+    gives the same listed overlaps and container scores (a unit's best match in a container is among its
+    nearest units in that document whenever it counts)."""
     p = ov.DEFAULT_PARAMS
     got = ov.align(inputs.nodes, inputs.units, inputs.unit_vectors, inputs.tags, inputs.splitter, p)
+    every: list[tuple[int, int, float]] = []
     reference = ov.AlignmentResult(units=got.units, terms=got.terms, alignments=align_all_pairs(
-        inputs.nodes, inputs.units, inputs.unit_vectors, inputs.tags, inputs.splitter, p))
-    listed, scores = ov.build_overlaps(inputs.nodes, got, inputs.tags, p)
-    listed_ref, scores_ref = ov.build_overlaps(inputs.nodes, reference, inputs.tags, p)
+        inputs.nodes, inputs.units, inputs.unit_vectors, inputs.tags, inputs.splitter, p, every),
+        scored=np.array(every, dtype=np.float64))
+    listed, scores = ov.build_overlaps(inputs.nodes, got, inputs.tags, generation.vectors, p)
+    listed_ref, scores_ref = ov.build_overlaps(inputs.nodes, reference, inputs.tags, generation.vectors, p)
     assert [o.as_dict() for o in listed] == [o.as_dict() for o in listed_ref]
     assert scores == scores_ref
     assert sum(1 for o in listed if o.kind == ov.KIND_CONTAINER) > 50

@@ -34,9 +34,17 @@ def _partners(generation: Generation) -> dict[int, dict[int, float]]:
     return partner_map((pos[a], pos[b], s) for a, b, s in generation.analysis["alignments"])
 
 
+def _scores(generation: Generation) -> dict[tuple[int, int], float]:
+    pos = generation.position
+    out: dict[tuple[int, int], float] = {}
+    for row in generation.analysis["container_scores"]:
+        out[(pos[row[0]], pos[row[1]])] = out[(pos[row[1]], pos[row[0]])] = row[2]
+    return out
+
+
 def test_2019_to_2024_drops_rusmiddelomraadet_and_carries_over_the_vision(generation: Generation) -> None:
     result = lineage.compare(generation.nodes, "slagelse-2019", "slagelse-2024-2030", _partners(generation),
-                             DEFAULT_PARAMS.container_threshold)
+                             _scores(generation), DEFAULT_PARAMS.container_threshold)
     dropped = {generation.nodes[i].label for i in result.dropped}
     assert "Rusmiddelområdet" in dropped
     carried = {(generation.nodes[link.earlier].type, generation.nodes[link.later].type) for link in result.carried_over}
@@ -63,6 +71,25 @@ def test_carries_over_links_let_sparql_follow_a_theme_across_years(generation: G
         PREFIX sg: <https://w3id.org/strategigraf/ontology#>
         ASK { ?l sg:carriesOver ?e . ?l sg:inDocument ?d . ?e sg:inDocument ?d }""")), \
         "carries-over links join different documents"
+
+
+def test_follow_up_lists_each_report_goal_under_one_followed_goal_its_best(generation: Generation) -> None:
+    """A report goal that matches several goals of the followed-up document is shown under the one it matches
+    best, so each of its activities appears once."""
+    scores = _scores(generation)
+    items = lineage.follow_up(generation.nodes, "slagelse-2014", "slagelse-2015-opfoelgning", scores,
+                              DEFAULT_PARAMS.container_threshold)
+    shown = [r.goal for item in items for r in item.reports]
+    assert shown and len(shown) == len(set(shown))
+    activities = [a for item in items for r in item.reports for a, _, _ in r.activities]
+    assert len(activities) == len(set(activities))
+    goals = [item.goal for item in items]
+    several = [rg for rg in shown if sum(scores.get((g, rg), 0.0) >= DEFAULT_PARAMS.container_threshold
+                                         for g in goals) > 1]
+    assert several, "some report goal matches several 2014 goals (the case this guards)"
+    for item in items:
+        for r in item.reports:
+            assert r.score == max(scores.get((g, r.goal), 0.0) for g in goals)
 
 
 def test_follow_up_reports_on_2014_goals_with_status(generation: Generation) -> None:
