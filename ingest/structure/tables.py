@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from ingest.language.words import words
 from ingest.model import Node, NodeKind, Segment, make_node
 from ingest.read.blocks import Block
 from ingest.structure.cues import CUES_FILE, Cues, fold
@@ -53,7 +54,7 @@ def column_role(header: str, cues: Cues) -> Role | None:
     "Resultat*mål*", "Projekt*status*"); a cue of several words must occur as a phrase. The header's first
     matching word decides. The key is the class's ``key``, or its ``key_words`` entry for the word matched.
     """
-    folded = " ".join(re.findall(r"\w+", fold(header)))
+    folded = " ".join(words(fold(header)))
     tokens = folded.split()
     best: tuple[int, Role] | None = None
     for kind in ROLE_ORDER:
@@ -61,7 +62,7 @@ def column_role(header: str, cues: Cues) -> Role | None:
         if cue is None:
             continue
         for word in (*cue.words, *cue.plural, *cue.definite):
-            w = " ".join(re.findall(r"\w+", word))
+            w = " ".join(words(word))
             if not w:
                 continue
             if " " in w:
@@ -101,10 +102,10 @@ def column_roles(cells: Sequence[Block], cues: Cues) -> dict[int, Role]:
 def names_a_class(header: str, cues: Cues) -> bool:
     """Whether a header names any class of the cue file. A first column headed "Strategispor" or "Princip"
     refers to containers stated elsewhere in the document; it is no topic column of the table's own."""
-    tokens = re.findall(r"\w+", fold(header))
+    tokens = words(fold(header))
     for cue in cues.classes.values():
         for word in (*cue.words, *cue.plural, *cue.definite):
-            w = " ".join(re.findall(r"\w+", word))
+            w = " ".join(words(word))
             if w and (" " in w and w in " ".join(tokens)
                       or any(tok == w or (len(w) >= 3 and tok.endswith(w)) for tok in tokens)):
                 return True
