@@ -353,7 +353,9 @@ def overlaps(
     output: Annotated[Path | None, typer.Option("--output", "-o",
                                                 help="With --matrix: write the heat map here (.png or .svg)")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="The API's JSON instead of a table")] = False,
-    as_csv: Annotated[bool, typer.Option("--csv", help="The API's CSV instead of a table")] = False,
+    as_csv: Annotated[bool, typer.Option("--csv", help="The API's CSV (for Danish Excel) instead of a table")] = False,
+    base_url: Annotated[str, typer.Option(help="With --csv: the service's address, for the links to the texts")] = (
+        "http://127.0.0.1:8000"),
     build: BuildOpt = None,
 ) -> None:
     """Overlaps across documents (all, or between --a and --b), or their coverage matrix and heat map."""
@@ -364,7 +366,6 @@ def overlaps(
         coverage_matrix,
         heatmap_for,
         list_overlaps,
-        overlaps_csv,
     )
 
     gen = _load_generation(build)
@@ -402,7 +403,12 @@ def overlaps(
         print(response.model_dump_json(indent=1))
         return
     if as_csv:
-        sys.stdout.write(overlaps_csv(response))
+        from service.citations import citations
+        from service.exports import overlaps_csv
+        from service.strength import OverlapScale
+
+        cited = citations(gen, (n.id for p in response.pairs for n in (p.a, p.b)))
+        sys.stdout.buffer.write(overlaps_csv(response, cited, OverlapScale.of(gen.analysis), base_url))
         return
     table = Table(title=f"{response.count} overlaps" + (f" ({a or 'any'} × {b or 'any'})" if a or b else ""),
                   show_lines=True)

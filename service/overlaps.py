@@ -1,12 +1,11 @@
 """Pure functions behind /overlaps and /overlaps/matrix: overlaps between documents from the build's
-analysis (analysis.json), as JSON, CSV, and a coverage matrix rendered as a heat map (PNG/SVG).
+analysis (analysis.json), as JSON (CSV: service/exports.py), and a coverage matrix rendered as a heat map (PNG/SVG).
 
 How overlaps are computed is documented in ingest/analyse/overlap_detection.py and docs/overlaps.md.
 """
 
 from __future__ import annotations
 
-import csv
 import io
 import textwrap
 from collections.abc import Mapping, Sequence
@@ -217,27 +216,6 @@ def _explanation(o: Mapping[str, Any], labels: Mapping[str, str], flip: bool) ->
         aligned_children=int(o.get("aligned_children", 0)), content_similarity=o.get("content"),
         member_coverage=o.get("coverage"), topic_similarity=o.get("topic_profile"),
     )
-
-
-CSV_COLUMNS = ["score", "method", "kind", "level", "a_id", "a_type", "a_document", "a_municipality", "a_label",
-               "a_text", "b_id", "b_type", "b_document", "b_municipality", "b_label", "b_text", "shared_topics",
-               "shared_terms", "overlap"]
-
-
-def overlaps_csv(response: OverlapsResponse) -> str:
-    """The pairs as CSV (one row per pair; topics and terms joined with "; ")."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(CSV_COLUMNS)
-    for p in response.pairs:
-        e = p.explanation
-        writer.writerow([
-            f"{p.score:.4f}", e.method, e.kind, e.level,
-            p.a.id, p.a.type, p.a.document.id, p.a.document.municipality, p.a.label or "", p.a.text,
-            p.b.id, p.b.type, p.b.document.id, p.b.document.municipality, p.b.label or "", p.b.text,
-            "; ".join(t.id for t in e.shared_topics), "; ".join(e.shared_terms), e.overlap,
-        ])
-    return out.getvalue()
 
 
 # --------------------------------------------------------------------------- /overlaps/matrix

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
+from service import exports
+from service.citations import citations
 from service.compare import CompareError, CompareResponse, compare_documents
 from service.conneg import negotiate
 from service.deps import GenerationDep
@@ -21,15 +23,18 @@ from service.overlaps import (
     coverage_matrix,
     heatmap_for,
     list_overlaps,
-    overlaps_csv,
 )
 from service.problems import Problem, not_found
+from service.strength import OverlapScale
 
 router = APIRouter(tags=["overlaps"])
 
 OVERLAP_MEDIA = ["application/json", "text/csv"]
 MATRIX_MEDIA = list(MATRIX_FORMATS.values())
 DocParam = Annotated[str | None, Query(description="Document id, e.g. slagelse-2024-2030")]
+TableFormat = Annotated[Literal["json", "csv"] | None, Query(
+    description="json or csv (overrides Accept): csv is a file Danish Excel opens (UTF-8 with BOM, ';', decimal "
+                "comma, Danish column names)")]
 #: 404 (unknown document), 406 and 422 (bad level, min_score, format; /compare of a document with itself) are
 #: documented app-wide as problem+json.
 ANALYSIS_MISSING = {"description": "The live build has no analysis (rebuild)",
@@ -59,9 +64,11 @@ def overlaps_route(
     level: Annotated[str | None, Query(description="statement, principle, track, bearing, goal, focusarea, "
                                                    "activity, passage or vision: pairs with a node of this type")] = None,
     min_score: Annotated[float | None, Query(description="Lowest score, 0-1")] = None,
+    format: TableFormat = None,
 ) -> Response | OverlapsResponse:
-    """Without a and b: every cross-document overlap. CSV with ``Accept: text/csv``."""
-    media = negotiate(request.headers.get("accept"), OVERLAP_MEDIA)
+    """Without a and b: every cross-document overlap. CSV with ``format=csv`` or ``Accept: text/csv``."""
+    media = "text/csv" if format == "csv" else "application/json" if format == "json" else (
+        negotiate(request.headers.get("accept"), OVERLAP_MEDIA))
     if media is None:
         raise _not_acceptable(OVERLAP_MEDIA)
     try:
@@ -69,9 +76,10 @@ def overlaps_route(
     except (UnknownDocumentError, OverlapError, AnalysisMissingError) as exc:
         raise _problem(exc) from exc
     if media == "text/csv":
-        name = "-".join(x for x in ("overlaps", a, b) if x)
-        return Response(overlaps_csv(result), media_type="text/csv; charset=utf-8",
-                        headers={"Content-Disposition": f'inline; filename="{name}.csv"', "Vary": "Accept"})
+        cited = citations(gen, (n.id for p in result.pairs for n in (p.a, p.b)))
+        body = exports.overlaps_csv(result, cited, OverlapScale.of(gen.analysis), str(request.base_url))
+        return Response(body, media_type=exports.MEDIA_TYPE, headers={
+            "Content-Disposition": exports.content_disposition(exports.filename("overlap", a, b)), "Vary": "Accept"})
     return result
 
 
@@ -114,16 +122,24 @@ async def matrix_route(
 
 @router.get("/compare", response_model=CompareResponse, tags=["compare"],
             summary="Evolution within a municipality: themes carried over, new, dropped; follow-up status",
-            responses={503: ANALYSIS_MISSING})
+            responses={200: {"content": {"text/csv": {}}}, 503: ANALYSIS_MISSING})
 def compare_route(
+    request: Request,
     gen: GenerationDep,
     from_: Annotated[str, Query(alias="from", description="The earlier document, e.g. slagelse-2014 (a later one is "
                                                             "swapped with to, and the response says so in notes)")],
     to: Annotated[str, Query(description="The later document, e.g. slagelse-2024-2030")],
-) -> CompareResponse:
+    format: TableFormat = None,
+) -> Response | CompareResponse:
     """Two documents of one municipality, from the earlier to the later. A reversed pair is turned around and two
     municipalities are compared too (themes both have, themes only one has); both come with a Danish note."""
     try:
-        return compare_documents(gen, from_, to)
+        result = compare_documents(gen, from_, to)
     except (UnknownDocumentError, CompareError, AnalysisMissingError) as exc:
         raise _problem(exc) from exc
+    if format == "csv":
+        body = exports.compare_csv(result, citations(gen, exports.compare_nodes(result)), str(request.base_url))
+        name = exports.filename("sammenligning", result.from_document.id, result.to_document.id)
+        return Response(body, media_type=exports.MEDIA_TYPE,
+                        headers={"Content-Disposition": exports.content_disposition(name)})
+    return result

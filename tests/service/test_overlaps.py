@@ -1,10 +1,8 @@
-"""/overlaps and /overlaps/matrix over the real build: JSON, CSV, heat maps, errors as problem+json, the
-CLI, and the two SPARQL queries of docs/overlaps.md run through the store."""
+"""/overlaps and /overlaps/matrix over the real build: JSON, heat maps, errors as problem+json, the CLI, and the
+two SPARQL queries of docs/overlaps.md run through the store (the CSV export: test_exports.py)."""
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import re
 from collections import Counter
@@ -72,15 +70,6 @@ def test_api_lists_at_most_three_partners_per_node_per_other_document(client: Te
     assert most <= 3 and most_container == 3, "containers too, and the cap is reached"
 
 
-def test_csv_lists_at_most_three_partners_per_node_per_other_document(client: TestClient) -> None:
-    text = client.get("/overlaps", headers={"accept": "text/csv"}).text
-    rows = [(r["a_id"], r["a_type"], r["a_document"], r["b_id"], r["b_type"], r["b_document"])
-            for r in csv.DictReader(io.StringIO(text))]
-    assert len(rows) > 200
-    most, most_container = _max_partners(rows)
-    assert most <= 3 and most_container == 3
-
-
 def test_overlap_page_shows_at_most_three_partners_per_node(client: TestClient) -> None:
     html = client.get("/overlap", params={"a": S24, "b": FAXE}).text
     pairs = html.split('id="pairs-heading"')[1]
@@ -142,15 +131,6 @@ def test_pure_function_errors(generation: Generation) -> None:
         list_overlaps(generation, "nope")
     with pytest.raises(OverlapError, match="level"):
         list_overlaps(generation, level="kapitel")
-
-
-def test_csv_by_accept_header(client: TestClient) -> None:
-    response = client.get("/overlaps", params={"a": S24, "b": FAXE}, headers={"accept": "text/csv"})
-    assert response.status_code == 200
-    assert response.headers["content-type"].startswith("text/csv")
-    rows = list(csv.DictReader(io.StringIO(response.text)))
-    assert rows and rows[0]["a_document"] == S24 and rows[0]["b_document"] == FAXE
-    assert float(rows[0]["score"]) >= float(rows[-1]["score"])
 
 
 def test_matrix_json_tracks_by_principles(client: TestClient) -> None:
