@@ -253,8 +253,12 @@ def _prop_link(iri: str) -> Link:
 
 
 def describe_resource(gen: Generation, iri: str) -> ResourceView | None:
-    """What the graph says about ``iri``; None when the graph has no statement about it or pointing to it."""
-    subject = pyoxigraph.NamedNode(iri)
+    """What the graph says about ``iri``; None when the graph has no statement about it or pointing to it (or
+    ``iri`` is no valid IRI: a path with a backslash or a space names nothing the graph mints)."""
+    try:
+        subject = pyoxigraph.NamedNode(iri)
+    except ValueError:
+        return None
     outgoing: dict[str, Statement] = {}
     types: list[Link] = []
     for quad in gen.store.quads_for_pattern(subject, None, None, None):

@@ -109,7 +109,8 @@ def test_ontology_as_turtle_is_the_ontology_file(client: Any) -> None:
 
 
 def test_unknown_iris_are_404_html_for_browsers_and_problem_json_for_clients(client: Any) -> None:
-    for path in ("/id/municipality/findes-ikke", "/id/committee/x/y", "/topic/findes-ikke"):
+    for path in ("/id/municipality/findes-ikke", "/id/committee/x/y", "/topic/findes-ikke", "/id/a\\b c",
+                 "/topic/a\\b"):  # not even IRIs: a backslash, a space
         html = client.get(path, headers={"Accept": BROWSER})
         assert html.status_code == 404 and html.headers["content-type"].startswith("text/html"), path
         assert "Ikke fundet" in html.text
