@@ -3,10 +3,10 @@
 No score is shown bare. Each kind of score is put on the three steps by the build's own calibration or the
 distribution of the scores it is one of, never by a number fitted to one document:
 
-* a **search result** by the query's words it holds (its text and its matching content, as highlighted): at least
-  :data:`service.search.GOOD_COVERAGE` of the words is strong, some is medium; a result holding none of them
-  matched on meaning and is medium when the search as a whole matched well (``SearchResponse.match``) and the
-  result scores at least the median of the response, else weak;
+* a **search result** by the query's words it holds (its text and its matching content, as highlighted): all of
+  them is strong, some is medium (the missing ones named); a result holding none of them matched on meaning and
+  is medium when the search as a whole matched well (``SearchResponse.match``, calibrated on the score
+  distribution) and the result scores at least the median of the response, else weak;
 * an **overlap** by the overlap detection's own level (``strong`` at its calibrated threshold) and, below it,
   by the median score of the build's other overlaps of the same kind (alignment or container);
 * a **topic tag** by how it was found: the topic's own words in the text is strong; similar meaning is
@@ -20,10 +20,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from ingest.index.lexical import MIN_PART, analyze
-from ingest.language.words import normalise, stem
+from ingest.index.lexical import MIN_PART, STOPWORDS
+from ingest.language.words import normalise, stem, words
 from service.schemas import SearchResponse, SearchResult
-from service.search import GOOD_COVERAGE
 
 Level = Literal["strong", "medium", "weak"]
 LEVEL_WORDS: dict[Level, str] = {"strong": "stærk", "medium": "middel", "weak": "svag"}
@@ -75,16 +74,19 @@ def found_words(result: SearchResult) -> list[str]:
     return list(seen.values())
 
 
-def query_coverage(query: str, words: Sequence[str]) -> float:
-    """Share of the query's terms (stopwords left out, Danish stems) that ``words`` hold, by stem or as a
-    compound part (a found word containing the term's stem of at least MIN_PART letters)."""
-    terms = set(analyze(query))
-    if not terms:
-        return 0.0
-    forms = [normalise(w) for w in words]
+def missing_words(query: str, found: Sequence[str]) -> list[str]:
+    """The query's words (stopwords left out) that the ``found`` words do not hold, in query order. A word is held
+    by the same Danish stem, or as a compound part (a found word containing the query word or its stem, of at
+    least MIN_PART letters)."""
+    terms = list(dict.fromkeys(w for w in words(query) if len(w) > 1 and w not in STOPWORDS))
+    forms = [normalise(w) for w in found]
     stems = {stem(f) for f in forms}
-    hit = {t for t in terms if t in stems or (len(t) >= MIN_PART and any(t in f for f in forms))}
-    return len(hit) / len(terms)
+
+    def held(term: str) -> bool:
+        parts = [x for x in (term, stem(term)) if len(x) >= MIN_PART]
+        return stem(term) in stems or any(x in f for x in parts for f in forms)
+
+    return [t for t in terms if not held(t)]
 
 
 def search_strengths(response: SearchResponse) -> list[Strength]:
@@ -94,14 +96,15 @@ def search_strengths(response: SearchResponse) -> list[Strength]:
     median = statistics.median(scores) if scores else 0.0
     out: list[Strength] = []
     for result in response.results:
-        words = found_words(result)
-        share = query_coverage(terms, words)
+        found = found_words(result)
+        missing = missing_words(terms, found)
         if response.match == "none":
             out.append(Strength("weak", "ligner kun løst søgningen"))
-        elif words and share >= GOOD_COVERAGE:
-            out.append(Strength("strong", f"{_words_phrase(words)} står i teksten"))
-        elif words:
-            out.append(Strength("medium", f"{_words_phrase(words)} står i teksten, ikke alle søgeordene"))
+        elif found and not missing:
+            out.append(Strength("strong", f"{_words_phrase(found)} står i teksten"))
+        elif found:
+            out.append(Strength("medium", f"{_words_phrase(found)} står i teksten, ikke "
+                                          f"{quoted(missing[:MAX_WORDS_NAMED])}"))
         elif response.match == "good" and result.score >= median:
             out.append(Strength("medium", "samme emne, andre ord"))
         else:

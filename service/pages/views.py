@@ -21,6 +21,7 @@ from ontology import ID_NS
 from ontology.node_types import NODE_TYPES, OVERLAP_TYPES, THEMATIC, danish_plural
 from service import question
 from service.browse import document_tree, list_documents, node_detail
+from service.citations import citations, cite
 from service.deps import GenerationDep, SettingsDep
 from service.generation import Generation
 from service.pages import wording
@@ -30,6 +31,7 @@ from service.schemas import Mode, SearchResponse
 from service.search import SearchError, SearchParams, search
 from service.sources import source_text_for
 from service.sparql.catalogue import catalogue
+from service.strength import OverlapScale, TopicScale, search_strengths
 
 HERE = Path(__file__).resolve().parent
 TEMPLATES_DIR = HERE / "templates"
@@ -143,7 +145,11 @@ def search_page(request: Request, gen: GenerationDep, settings: SettingsDep, q: 
                 notes = interpreted.notes
             elif response is not None and form["literal"]:
                 question_link = question.understood(question.search_params(gen, asked)[1], q)
+    cited = citations(gen, (i for r in response.results for i in (r.id, *(e.id for e in r.evidence)))) \
+        if response is not None else {}
     return render(request, "search.html", 422 if errors else 200, nav="search", form=form, response=response,
+                  empty_query="q" in request.query_params and not q.strip(), citations=cited,
+                  strengths=search_strengths(response) if response is not None else [],
                   errors=errors, search_types=wording.SEARCH_TYPES, municipalities=municipality_choices(gen),
                   muni_names=municipality_names(gen), documents=document_choices(gen), topics=topic_choices(gen),
                   years=years(gen), filtered=bool(type or municipality or document or year_from or year_to or topic),
@@ -189,6 +195,8 @@ def node_overlaps(gen: Generation, iri: str) -> list[dict[str, Any]]:
     items = sorted(gen.overlaps_of(iri), key=lambda o: -float(o.get("score", 0)))
     wanted = {str(item.get("overlap")) for item in items}
     records = {str(o["id"]): o for o in gen.analysis.get("overlaps", []) if str(o.get("id")) in wanted}
+    scale = OverlapScale.of(gen.analysis)
+    topic_labels = {str(t["id"]): str(t["label"]) for t in gen.analysis.get("topics", [])}
     out = []
     for item in items:
         other = gen.node(str(item.get("node")))
@@ -202,6 +210,11 @@ def node_overlaps(gen: Generation, iri: str) -> list[dict[str, Any]]:
             "shared_terms": record.get("shared_terms", []), "shared_topics": record.get("shared_topics", []),
             "via_mine": record.get("via_a" if mine_is_a else "via_b"),
             "via_other": record.get("via_b" if mine_is_a else "via_a"),
+            "strength": scale.strength(float(item.get("score", 0.0)), record.get("kind"), record.get("level"),
+                                       record.get("shared_terms", []),
+                                       [topic_labels.get(t, t) for t in record.get("shared_topics", [])],
+                                       int(record.get("aligned_children", 0) or 0)),
+            "citation": cite(gen, other.id),
         })
     return out
 
@@ -212,20 +225,22 @@ def node_page(request: Request, gen: GenerationDep, settings: SettingsDep, id: s
     from service.routes.documents_api import resolve_node_iri
 
     if not id.strip():
-        return not_found_page(request, "Siden skal have en knudes IRI i parameteren id.")
+        return not_found_page(request, "Siden skal have en teksts henvisning (en adresse under /id/) i parameteren id.")
     iri = resolve_node_iri(id.strip())
     node = gen.node(iri)
     if node is None:
         for doc in gen.documents.values():
             if doc.iri == iri:
                 return RedirectResponse(wording.document_url(doc.id), status_code=303)
-        return not_found_page(request, f"Der er ingen knude med IRI »{id}«.")
+        return not_found_page(request, f"Der er ingen tekst med henvisningen »{id}«.")
     detail = node_detail(gen, iri, source_text_for(settings, gen, node.source.file))
     assert detail is not None
     topic_labels = {t["id"]: t["label"] for t in gen.analysis.get("topics", [])}
     local = node.id[len(ID_NS):] if node.id.startswith(ID_NS) else node.id
+    topic_scale = TopicScale.of(gen.analysis)
     return render(request, "node.html", nav="", node=detail, record=node, doc=gen.documents[node.doc],
-                  overlaps=node_overlaps(gen, iri), topic_labels=topic_labels, json_path="/nodes/" + local)
+                  overlaps=node_overlaps(gen, iri), topic_labels=topic_labels, json_path="/nodes/" + local,
+                  citation=cite(gen, iri), topic_strengths={t["topic"]: topic_scale.strength(t) for t in detail.topics})
 
 
 # --------------------------------------------------------------------------- SPARQL
