@@ -115,21 +115,27 @@ def search_strengths(response: SearchResponse) -> list[Strength]:
 # --------------------------------------------------------------------------- overlaps
 @dataclass(frozen=True)
 class OverlapScale:
-    """The median score of the build's overlaps below the detector's strong level, per kind (alignment,
-    container): the line between medium and weak."""
+    """Per kind of overlap (alignment, container): the lowest score the detector called strong, and the median
+    score of the others (the line between medium and weak)."""
 
+    strong_from: Mapping[str, float]
     medians: Mapping[str, float]
 
     @classmethod
     def of(cls, analysis: Mapping[str, Any]) -> OverlapScale:
-        scores: dict[str, list[float]] = {}
+        strong: dict[str, list[float]] = {}
+        others: dict[str, list[float]] = {}
         for o in analysis.get("overlaps", []):
-            if o.get("level") != "strong":
-                scores.setdefault(str(o.get("kind")), []).append(float(o["score"]))
-        return cls({kind: statistics.median(values) for kind, values in scores.items()})
+            (strong if o.get("level") == "strong" else others).setdefault(str(o.get("kind")), []).append(
+                float(o["score"]))
+        return cls({kind: min(values) for kind, values in strong.items()},
+                   {kind: statistics.median(values) for kind, values in others.items()})
 
-    def level(self, score: float, kind: str | None, detector_level: str | None) -> Level:
-        if detector_level == "strong":
+    def level(self, score: float, kind: str | None, detector_level: str | None = None) -> Level:
+        """The detector's level where known (``strong`` or ``related``); for a score without one (a theme pair of
+        /compare), strong from the lowest score the detector called strong."""
+        strong_from = self.strong_from.get(kind or "")
+        if detector_level == "strong" or (detector_level is None and strong_from is not None and score >= strong_from):
             return "strong"
         median = self.medians.get(kind or "")
         return "medium" if median is None or score >= median else "weak"

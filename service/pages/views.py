@@ -299,7 +299,7 @@ def overlap_page(request: Request, gen: GenerationDep, a: str = "", b: str = "",
                   errors=errors, documents=document_choices(gen), docs=gen.documents, levels=LEVEL_CHOICES,
                   min_scores=MIN_SCORE_CHOICES, matrix=matrix, pairs=pairs, max_pairs=MAX_PAIRS_SHOWN,
                   pair_counts=document_pair_counts(gen) if not (a and b) else [],
-                  muni_names=municipality_names(gen))
+                  muni_names=municipality_names(gen), overlap_scale=OverlapScale.of(gen.analysis))
 
 
 # --------------------------------------------------------------------------- compare
@@ -340,7 +340,8 @@ def compare_page(request: Request, gen: GenerationDep, kommune: str = "", fra: s
     timeline = groups[[m.value for m in munis].index(kommune)][1] if kommune in {m.value for m in munis} else []
     return render(request, "compare.html", 422 if errors else 200, nav="compare",
                   form={"kommune": kommune, "fra": fra, "til": til}, errors=errors, result=result,
-                  municipalities=multi or munis, groups=groups, timeline=timeline, docs=gen.documents)
+                  municipalities=multi or munis, groups=groups, timeline=timeline, docs=gen.documents,
+                  overlap_scale=OverlapScale.of(gen.analysis))
 
 
 # --------------------------------------------------------------------------- topics

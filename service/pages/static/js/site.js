@@ -59,7 +59,7 @@
   // Print (site.css, @media print): the full address of each evidence link is written after it on paper.
   function printUrls() {
     document.querySelectorAll(".cite a[href], .evidence a[href], .overlap-meta a[href], .pair a[href], " +
-                              ".result-title a[href], .links a[href]").forEach(function (link) {
+                              ".links a[href]").forEach(function (link) {
       link.setAttribute("data-print-url", link.href);
     });
   }
