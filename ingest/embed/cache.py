@@ -79,6 +79,11 @@ class EmbeddingCache(SqliteCache):
         return int(n)
 
 
+STORE_EVERY = 4096
+"""Misses are embedded and written to the cache in chunks of this many texts (each chunk is one model call,
+which batches internally, so the chunking costs nothing measurable beside the model)."""
+
+
 def _embed_cached(embedder: Embedder, texts: Sequence[str], cache: EmbeddingCache, role: str) -> tuple[np.ndarray, int]:
     items = check_texts(texts)
     dim = embedder.dim
@@ -89,10 +94,13 @@ def _embed_cached(embedder: Embedder, texts: Sequence[str], cache: EmbeddingCach
     for key, text in zip(keys, items, strict=True):
         if key not in hits and key not in misses:
             misses[key] = text
-    if misses:
-        batch = list(misses.values())
+    # Embedded and stored a chunk at a time: an interrupted build of a large corpus keeps what it computed.
+    miss_keys = list(misses)
+    for start in range(0, len(miss_keys), STORE_EVERY):
+        chunk = miss_keys[start:start + STORE_EVERY]
+        batch = [misses[k] for k in chunk]
         vecs = embedder.embed_queries(batch) if role == "query" else embedder.embed_passages(batch)
-        new = dict(zip(misses.keys(), vecs, strict=True))
+        new = dict(zip(chunk, vecs, strict=True))
         cache.put_many(new)
         hits.update(new)
     out = np.empty((len(items), dim), dtype=np.float32)
@@ -102,7 +110,7 @@ def _embed_cached(embedder: Embedder, texts: Sequence[str], cache: EmbeddingCach
 
 
 def embed_passages_cached(embedder: Embedder, texts: Sequence[str], cache: EmbeddingCache) -> tuple[np.ndarray, int]:
-    """Embed passages, computing only the cache misses (in one batch).
+    """Embed passages, computing only the cache misses (in chunks of ``STORE_EVERY``, each stored as it is done).
 
     Returns ``(vectors, n_computed)`` where ``n_computed`` counts distinct texts actually embedded.
     """

