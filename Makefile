@@ -55,7 +55,7 @@ load: $(VENV)/.dev-installed
 # Longer fuzzing than the test suite's: schemathesis over the whole API on a real server, hypothesis on the text reader and the structure recogniser.
 fuzz: $(VENV)/.dev-installed
 	set -o pipefail; STRATEGIGRAF_FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-300} $(PY) -m pytest -q -p no:cacheprovider \
-		tests/service/test_fuzz.py tests/ingest/structure/test_properties.py --hypothesis-show-statistics \
+		tests/service/test_app_fuzz.py tests/ingest/structure/test_recognise_properties.py --hypothesis-show-statistics \
 		| tee docs/fuzz-output.txt
 
 clean:

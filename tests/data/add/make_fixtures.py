@@ -1,4 +1,4 @@
-"""Regenerate the PDF fixture of tests/ingest/test_add.py and test_cli_add.py with reportlab.
+"""Regenerate the PDF fixture of tests/ingest/test_add.py and tests/service/test_cli_add.py with reportlab.
 
 Run from the repository root: ``.venv/bin/python tests/data/add/make_fixtures.py``. Needs reportlab and the DejaVu
 fonts (Debian: fonts-dejavu-core). Deterministic (reportlab's invariant mode), so regenerating leaves git clean.

@@ -1,7 +1,7 @@
 """Compare the recogniser's tree of each bundled text with the golden structure of the old layout parsers.
 
 Run ``.venv/bin/python tests/ingest/structure/golden_compare.py [doc-id ...] [-v]`` for the mismatch counts;
-tests/ingest/structure/test_five_texts.py asserts them. A node matches when a node with the same key exists
+tests/ingest/structure/test_recognise_five_texts.py asserts them. A node matches when a node with the same key exists
 with the same kind and label; text, segments and parent are counted separately.
 """
 

@@ -1,6 +1,4 @@
-"""/topics, /topics/{id} and the search's topic= filter over the real build, and the CLI.
-
-(Named test_topics_service.py: tests/ontology/test_topics.py already holds the module name test_topics.)"""
+"""service/topics.py: /topics, /topics/{id} and the search's topic= filter over the real build."""
 
 from __future__ import annotations
 

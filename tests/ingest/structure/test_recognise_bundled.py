@@ -2,7 +2,7 @@
 format's reader, the structure recogniser, the document's date): what the document-fitted parsers they replaced
 were tested for, checked on the new pipeline in readable form.
 
-tests/ingest/structure/test_five_texts.py compares every node with the golden structure; these tests name
+tests/ingest/structure/test_recognise_five_texts.py compares every node with the golden structure; these tests name
 the behaviours: running headers, page numbers and contents pages left out, overview pages not counted twice,
 mottos, principles, goal boxes, table rows with their status, related documents with their issuers, themes,
 the document's date, and exact provenance of every node.
