@@ -371,7 +371,11 @@ def topic_page(topic_id: str, request: Request, gen: GenerationDep) -> Response:
     except (UnknownTopicError, AnalysisMissingError):
         return not_found_page(request, f"Der er intet emne »{topic_id}«. Se listen over emner.")
     sections = [{"group": group, "docs": _cover_by_document(gen, group.nodes)} for group in detail.municipalities]
+    scale = TopicScale.of(gen.analysis)
+    tag_strengths = {n.id: scale.strength(tag) for group in detail.municipalities for n in group.nodes
+                     for tag in gen.topics_of(n.id) if tag.get("topic") == detail.topic.id}
     return render(request, "topic.html", nav="topics", detail=detail, topic=detail.topic, sections=sections,
+                  tag_strengths=tag_strengths,
                   labels=labels, munis=municipality_choices(gen))
 
 
