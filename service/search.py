@@ -329,8 +329,10 @@ def add_topic_evidence(gen: Generation, p: SearchParams, mask: np.ndarray, r: Re
     for "frivillighed" although none of them uses the word."""
     from service.topics import query_topics, topic_tags
 
+    if weight <= 0:
+        return
     topics = query_topics(gen, p.q)
-    if not topics or weight <= 0:
+    if not topics:
         return
     unit = 1.0 / (RRF_K + 1) if p.mode is Mode.hybrid else float(r.scores.max(initial=0.0))
     if unit <= 0:  # nothing retrieved (a single mode with no hit): the topic alone is the evidence

@@ -8,6 +8,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from service.evaluation import own_text
 
@@ -82,3 +84,76 @@ def test_interpreted_and_literal_answers_are_cached_apart(client) -> None:  # ty
     assert client.get("/search", params={"q": q}).content == first
     assert client.get("/search", params={"q": q, "literal": "true"}).content == literal
     assert len(gen.json_cache) == before + 2
+
+
+# ------------------------------------------------------------------------------- the query string read once
+def _search_route() -> Any:
+    from service.routes.search_api import router
+
+    return next(r for r in router.routes if getattr(r, "path", None) == "/search")
+
+
+TEXTS = ["", "netværk", "Hvilke principper dækker netværk?", "x" * 10_001, "Principle", "faxe", "01"]
+NUMBERS = ["0", "1", "01", "10", "+5", " 5", "5 ", "100", "101", "1899", "1900", "2019", "2200", "2201", "1e3", "٣",
+           "1_000", ""]
+VALUES = {"q": TEXTS, "type": TEXTS, "municipality": TEXTS, "document": TEXTS, "topic": TEXTS, "k": NUMBERS,
+          "year_from": NUMBERS, "year_to": NUMBERS, "mode": ["hybrid", "semantic", "keyword", "Hybrid", "", "1"],
+          "literal": ["true", "false", "1", "0", "True", "yes", "on", "off", ""], "format": ["json", "csv", "CSV", ""],
+          "unknown": ["1"]}
+"""Values per query parameter: valid ones, and ones FastAPI refuses or reads in a way not written plainly."""
+parameter = st.sampled_from(sorted(VALUES)).flatmap(lambda name: st.tuples(st.just(name), st.sampled_from(VALUES[name])))
+
+
+@settings(max_examples=1000, deadline=None, database=None)
+@given(st.sampled_from(TEXTS), st.lists(parameter, max_size=4, unique_by=lambda p: p[0]),
+       st.lists(st.sampled_from(TEXTS), max_size=2))
+def test_plain_arguments_are_what_fastapi_validation_gives(q: str, pairs: list[tuple[str, str]],
+                                                           types: list[str]) -> None:
+    """A query string read by ``plain_arguments`` gets exactly the values FastAPI's own validation of the route's
+    parameters gives; one it does not take (None) is left to FastAPI."""
+    from fastapi.dependencies.utils import request_params_to_args
+    from starlette.datastructures import QueryParams
+
+    from service.routes.search_api import plain_arguments
+
+    query = QueryParams([("q", q), *pairs, *(("type", t) for t in types)])
+    plain = plain_arguments(query)
+    if plain is None:
+        return
+    fields = _search_route().dependant.query_params
+    validated, errors = request_params_to_args(fields, query)
+    assert errors == []
+    defaults = {f.name: f.default for f in fields if f.name not in plain}
+    assert {**defaults, **plain} == validated
+    assert {type(v) for v in plain.values()} <= {type(validated[k]) for k in plain}
+
+
+@pytest.mark.parametrize("query", ["q=netv%C3%A6rk&k=10&type=Principle&type=Track&mode=keyword&literal=true",
+                                   "q=x&municipality=faxe&year_from=2014&year_to=2019&format=csv", "q="])
+def test_plain_requests_take_the_short_way(query: str) -> None:
+    from starlette.datastructures import QueryParams
+
+    from service.routes.search_api import plain_arguments
+
+    assert plain_arguments(QueryParams(query)) is not None
+
+
+@pytest.mark.parametrize("query", ["k=5", "q=x&k=0", "q=x&k=010", "q=x&q=y", "q=x&mode=Hybrid", "q=x&literal=yes",
+                                   "q=x&year_from=1899", "q=x&unknown=1"])
+def test_other_requests_are_left_to_fastapi(query: str) -> None:
+    from starlette.datastructures import QueryParams
+
+    from service.routes.search_api import plain_arguments
+
+    assert plain_arguments(QueryParams(query)) is None
+
+
+def test_errors_are_fastapis_and_unknown_parameters_are_ignored_as_before(client) -> None:  # type: ignore[no-untyped-def]
+    missing = client.get("/search?k=5")
+    assert missing.status_code == 422 and [e["loc"] for e in missing.json()["errors"]] == [["query", "q"]]
+    low = client.get("/search?q=netv%C3%A6rk&k=0").json()
+    assert low["errors"] == [{"loc": ["query", "k"], "msg": "Input should be greater than or equal to 1"}]
+    plain = client.get("/search", params={"q": "pårørende", "k": 3})
+    with_unknown = client.get("/search", params={"q": "pårørende", "k": 3, "unknown": "1"})
+    assert plain.status_code == with_unknown.status_code == 200
+    assert plain.json() == with_unknown.json() and len(plain.json()["results"]) == 3
