@@ -93,6 +93,7 @@ class OverlapsResponse(BaseModel):
     b: str | None = Field(description="Document id b, when given")
     level: str | None = Field(description="Node type the pairs were restricted to, when given")
     min_score: float | None = Field(description="Lowest score returned, when given")
+    topic: str | None = Field(default=None, description="Topic id every pair shares, when given")
     count: int = Field(description="Number of pairs")
     pairs: list[OverlapPair] = Field(description="Overlapping pairs, best first")
 
@@ -154,6 +155,12 @@ def topic_labels(gen: Generation) -> dict[str, str]:
     return {t["id"]: t["label"] for t in gen.analysis.get("topics", [])}
 
 
+def check_topic(labels: Mapping[str, str], topic: str | None) -> None:
+    """``topic`` is None or a topic id of the build (else OverlapError naming the known ones)."""
+    if topic is not None and topic not in labels:
+        raise OverlapError(f"unknown topic {topic!r}; known: {', '.join(sorted(labels))}")
+
+
 def partners_of(gen: Generation) -> dict[int, dict[int, float]]:
     """Every kept alignment of the build as node position → {position: score}."""
     pos = gen.position
@@ -175,9 +182,10 @@ def container_scores_of(gen: Generation) -> dict[tuple[int, int], tuple[float, i
 
 # --------------------------------------------------------------------------- /overlaps
 def list_overlaps(gen: Generation, a: str | None = None, b: str | None = None, level: str | None = None,
-                  min_score: float | None = None) -> OverlapsResponse:
+                  min_score: float | None = None, topic: str | None = None) -> OverlapsResponse:
     """Overlaps between documents ``a`` and ``b`` (either or both may be omitted), best first; a pair is at
-    ``level`` when either of its nodes has that type. Each pair is oriented so ``a`` holds document a's node."""
+    ``level`` when either of its nodes has that type, and carries ``topic`` when both its nodes are tagged with
+    it (the topic is among its shared topics). Each pair is oriented so ``a`` holds document a's node."""
     check_document(gen, a)
     check_document(gen, b)
     if a is not None and a == b:
@@ -186,6 +194,7 @@ def list_overlaps(gen: Generation, a: str | None = None, b: str | None = None, l
     if min_score is not None and not 0.0 <= min_score <= 1.0:
         raise OverlapError("min_score must be between 0 and 1")
     labels = topic_labels(gen)
+    check_topic(labels, topic)
     pairs: list[OverlapPair] = []
     for o in analysis_of(gen)["overlaps"]:
         na, nb = gen.node(o["a"]), gen.node(o["b"])
@@ -200,10 +209,13 @@ def list_overlaps(gen: Generation, a: str | None = None, b: str | None = None, l
             continue
         if min_score is not None and o["score"] < min_score:
             continue
+        if topic is not None and topic not in o.get("shared_topics", ()):
+            continue
         pairs.append(OverlapPair(a=node_ref(gen, na), b=node_ref(gen, nb), score=o["score"],
                                  explanation=_explanation(o, labels, flip)))
     pairs.sort(key=lambda p: (-p.score, p.a.id, p.b.id))
-    return OverlapsResponse(a=a, b=b, level=node_type, min_score=min_score, count=len(pairs), pairs=pairs)
+    return OverlapsResponse(a=a, b=b, level=node_type, min_score=min_score, topic=topic, count=len(pairs),
+                            pairs=pairs)
 
 
 def _explanation(o: Mapping[str, Any], labels: Mapping[str, str], flip: bool) -> Explanation:

@@ -64,6 +64,8 @@ def overlaps_route(
     level: Annotated[str | None, Query(description="statement, principle, track, bearing, goal, focusarea, "
                                                    "activity, passage or vision: pairs with a node of this type")] = None,
     min_score: Annotated[float | None, Query(description="Lowest score, 0-1")] = None,
+    topic: Annotated[str | None, Query(description="Topic id (skos:notation, as in /topics), e.g. "
+                                                   "netvaerk-og-paaroerende: pairs whose two nodes share this topic")] = None,
     format: TableFormat = None,
 ) -> Response | OverlapsResponse:
     """Without a and b: every cross-document overlap. CSV with ``format=csv`` or ``Accept: text/csv``."""
@@ -72,7 +74,7 @@ def overlaps_route(
     if media is None:
         raise _not_acceptable(OVERLAP_MEDIA)
     try:
-        result = list_overlaps(gen, a, b, level, min_score)
+        result = list_overlaps(gen, a, b, level, min_score, topic)
     except (UnknownDocumentError, OverlapError, AnalysisMissingError) as exc:
         raise _problem(exc) from exc
     if media == "text/csv":
