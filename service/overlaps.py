@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import io
 import textwrap
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 from pydantic import BaseModel, Field
@@ -354,3 +355,121 @@ def render_heatmap(matrix: MatrixResponse, fmt: str = "png", municipality_names:
 def heatmap_for(gen: Generation, matrix: MatrixResponse, fmt: str) -> bytes:
     """:func:`render_heatmap` with the municipalities' names from the build."""
     return render_heatmap(matrix, fmt, (_municipality_name(gen, matrix.a.id), _municipality_name(gen, matrix.b.id)))
+
+
+# --------------------------------------------------------------------------- the overlap page: pairs by container
+@dataclass(frozen=True)
+class Container:
+    """A container a pair's side lies in (a track, principle, bearing …; the node itself when it has none)."""
+
+    id: str
+    type: str
+    label: str
+    """Its Danish label (:func:`axis_label`), as the heat map's row or column names it."""
+    parent: str | None
+    """The label of the container it lies in (a principle's bearing), when any."""
+    parent_type: str | None
+
+
+@dataclass
+class ContainerMatch:
+    """A container of document b and the pairs that join it to one container of document a."""
+
+    container: Container
+    whole: OverlapPair | None = None
+    """The two containers' own overlap, when listed."""
+    pairs: list[OverlapPair] = field(default_factory=list)
+    """The pairs beneath the two containers (statements, passages, a container with a statement …), best first."""
+
+    @property
+    def count(self) -> int:
+        return len(self.pairs) + (self.whole is not None)
+
+    @property
+    def best(self) -> float:
+        return max([p.score for p in self.pairs] + ([self.whole.score] if self.whole else []))
+
+
+@dataclass
+class ContainerGroup:
+    """A container of document a with the containers of document b it has pairs with, best first."""
+
+    container: Container
+    matches: list[ContainerMatch]
+
+    @property
+    def count(self) -> int:
+        return sum(m.count for m in self.matches)
+
+    @property
+    def best(self) -> float:
+        return max(m.best for m in self.matches)
+
+
+def container_of(side: NodeRef, level: str | None) -> str:
+    """The id of the container a pair's side lies in: the node itself or its nearest ancestor of type ``level``
+    (the heat map's rows or columns); else its nearest container that sets a theme (a passage under a bearing);
+    else the node itself."""
+    chain = [(a.id, a.type) for a in side.ancestors] + [(side.id, side.type)]
+    for wanted in (lambda t: t == level, lambda t: t in THEMATIC):
+        found = next((i for i, t in reversed(chain) if wanted(t)), None)
+        if found is not None:
+            return found
+    return side.id
+
+
+def pair_containers(pair: OverlapPair, level_a: str | None, level_b: str | None) -> tuple[str, str]:
+    """The containers of a pair's two sides (:func:`container_of`)."""
+    return container_of(pair.a, level_a), container_of(pair.b, level_b)
+
+
+def describe_container(gen: Generation, iri: str) -> Container:
+    node = gen.node(iri)
+    assert node is not None, iri
+    parent = next((a for a in reversed(node.ancestors) if a.type in THEMATIC), None)
+    return Container(id=node.id, type=node.type, label=axis_label(node), parent=parent.label if parent else None,
+                     parent_type=parent.type if parent else None)
+
+
+def group_by_container(gen: Generation, pairs: Sequence[OverlapPair], level_a: str | None,
+                       level_b: str | None) -> list[ContainerGroup]:
+    """``pairs`` (of two documents, oriented a → b) under their containers: each container of a once, in document
+    order, with the containers of b it has pairs with (best first) and the pairs beneath them (best first). A pair
+    of the two containers themselves is the match's ``whole``."""
+    by_a: dict[str, dict[str, ContainerMatch]] = {}
+    for pair in sorted(pairs, key=lambda p: (-p.score, p.a.id, p.b.id)):
+        ca, cb = pair_containers(pair, level_a, level_b)
+        match = by_a.setdefault(ca, {}).get(cb)
+        if match is None:
+            match = by_a[ca][cb] = ContainerMatch(describe_container(gen, cb))
+        if (pair.a.id, pair.b.id) == (ca, cb):
+            match.whole = pair
+        else:
+            match.pairs.append(pair)
+    position = gen.position
+    return [ContainerGroup(describe_container(gen, ca), sorted(matches.values(), key=lambda m: (-m.best,
+                                                                                                 position[m.container.id])))
+            for ca, matches in sorted(by_a.items(), key=lambda kv: position.get(kv[0], -1))]
+
+
+def cell_counts(matrix: MatrixResponse, pairs: Sequence[OverlapPair]) -> list[list[int]]:
+    """counts[i][j]: how many of ``pairs`` lie in the matrix's row i and column j (:func:`pair_containers`)."""
+    rows = {r.id: i for i, r in enumerate(matrix.rows)}
+    cols = {c.id: j for j, c in enumerate(matrix.columns)}
+    counts = [[0] * len(matrix.columns) for _ in matrix.rows]
+    for pair in pairs:
+        ca, cb = pair_containers(pair, matrix.level_a, matrix.level_b)
+        if ca in rows and cb in cols:
+            counts[rows[ca]][cols[cb]] += 1
+    return counts
+
+
+def topic_counts(pairs: Iterable[OverlapPair]) -> list[tuple[TopicRef, int]]:
+    """Each topic the pairs share, with how many pairs share it, by label."""
+    counts: dict[str, int] = {}
+    refs: dict[str, TopicRef] = {}
+    for pair in pairs:
+        for t in pair.explanation.shared_topics:
+            refs.setdefault(t.id, t)
+            counts[t.id] = counts.get(t.id, 0) + 1
+    return sorted(((refs[k], n) for k, n in counts.items()), key=lambda tn: tn[0].label.lower())

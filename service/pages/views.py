@@ -251,12 +251,15 @@ def sparql_page(request: Request) -> Response:
 
 
 # --------------------------------------------------------------------------- overlaps
-MAX_PAIRS_SHOWN = 150
 # The levels overlaps are found at (service.overlaps.LEVELS), named by the ontology's Danish plurals.
 LEVEL_CHOICES = [Choice("", "Alle niveauer"),
                  *(Choice(t.lower(), danish_plural(t).capitalize()) for t in NODE_TYPES if t in OVERLAP_TYPES)]
-MIN_SCORE_CHOICES = [Choice("", "Alle"), Choice("0.5", "Mindst 0,5"), Choice("0.6", "Mindst 0,6"),
-                     Choice("0.7", "Mindst 0,7 (stærke)")]
+# How strong a pair must be (service.strength.OverlapScale: the words the pairs are shown with).
+STRENGTH_CHOICES = [Choice("", "Alle"), Choice("medium", "Stærke og middel"), Choice("strong", "Kun stærke")]
+STRENGTHS_KEPT: dict[str, tuple[str, ...]] = {"": ("strong", "medium", "weak"), "medium": ("strong", "medium"),
+                                              "strong": ("strong",)}
+# The page's filters, in the order its links carry them.
+OVERLAP_FILTERS = ("a", "b", "level", "strength", "topic", "min_score", "container_a", "container_b")
 
 
 def document_pair_counts(gen: Generation) -> list[dict[str, Any]]:
@@ -272,23 +275,103 @@ def document_pair_counts(gen: Generation) -> list[dict[str, Any]]:
             for (a, b), n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))]
 
 
+def _min_score(value: str, errors: list[str]) -> float | None:
+    if not value.strip():
+        return None
+    try:
+        return float(value.replace(",", "."))
+    except ValueError:
+        errors.append(f"Mindste score skal være et tal mellem 0 og 1 (fik »{value}«).")
+        return None
+
+
+def _overlap_view(gen: Generation, form: dict[str, str], errors: list[str]) -> dict[str, Any] | None:
+    """What the overlap page shows for two documents: the heat map with each cell's pairs counted (under the
+    filters in use), the topics the pairs share with their counts, and the pairs under their containers (of the
+    chosen heat-map cell, row or column, when one is chosen)."""
+    from service import overlaps as ov
+
+    def href(**changes: str) -> str:
+        return "/overlap" + wording.query_string(**{k: changes.get(k, form[k]) for k in OVERLAP_FILTERS})
+
+    min_score = _min_score(form["min_score"], errors)
+    if errors:
+        return None
+    listed = ov.list_overlaps(gen, form["a"], form["b"], level=form["level"] or None, min_score=min_score)
+    scale = OverlapScale.of(gen.analysis)
+    labels = ov.topic_labels(gen)
+    strengths = {p.explanation.overlap: scale.strength(
+        p.score, p.explanation.kind, p.explanation.level, p.explanation.shared_terms,
+        [t.label for t in p.explanation.shared_topics], p.explanation.aligned_children) for p in listed.pairs}
+    kept = [p for p in listed.pairs if strengths[p.explanation.overlap].level in STRENGTHS_KEPT[form["strength"]]]
+    try:
+        matrix: ov.MatrixResponse | None = ov.coverage_matrix(gen, form["a"], form["b"])
+    except ov.OverlapError:  # a document without containers: pairs without a heat map
+        matrix = None
+    level_a, level_b = (matrix.level_a, matrix.level_b) if matrix else (None, None)
+    chosen = {side: form[f"container_{side}"] for side in ("a", "b") if form[f"container_{side}"]}
+    selection: dict[str, ov.Container] = {}
+    for side, iri in chosen.items():
+        node = gen.node(iri)
+        if node is None or node.doc != form[side]:
+            errors.append(f"Dokument {side.upper()} har intet punkt med henvisningen »{iri}«.")
+        else:
+            selection[side] = ov.describe_container(gen, iri)
+    ov.check_topic(labels, form["topic"] or None)
+    if errors:
+        return None
+
+    def in_selection(pair: ov.OverlapPair) -> bool:
+        ca, cb = ov.pair_containers(pair, level_a, level_b)
+        return chosen.get("a", ca) == ca and chosen.get("b", cb) == cb
+
+    topics = ov.topic_counts(p for p in kept if in_selection(p))
+    if form["topic"] and form["topic"] not in {t.id for t, _ in topics}:
+        topics = sorted([*topics, (ov.TopicRef(id=form["topic"], label=labels[form["topic"]]), 0)],
+                        key=lambda tn: tn[0].label.lower())
+    on_topic = [p for p in kept if not form["topic"] or form["topic"] in {t.id for t in p.explanation.shared_topics}]
+    shown = [p for p in on_topic if in_selection(p)]
+    cells: list[list[dict[str, Any]]] = []
+    if matrix is not None:
+        counts = ov.cell_counts(matrix, on_topic)
+        cells = [[{"score": s, "count": counts[i][j],
+                   "level": scale.level(s, "container") if s > 0 else "none",
+                   "href": href(container_a=matrix.rows[i].id, container_b=matrix.columns[j].id) + "#pairs-heading"}
+                  for j, s in enumerate(row)] for i, row in enumerate(matrix.scores)]
+    return {
+        "matrix": matrix, "cells": cells, "groups": ov.group_by_container(gen, shown, level_a, level_b),
+        "count": len(shown), "total": len(listed.pairs), "topics": topics, "strengths": strengths,
+        "selection": selection, "topic_label": labels.get(form["topic"], ""),
+        "row_hrefs": [href(container_a=r.id, container_b="") + "#pairs-heading" for r in matrix.rows] if matrix else [],
+        "column_hrefs": [href(container_a="", container_b=c.id) + "#pairs-heading" for c in matrix.columns]
+        if matrix else [],
+        "all_href": href(container_a="", container_b="") + "#pairs-heading",
+        "unfiltered_href": href(level="", strength="", topic="", min_score="", container_a="", container_b=""),
+        "csv_href": "/overlaps" + wording.query_string(a=form["a"], b=form["b"], level=form["level"],
+                                                       min_score=form["min_score"], topic=form["topic"], format="csv"),
+        "json_href": "/overlaps" + wording.query_string(a=form["a"], b=form["b"], level=form["level"],
+                                                        min_score=form["min_score"], topic=form["topic"]),
+    }
+
+
 @router.get("/overlap", name="overlap_page")
 def overlap_page(request: Request, gen: GenerationDep, a: str = "", b: str = "", level: str = "",
-                 min_score: str = "") -> Response:
-    """Two documents side by side: the coverage heat-map and the aligned pairs with scores and explanations."""
+                 strength: str = "", topic: str = "", min_score: str = "", container_a: str = "",
+                 container_b: str = "") -> Response:
+    """Two documents side by side: a heat map of their containers whose cells link to the pairs they count, and
+    the pairs under their containers, filtered by level, strength and topic (GET parameters, combinable)."""
     from service import overlaps as ov
 
     form = {"a": a, "b": b, "level": level if level in {c.value for c in LEVEL_CHOICES} else "",
-            "min_score": min_score if min_score in {c.value for c in MIN_SCORE_CHOICES} else ""}
+            "strength": strength if strength in STRENGTHS_KEPT else "", "topic": topic.strip(),
+            "min_score": min_score.strip(), "container_a": container_a.strip(), "container_b": container_b.strip()}
     errors: list[str] = []
-    matrix = pairs = None
+    view = None
     if not gen.analysis.get("overlaps") and "overlaps" not in gen.analysis:
         errors.append("Den aktuelle build har ingen overlapsanalyse. Kør `strategigraf ingest` igen.")
     elif a and b:
         try:
-            pairs = ov.list_overlaps(gen, a, b, level=form["level"] or None,
-                                     min_score=float(form["min_score"]) if form["min_score"] else None)
-            matrix = ov.coverage_matrix(gen, a, b)
+            view = _overlap_view(gen, form, errors)
         except ov.UnknownDocumentError as exc:
             errors.append(f"Ukendt dokument: {exc.doc_id}")
         except (ov.OverlapError, ov.AnalysisMissingError) as exc:
@@ -297,9 +380,9 @@ def overlap_page(request: Request, gen: GenerationDep, a: str = "", b: str = "",
         errors.append("Vælg to dokumenter.")
     return render(request, "overlap.html", 422 if errors and (a or b) else 200, nav="overlap", form=form,
                   errors=errors, documents=document_choices(gen), docs=gen.documents, levels=LEVEL_CHOICES,
-                  min_scores=MIN_SCORE_CHOICES, matrix=matrix, pairs=pairs, max_pairs=MAX_PAIRS_SHOWN,
+                  strength_choices=STRENGTH_CHOICES, view=view,
                   pair_counts=document_pair_counts(gen) if not (a and b) else [],
-                  muni_names=municipality_names(gen), overlap_scale=OverlapScale.of(gen.analysis))
+                  muni_names=municipality_names(gen))
 
 
 # --------------------------------------------------------------------------- compare
