@@ -17,9 +17,11 @@ returned as ``evidence``.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import accumulate
 
 import numpy as np
 
@@ -454,20 +456,22 @@ def _rollup_hits(pos: int, own_score: float, scores: np.ndarray, hits: list[int]
 # text (node texts recur across queries) and whether a text word matches a query's words.
 
 @lru_cache(maxsize=65_536)
-def _text_words(text: str) -> tuple[str, tuple[tuple[int, int, str, str], ...]]:
-    """The words of ``text`` that highlighting considers, as ``(start, end, word, stem)``, and those words
-    joined by spaces (to screen a whole text for compound-part matches at once)."""
+def _text_words(text: str) -> tuple[str, tuple[tuple[int, int, str, str], ...], tuple[int, ...]]:
+    """The words of ``text`` that highlighting considers, as ``(start, end, word, stem)``, those words joined by
+    spaces (to find the query's forms in a whole text at once) and where each word starts in the joined text."""
     words = tuple((start, end, w, stem(w)) for start, end, w in word_spans(text) if _keep(w))
-    return " ".join(w[2] for w in words), words
+    offsets = tuple(accumulate((len(w[2]) + 1 for w in words[:-1]), initial=0)) if words else ()
+    return " ".join(w[2] for w in words), words, offsets
 
 
 def highlighter(query: str) -> Callable[[str], list[tuple[int, int]]]:
     """A function ``text → highlight_spans(query, text)`` for one query, with the query analysed once.
 
     A word matches by stem, or as a compound part. The part test (``_part_match``) can only succeed when the
-    query word or its stem (of at least ``MIN_PART`` letters) occurs inside the word, so a text none of
-    whose words contains such a form is settled by the stem test alone; otherwise each distinct word is
-    tested once per query. The words and stems of a text are cached across queries.
+    query word or its stem (of at least ``MIN_PART`` letters) occurs inside the word, so only the words in
+    which such a form is found (by searching the text's joined words, a form holding no space) get it, each
+    distinct word once per query; the others are settled by the stem test alone. The words and stems of a
+    text are cached across queries.
     """
     terms = frozenset((w, stem(w)) for w in _words(query))
     stems = frozenset(s for _, s in terms)
@@ -477,16 +481,28 @@ def highlighter(query: str) -> Callable[[str], list[tuple[int, int]]]:
     def part(word: str) -> bool:
         hit = decided.get(word)
         if hit is None:
-            hit = any(f in word for f in forms) and any(_part_match(word, w, s) for w, s in terms)
+            hit = any(_part_match(word, w, s) for w, s in terms)
             decided[word] = hit
         return hit
+
+    def holding_a_form(joined: str, offsets: tuple[int, ...]) -> set[int]:
+        """Positions of the words in which a form occurs."""
+        found: set[int] = set()
+        for form in forms:
+            at = joined.find(form)
+            while at != -1:
+                i = bisect_right(offsets, at) - 1
+                found.add(i)
+                at = joined.find(form, offsets[i + 1]) if i + 1 < len(offsets) else -1
+        return found
 
     def spans(text: str) -> list[tuple[int, int]]:
         if not terms:
             return []
-        joined, words = _text_words(text)
-        if any(f in joined for f in forms):
-            return [(start, end) for start, end, word, st in words if st in stems or part(word)]
+        joined, words, offsets = _text_words(text)
+        inside = holding_a_form(joined, offsets)
+        if inside:
+            return [(w[0], w[1]) for i, w in enumerate(words) if w[3] in stems or (i in inside and part(w[2]))]
         return [(start, end) for start, end, _word, st in words if st in stems]
 
     return spans

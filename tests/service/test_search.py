@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from service.generation import Generation
 from service.schemas import Mode
@@ -87,3 +89,34 @@ def test_repeated_query_is_served_from_the_cache(generation: Generation) -> None
     params = SearchParams(q="bostøtte efter serviceloven", k=7)
     first = search(generation, params)
     assert search(generation, params) is first
+
+
+HIGHLIGHT_QUERIES = ["netværk", "pårørende", "Pårørende?", "bostøtte i eget hjem", "inddragelse af netværket",
+                     "frivillige foreninger og fællesskaber", "borgere med handicap", "recovery", "og i", "sammen",
+                     "mestring af eget liv", "beskæftigelse og uddannelse", "psykiatri", "x"]
+
+
+def test_highlights_are_those_of_highlight_spans(generation: Generation) -> None:
+    """The per-query highlighter (words cached per text, the part test only for words holding a query form)
+    marks exactly what ingest.index.lexical.highlight_spans marks, on every node text and title of the build."""
+    from ingest.index.lexical import highlight_spans
+    from service.search import highlighter
+
+    texts = [n.text for n in generation.nodes] + [n.label or "" for n in generation.nodes]
+    for q in HIGHLIGHT_QUERIES:
+        spans = highlighter(q)
+        assert [spans(t) for t in texts] == [highlight_spans(q, t) for t in texts], q
+
+
+WORDS = ["netværk", "netværks", "netværksgruppe", "pårørende", "pårørendeinddragelse", "bolig", "bostøtte",
+         "støtte", "og", "i", "sammen", "sammenhæng", "fællesskab", "arbejdsfællesskaber", "Netværket", "ring"]
+
+
+@settings(max_examples=300, deadline=None, database=None)
+@given(st.lists(st.sampled_from(WORDS), min_size=1, max_size=4).map(" ".join),
+       st.lists(st.sampled_from([*WORDS, ",", ".", "-", "  "]), max_size=30).map(" ".join))
+def test_highlights_of_any_text_are_those_of_highlight_spans(query: str, text: str) -> None:
+    from ingest.index.lexical import highlight_spans
+    from service.search import highlighter
+
+    assert highlighter(query)(text) == highlight_spans(query, text)
