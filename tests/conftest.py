@@ -99,6 +99,14 @@ def live_server(build_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> It
         servers.stop(proc)
 
 
+@pytest.fixture(scope="session")
+def virtuoso(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """Base URL of a Virtuoso Open Source store with a throw-away database, shared by the publish tests of ingest
+    and of the command line."""
+    with servers.virtuoso(tmp_path_factory.mktemp("virtuoso")) as base:
+        yield base
+
+
 @pytest.fixture
 def scratch_corpus(tmp_path: Path) -> Path:
     """A writable copy of corpora/ for tests that break or change inputs."""
@@ -107,13 +115,22 @@ def scratch_corpus(tmp_path: Path) -> Path:
     return dest
 
 
-@pytest.fixture(scope="session")
-def dev_queries() -> Path:
-    path = EVAL_DIR / "dev_queries.json"
+def eval_set(name: str) -> Path:
+    """An evaluation set of tests/data/eval/; a missing one fails the test that needs it."""
+    path = EVAL_DIR / name
     if not path.is_file():
         pytest.fail(f"evaluation set missing: {path}")
     return path
 
+
+@pytest.fixture(scope="session")
+def dev_queries() -> Path:
+    return eval_set("dev_queries.json")
+
+
+@pytest.fixture(scope="session")
+def dev_questions() -> Path:
+    return eval_set("dev_questions.json")
 
 
 @pytest.fixture

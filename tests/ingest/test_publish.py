@@ -1,18 +1,12 @@
-"""`strategigraf publish` and /sparql in upstream mode, against a real Virtuoso Open Source (Debian package
-virtuoso-opensource, `make test` installs it as root) started on 127.0.0.1 with a throw-away database.
+"""ingest/publish.py (a build sent to a SPARQL store) and /sparql in upstream mode, against a real Virtuoso Open
+Source (Debian package virtuoso-opensource, `make test` installs it as root) started on 127.0.0.1 with a throw-away
+database (the ``virtuoso`` fixture, tests/servers.py).
 
 The Virtuoso tests never skip: without a runnable `virtuoso-t` they fail.
 """
 
 from __future__ import annotations
 
-import os
-import re
-import shutil
-import subprocess
-import sys
-import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
@@ -20,6 +14,7 @@ import pytest
 
 from ingest.publish import (
     PublishError,
+    PublishReport,
     PublishTarget,
     chunk_ntriples,
     graph_param,
@@ -30,7 +25,6 @@ from ingest.publish import (
 from service.settings import ServiceSettings
 from tests import servers
 
-ROOT = Path(__file__).resolve().parents[2]
 GRAPH = "https://w3id.org/strategigraf/graph/test"
 SPARQL_JSON = "application/sparql-results+json"
 
@@ -76,79 +70,6 @@ def test_unreachable_store_is_a_clear_error() -> None:
 # ------------------------------------------------------------------------------------------------------
 
 
-def _packaged_ini() -> Path:
-    candidates = sorted(Path("/etc").glob("virtuoso-opensource-*/virtuoso.ini"))
-    candidates += sorted(Path("/var/lib").glob("virtuoso-opensource-*/db/virtuoso.ini"))
-    if not candidates:
-        pytest.fail("no packaged virtuoso.ini under /etc/virtuoso-opensource-*/ or /var/lib/virtuoso-opensource-*/db/"
-                    ": install the Debian package virtuoso-opensource (`make test` does as root)")
-    return candidates[0]
-
-
-def virtuoso_ini(template: str, db: Path, sql_port: int, http_port: int) -> str:
-    """The packaged virtuoso.ini with every database file in ``db`` and both servers on 127.0.0.1 only."""
-    section = ""
-    out: list[str] = []
-    for line in template.splitlines():
-        head = re.match(r"\s*\[([^\]]+)\]", line)
-        if head:
-            section = head.group(1).strip()
-        key = re.match(r"\s*([A-Za-z_]+)\s*=", line)
-        name = key.group(1) if key else ""
-        if name in ("DatabaseFile", "ErrorLogFile", "LockFile", "TransactionFile", "xa_persistent_file"):
-            stem = Path(line.split("=", 1)[1].split(";")[0].strip()).name
-            line = f"{name} = {db / stem}"
-        elif name == "ServerPort" and section == "Parameters":
-            line = f"ServerPort = 127.0.0.1:{sql_port}"
-        elif name == "ServerPort" and section == "HTTPServer":
-            line = f"ServerPort = 127.0.0.1:{http_port}"
-        out.append(line)
-    return "\n".join(out) + "\n"
-
-
-@pytest.fixture(scope="module")
-def virtuoso(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """Base URL (http://127.0.0.1:<port>) of a Virtuoso started for this module; stopped afterwards."""
-    exe = shutil.which("virtuoso-t")
-    if exe is None:
-        pytest.fail("virtuoso-t not found: install the Debian package virtuoso-opensource (`make test` does as root)")
-    db = tmp_path_factory.mktemp("virtuoso")
-    sql_port, http_port = servers.free_port(), servers.free_port()
-    ini = db / "virtuoso.ini"
-    ini.write_text(virtuoso_ini(_packaged_ini().read_text(encoding="utf-8"), db, sql_port, http_port),
-                   encoding="utf-8")
-    log = (db / "stdout.log").open("wb")
-    proc = subprocess.Popen([exe, "+configfile", str(ini), "+foreground"], cwd=db, stdout=log,
-                            stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
-    base = f"http://127.0.0.1:{http_port}"
-    try:
-        deadline = time.monotonic() + 180
-        while True:
-            if proc.poll() is not None:
-                pytest.fail(f"virtuoso-t exited with {proc.returncode}:\n"
-                            + (db / "stdout.log").read_text(errors="replace")[-3000:])
-            try:
-                r = httpx.get(base + "/sparql", params={"query": "ASK {}"}, headers={"Accept": SPARQL_JSON},
-                              timeout=3)
-                if r.status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail("Virtuoso did not answer /sparql within 180 s:\n"
-                            + (db / "stdout.log").read_text(errors="replace")[-3000:])
-            time.sleep(0.5)
-        yield base
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=10)
-        log.close()
-
-
 def _select(url: str, query: str, **params: str) -> list[dict[str, dict[str, str]]]:
     r = httpx.post(url, data={"query": query, **params}, headers={"Accept": SPARQL_JSON}, timeout=60)
     assert r.status_code == 200, r.text
@@ -177,24 +98,20 @@ def _norm(row: dict[str, dict[str, str]]) -> tuple[tuple[str, str, str, str], ..
 
 
 @pytest.fixture(scope="module")
-def published(virtuoso: str, generation_dir: Path) -> dict[str, object]:
-    """The session build published to Virtuoso through the CLI (Graph Store Protocol, digest auth as dba)."""
-    env = {**os.environ, "STRATEGIGRAF_PUBLISH_PASSWORD": "dba"}
-    started = time.perf_counter()
-    r = subprocess.run([sys.executable, "-m", "service", "publish", "--build", str(generation_dir.parents[1]),
-                        "--sparql-endpoint", f"{virtuoso}/sparql-graph-crud-auth", "--graph", GRAPH,
-                        "--user", "dba"], env=env, cwd=ROOT, capture_output=True, text=True, timeout=300)
-    assert r.returncode == 0, r.stdout + r.stderr
-    return {"stdout": r.stdout, "seconds": time.perf_counter() - started}
+def published(virtuoso: str, generation_dir: Path) -> PublishReport:
+    """The session build published to Virtuoso (Graph Store Protocol, digest auth as dba). The command line's
+    ``strategigraf publish`` is tested in tests/service/test_cli_publish.py."""
+    target = PublishTarget(endpoint=f"{virtuoso}/sparql-graph-crud-auth", graph=GRAPH, user="dba", password="dba")
+    return publish_generation(generation_dir, target)
 
 
-def test_publish_loads_every_triple(virtuoso: str, published: dict[str, object], generation_dir: Path) -> None:
+def test_publish_loads_every_triple(virtuoso: str, published: PublishReport, generation_dir: Path) -> None:
     import json
 
     triples = sum(1 for line in (generation_dir / "graph.nt").read_bytes().splitlines() if line.strip())
     manifest = json.loads((generation_dir / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["counts"]["triples"] == triples
-    assert f"{triples} triples" in str(published["stdout"])
+    assert published.triples == triples and published.protocol == "gsp"
     rows = _select(virtuoso + "/sparql", f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{GRAPH}> {{ ?s ?p ?o }} }}")
     assert int(rows[0]["n"]["value"]) == triples
     # Publishing again replaces the graph (PUT), it does not add a second copy.
@@ -225,7 +142,7 @@ def test_sparql_update_fallback(virtuoso: str) -> None:
     assert int(rows[0]["n"]["value"]) == 3
 
 
-def test_service_forwards_sparql_to_the_published_graph(virtuoso: str, published: dict[str, object],
+def test_service_forwards_sparql_to_the_published_graph(virtuoso: str, published: PublishReport,
                                                          build_dir: Path, live_server: str,
                                                          tmp_path: Path) -> None:
     """The service started with STRATEGIGRAF_SPARQL_UPSTREAM answers the catalogue queries from Virtuoso

@@ -1,19 +1,12 @@
-"""/compare and /sammenlign over the real build: themes carried over (each earlier theme once, with its
+"""service/compare.py and /compare over the real build: themes carried over (each earlier theme once, with its
 partners), new and dropped within Slagelse; follow-up status with each activity once; a reversed request
-turned around with a Danish note; two municipalities compared with a Danish note; errors as problem+json;
-the CLI."""
+turned around with a Danish note; two municipalities compared with a Danish note; errors as problem+json.
+The page /sammenlign: tests/service/pages/test_views.py."""
 
 from __future__ import annotations
 
-import json
-import re
-from collections import Counter
-from html import unescape
-from pathlib import Path
-
 import pytest
 from fastapi.testclient import TestClient
-from typer.testing import CliRunner
 
 from service.compare import CompareError, compare_documents
 from service.generation import Generation
@@ -113,76 +106,6 @@ def test_two_municipalities_in_reverse_get_both_notes(generation: Generation) ->
     assert [n.split(":")[0] for n in result.notes] == ["Sammenligningen går baglæns i tid", "To forskellige kommuner"]
 
 
-@pytest.mark.parametrize(("params", "status"), [
-    ({"from": "nope", "to": S19}, 404), ({"from": S19, "to": S19}, 422), ({"from": S19}, 422),
-])
-def test_bad_requests(client: TestClient, params: dict[str, str], status: int) -> None:
-    response = client.get("/compare", params=params)
-    assert response.status_code == status
-    assert response.headers["content-type"].startswith("application/problem+json")
-
-
 def test_pure_function_refuses_one_document_with_itself(generation: Generation) -> None:
     with pytest.raises(CompareError, match="same document"):
         compare_documents(generation, S19, S19)
-
-
-# --------------------------------------------------------------------------- the page
-def _text(html: str) -> str:
-    return unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html)))
-
-
-def test_page_counts_each_carried_theme_once(client: TestClient, generation: Generation) -> None:
-    response = client.get("/sammenlign", params={"kommune": "slagelse", "fra": S19, "til": S24})
-    assert response.status_code == 200
-    themes = len(compare_documents(generation, S19, S24).carried_over)
-    assert f"{themes} videreførte temaer" in _text(response.text)
-    carried = response.text.split('id="carried-heading"')[1].split("</section>")[0]
-    assert carried.count('class="pair"') == themes
-    assert "Sammenligningen går baglæns" not in response.text and "To forskellige kommuner" not in response.text
-
-
-def test_page_shows_each_follow_up_activity_once(client: TestClient) -> None:
-    html = client.get("/sammenlign", params={"kommune": "slagelse", "fra": S14, "til": S15}).text
-    followups = html.split('class="followups"')[1]
-    links = Counter(re.findall(r'href="(/node\?id=[^"]*activity%2F\d+)"', followups))
-    assert links and max(links.values()) == 1
-
-
-def test_page_explains_a_reversed_comparison(client: TestClient) -> None:
-    response = client.get("/sammenlign", params={"kommune": "slagelse", "fra": S24, "til": S19})
-    assert response.status_code == 200
-    text = _text(response.text)
-    assert "Sammenligningen går baglæns i tid" in text and "Fra 2019 til 2024" in text
-    assert 'role="note"' in response.text
-
-
-def test_page_explains_two_municipalities(client: TestClient) -> None:
-    response = client.get("/sammenlign", params={"fra": FAXE, "til": S24})
-    assert response.status_code == 200
-    text = _text(response.text)
-    assert "To forskellige kommuner" in text and "fælles temaer" in text
-    assert "Kun i Slagelse Kommune 2024" in text and "videreførte temaer" not in text
-
-
-def test_page_refuses_one_document_with_itself_in_danish(client: TestClient) -> None:
-    response = client.get("/sammenlign", params={"kommune": "slagelse", "fra": S19, "til": S19})
-    assert response.status_code == 422
-    assert "Vælg to forskellige dokumenter" in _text(response.text)
-
-
-def test_cli_compare_json(build_dir: Path) -> None:
-    from service.cli import app
-
-    result = CliRunner().invoke(app, ["compare", S19, S24, "--build", str(build_dir), "--json"])
-    assert result.exit_code == 0, result.output
-    body = json.loads(result.stdout)
-    assert body["from"]["id"] == S19 and body["carried_over"]
-
-
-def test_cli_compare_prints_the_note_of_a_reversed_request(build_dir: Path) -> None:
-    from service.cli import app
-
-    result = CliRunner().invoke(app, ["compare", S24, S19, "--build", str(build_dir)])
-    assert result.exit_code == 0, result.output
-    assert "baglæns i tid" in " ".join(result.output.split())

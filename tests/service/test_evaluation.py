@@ -1,5 +1,5 @@
 """The retrieval targets on tests/data/eval/dev_queries.json, measured with the file's own relevance rule; questions
-(dev_questions.json) scored as /search answers them; several query sets from the command line."""
+(dev_questions.json) scored as /search answers them (several sets from the command line: tests/service/test_cli.py)."""
 
 from __future__ import annotations
 
@@ -13,13 +13,6 @@ from service.evaluation import evaluate, markdown_report, own_text
 from service.schemas import Mode
 
 EVAL_DIR = Path(__file__).resolve().parents[1] / "data" / "eval"
-
-
-@pytest.fixture(scope="module")
-def dev_questions() -> Path:
-    path = EVAL_DIR / "dev_questions.json"
-    assert path.is_file(), f"evaluation set missing: {path}"
-    return path
 
 
 def test_relevance_rule_uses_own_label_and_text_normalised() -> None:
@@ -78,19 +71,3 @@ def test_topic_role_is_measured_on_topic_queries(generation, dev_queries: Path) 
     assert "reported or filtered" in markdown_report(report)
 
 
-def test_cli_eval_takes_several_query_sets(build_dir: Path, dev_queries: Path, dev_questions: Path,
-                                           tmp_path: Path) -> None:
-    from typer.testing import CliRunner
-
-    from service.cli import app
-
-    out_json, out_md = tmp_path / "eval.json", tmp_path / "eval.md"
-    result = CliRunner().invoke(app, ["eval", "--build", str(build_dir), "--queries", str(dev_questions),
-                                      "--queries", str(dev_queries), "--output", str(out_json),
-                                      "--markdown", str(out_md)])
-    assert result.exit_code == 0, result.output
-    sets = json.loads(out_json.read_text(encoding="utf-8"))["sets"]
-    assert [Path(s["queries"]).name for s in sets] == ["dev_questions.json", "dev_queries.json"]
-    assert "questions" in sets[0] and sets[1]["modes"]["hybrid"]["ndcg@10"] is not None
-    text = out_md.read_text(encoding="utf-8")
-    assert text.count("## Query set") == 2 and "--queries" in text

@@ -4,6 +4,7 @@ without a Content-Length), a bad Content-Length (400), per-path body limits and 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -100,3 +101,16 @@ def test_the_file_limit_is_lowered_to_the_body_limit_in_force() -> None:
 def test_the_lifespan_scope_passes_through() -> None:
     with TestClient(_app(1)) as test_client:  # the lifespan scope went through the middleware
         assert test_client.get("/echo").status_code == 200
+
+
+def test_the_stated_limit_is_the_one_the_body_limit_lets_through() -> None:
+    """The page and the streaming check use the upload limit, lowered to the request body limit that
+    service.limits enforces in front of every route (unless that gives the upload path a limit of its own)."""
+    fifty = 50 * 1024 * 1024
+    one_megabyte = Starlette(middleware=[Middleware(LimitsMiddleware, max_body_bytes=1_000_000)])
+    assert upload_file_limit(one_megabyte, fifty) == 1_000_000 - MULTIPART_OVERHEAD
+    # body_limits: a limit of its own for the upload path (as service.limits.upload_body_limits gives it)
+    own_limit: dict[str, Any] = {"max_body_bytes": 1_000_000, "body_limits": {"/admin/documents": fifty + 64 * 1024}}
+    roomy = Starlette(middleware=[Middleware(LimitsMiddleware, **own_limit)])
+    assert upload_file_limit(roomy, fifty) == fifty
+    assert upload_file_limit(Starlette(), fifty) == fifty

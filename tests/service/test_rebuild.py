@@ -1,4 +1,6 @@
-"""Rebuild without downtime: token-guarded /admin/rebuild, atomic swap, failed builds keep the live one."""
+"""service/rebuild.py: rebuilds without downtime (POST /admin/rebuild builds beside the live generation and swaps
+atomically), a failed or corrupt build keeps the live one, a build by another process is picked up. The token
+guard of the route: tests/service/routes/test_admin_api.py."""
 
 from __future__ import annotations
 
@@ -6,24 +8,10 @@ import shutil
 import time
 from pathlib import Path
 
-import pytest
 from fastapi.testclient import TestClient
 
 from ingest.build import BuildOptions, run_build
-from service.app import create_app
-from service.settings import ServiceSettings
-
-TOKEN = "s3cret-token-for-tests"
-
-
-@pytest.fixture
-def admin_app(scratch_corpus: Path, tmp_path: Path, build_dir: Path):  # type: ignore[no-untyped-def]
-    build = tmp_path / "build"
-    run_build(BuildOptions(corpora_dir=scratch_corpus, build_dir=build, cache_dir=build_dir / "cache"))
-    settings = ServiceSettings(build_dir=build, corpora_dir=scratch_corpus, cache_dir=build_dir / "cache",
-                        admin_token=TOKEN)
-    with TestClient(create_app(settings)) as client:
-        yield client, scratch_corpus, build
+from tests.service.conftest import ADMIN_TOKEN as TOKEN
 
 
 def _wait(client: TestClient, auth: dict[str, str]) -> dict[str, object]:
@@ -34,20 +22,6 @@ def _wait(client: TestClient, auth: dict[str, str]) -> dict[str, object]:
             return status
         time.sleep(0.2)
     raise AssertionError("rebuild did not finish")
-
-
-def test_admin_is_disabled_without_a_configured_token(client) -> None:  # type: ignore[no-untyped-def]
-    response = client.post("/admin/rebuild", headers={"Authorization": "Bearer anything"})
-    assert response.status_code == 404
-    assert "disabled" in response.json()["detail"]
-
-
-def test_wrong_or_missing_token_is_401(admin_app) -> None:  # type: ignore[no-untyped-def]
-    client, _, _ = admin_app
-    for headers in ({}, {"Authorization": "Bearer wrong"}, {"Authorization": f"Basic {TOKEN}"}):
-        response = client.post("/admin/rebuild", headers=headers)
-        assert response.status_code == 401
-        assert response.headers["www-authenticate"].startswith("Bearer")
 
 
 def test_rebuild_swaps_in_a_new_generation_while_serving(admin_app) -> None:  # type: ignore[no-untyped-def]

@@ -2,12 +2,8 @@
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
-
 import pytest
 from fastapi.testclient import TestClient
-from typer.testing import CliRunner
 
 from service.generation import Generation
 from service.search import SearchError, SearchParams, search
@@ -39,13 +35,10 @@ def test_topic_detail_groups_tracks_principles_and_statements_by_municipality(cl
         assert all(n["type"] != "Passage" and 0.5 <= n["confidence"] <= 1 for n in g["nodes"])
 
 
-def test_topic_by_label_and_unknown_topic(client: TestClient, generation: Generation) -> None:
-    assert client.get("/topics/netværk og pårørende").json()["topic"]["id"] == "netvaerk-og-paaroerende"
+def test_topic_by_label_and_unknown_topic(generation: Generation) -> None:
+    assert resolve_topic(generation, "netværk og pårørende")["id"] == "netvaerk-og-paaroerende"
     assert resolve_topic(generation, "Welfare technology and digitalisation")["id"] == \
         "velfaerdsteknologi-og-digitalisering"
-    response = client.get("/topics/rumfart")
-    assert response.status_code == 404
-    assert response.headers["content-type"].startswith("application/problem+json")
     with pytest.raises(UnknownTopicError):
         resolve_topic(generation, "rumfart")
 
@@ -67,19 +60,6 @@ def test_topic_filter_includes_narrower_topics(generation: Generation) -> None:
     assert narrow.any() and not (narrow & ~broad).any()
 
 
-def test_search_route_accepts_topic_and_refuses_unknown(client: TestClient) -> None:
-    ok = client.get("/search", params={"q": "netværk", "topic": "netvaerk-og-paaroerende"})
-    assert ok.status_code == 200 and ok.json()["results"]
-    bad = client.get("/search", params={"q": "netværk", "topic": "rumfart"})
-    assert bad.status_code == 422
-    assert "rumfart" in bad.json()["detail"]
-    with pytest.raises(SearchError):
-        search(client.app.state.service.generation, SearchParams(q="netværk", topic="rumfart"))  # type: ignore[attr-defined]
-
-
-def test_cli_topics_json(build_dir: Path) -> None:
-    from service.cli import app
-
-    result = CliRunner().invoke(app, ["topics", "netvaerk-og-paaroerende", "--build", str(build_dir), "--json"])
-    assert result.exit_code == 0, result.output
-    assert json.loads(result.stdout)["topic"]["id"] == "netvaerk-og-paaroerende"
+def test_search_refuses_an_unknown_topic(generation: Generation) -> None:
+    with pytest.raises(SearchError, match="rumfart"):
+        search(generation, SearchParams(q="netværk", topic="rumfart"))

@@ -121,14 +121,6 @@ def staged(corpus_build: Path) -> list[str]:
 
 # --- the token ---------------------------------------------------------------------------------------------
 
-def test_upload_is_disabled_without_an_admin_token(client: TestClient) -> None:
-    assert client.get("/admin/dokumenter").status_code == 404
-    assert "slået fra" in client.get("/admin/dokumenter").text
-    response = client.post("/admin/documents", headers={"Authorization": "Bearer x"},
-                           files={"file": ("a.txt", b"Tekst", "text/plain")})
-    assert response.status_code == 404
-
-
 def test_a_wrong_token_is_refused_before_anything_is_stored(upload_app: App) -> None:
     client, corpus, build = upload_app
     before, uploads = corpus_fingerprint(corpus), staged(build)
@@ -150,28 +142,6 @@ def test_the_upload_page_is_a_danish_form_with_its_script(upload_app: App) -> No
         assert words in page.text
     assert client.get("/static/js/upload.js").status_code == 200
     assert 'href="/admin/dokumenter"' in client.get("/dokumenter").text  # linked where the documents are listed
-
-
-def test_documents_page_links_to_upload_only_when_admin_is_enabled(client: TestClient) -> None:
-    assert "/admin/dokumenter" not in client.get("/dokumenter").text
-
-
-def test_the_stated_limit_is_the_one_the_body_limit_lets_through() -> None:
-    """The page and the streaming check use the upload limit, lowered to the request body limit that
-    service.limits enforces in front of every route (unless that gives the upload path a limit of its own)."""
-    from starlette.applications import Starlette
-    from starlette.middleware import Middleware
-
-    from service.limits import MULTIPART_OVERHEAD, LimitsMiddleware, upload_file_limit
-
-    fifty = 50 * 1024 * 1024
-    one_megabyte = Starlette(middleware=[Middleware(LimitsMiddleware, max_body_bytes=1_000_000)])
-    assert upload_file_limit(one_megabyte, fifty) == 1_000_000 - MULTIPART_OVERHEAD
-    # body_limits: a limit of its own for the upload path (as service.limits.upload_body_limits gives it)
-    own_limit: dict[str, Any] = {"max_body_bytes": 1_000_000, "body_limits": {"/admin/documents": fifty + 64 * 1024}}
-    roomy = Starlette(middleware=[Middleware(LimitsMiddleware, **own_limit)])
-    assert upload_file_limit(roomy, fifty) == fifty
-    assert upload_file_limit(Starlette(), fifty) == fifty
 
 
 # --- preview, commit, status --------------------------------------------------------------------------------

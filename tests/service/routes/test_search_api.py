@@ -1,5 +1,7 @@
-"""GET /search with questions: every question of tests/data/eval/dev_questions.json answered as asked through
-``/search?q=…`` alone (issue 13's acceptance test), literal search, explicit parameters winning, the cache."""
+"""service/routes/search_api.py: GET /search over HTTP. Questions: every question of
+tests/data/eval/dev_questions.json answered as asked through ``/search?q=…`` alone (issue 13's acceptance test),
+literal search, explicit parameters winning, the cache; the short path for plain requests; results with their
+evidence, repeated parameters, the generation's response cache, refusals as 422 problems, the topic filter."""
 
 from __future__ import annotations
 
@@ -157,3 +159,64 @@ def test_errors_are_fastapis_and_unknown_parameters_are_ignored_as_before(client
     with_unknown = client.get("/search", params={"q": "pårørende", "k": 3, "unknown": "1"})
     assert plain.status_code == with_unknown.status_code == 200
     assert plain.json() == with_unknown.json() and len(plain.json()["results"]) == 3
+
+
+def test_search_returns_faxe_principles_with_evidence(client) -> None:  # type: ignore[no-untyped-def]
+    response = client.get("/search", params={"q": "netværk", "type": "Principle"})
+    assert response.status_code == 200
+    body = response.json()
+    assert body["query"] == "netværk" and body["mode"] == "hybrid"
+    top = body["results"][0]
+    assert top["type"] == "Principle" and top["document"]["municipality"] == "faxe"
+    assert top["evidence"] and set(top) >= {"id", "type", "label", "text", "score", "document", "ancestors",
+                                            "evidence", "source", "highlights"}
+
+
+def test_search_type_is_repeatable(client) -> None:  # type: ignore[no-untyped-def]
+    body = client.get("/search", params=[("q", "fællesskaber"), ("type", "Track"), ("type", "Bearing")]).json()
+    assert body["results"] and {r["type"] for r in body["results"]} <= {"Track", "Bearing"}
+
+
+def test_repeated_search_is_answered_from_the_generations_response_cache(client) -> None:  # type: ignore[no-untyped-def]
+    from service.schemas import SearchResponse
+
+    gen = client.app.state.service.generation
+    params = {"q": "misbrugsbehandling for unge voksne", "k": "4", "type": "Statement"}
+    before = len(gen.json_cache)
+    first = client.get("/search", params=params)
+    assert first.status_code == 200 and first.headers["content-type"] == "application/json"
+    assert len(gen.json_cache) == before + 1
+    second = client.get("/search", params=params)
+    assert second.content == first.content and len(gen.json_cache) == before + 1
+    body = SearchResponse.model_validate_json(second.content)  # the cached bytes still follow the schema
+    assert body.query == params["q"] and 0 < len(body.results) <= 4
+    assert {r.type for r in body.results} == {"Statement"}
+
+
+def test_refused_search_is_not_cached(client) -> None:  # type: ignore[no-untyped-def]
+    gen = client.app.state.service.generation
+    before = len(gen.json_cache)
+    for _ in range(2):
+        assert client.get("/search", params={"q": "netværk", "municipality": "atlantis"}).status_code == 422
+    assert len(gen.json_cache) == before
+
+
+@pytest.mark.parametrize("params", [
+    {"q": ""}, {"q": "   "}, {"q": "x" * 10_000}, {"q": "netværk", "k": 0}, {"q": "netværk", "k": 101},
+    {"q": "netværk", "type": "Planet"}, {"q": "netværk", "municipality": "atlantis"},
+    {"q": "netværk", "mode": "psychic"}, {"q": "netværk", "year_from": "abc"},
+])
+def test_bad_search_parameters_are_422_problems(client, params) -> None:  # type: ignore[no-untyped-def]
+    response = client.get("/search", params=params)
+    assert response.status_code == 422
+    assert response.headers["content-type"].startswith("application/problem+json")
+    body = response.json()
+    assert body["status"] == 422 and body["detail"] and body["title"] and body["type"]
+
+
+def test_search_route_accepts_topic_and_refuses_unknown(client) -> None:  # type: ignore[no-untyped-def]
+    ok = client.get("/search", params={"q": "netværk", "topic": "netvaerk-og-paaroerende"})
+    assert ok.status_code == 200 and ok.json()["results"]
+    bad = client.get("/search", params={"q": "netværk", "topic": "rumfart"})
+    assert bad.status_code == 422
+    assert "rumfart" in bad.json()["detail"]

@@ -1,0 +1,95 @@
+"""ingest/analyse/__init__.py: the analyse stage as the build ran it (the session's bundled build): what it wrote
+to analysis.json, and the SHACL check of the triples it adds, against the Overlap and TopicAssignment shapes only.
+Each step has its own module: test_topic_tagging.py, test_overlap_detection.py, test_candidates.py, test_lineage.py."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from rdflib import Graph, URIRef
+from rdflib.namespace import RDF
+
+from ingest.analyse import (
+    ANALYSIS_FILE,
+    ANALYSIS_FORMAT,
+    analysis_shapes,
+    topic_parameters,
+    topic_tagging,
+    validate_analysis,
+)
+from ingest.build import load_records
+from ingest.errors import ValidationError
+from ontology import SG, SH
+
+
+@pytest.fixture(scope="module")
+def payload(generation_dir: Path) -> dict[str, Any]:
+    return json.loads((generation_dir / ANALYSIS_FILE).read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="module")
+def graph(generation_dir: Path) -> Graph:
+    return Graph().parse(generation_dir / "graph.nt", format="nt")
+
+
+def _added(graph: Graph) -> Graph:
+    """The triples the analysis added to the build's graph: the topic scheme, the overlaps and topic
+    assignments."""
+    added = Graph()
+    for triple in topic_tagging.topic_scheme_graph():
+        added.add(triple)
+    for cls in (SG.Overlap, SG.TopicAssignment):
+        for subject in graph.subjects(RDF.type, cls):
+            for triple in graph.triples((subject, None, None)):
+                added.add(triple)
+    return added
+
+
+def test_the_payload_has_its_format_model_and_parameters(payload: dict[str, Any], generation_dir: Path) -> None:
+    manifest = json.loads((generation_dir / "manifest.json").read_text(encoding="utf-8"))
+    assert payload["format"] == ANALYSIS_FORMAT
+    assert payload["model"] == manifest["embedder"]["name"]
+    assert payload["parameters"]["topics"] == topic_parameters()
+
+
+def test_every_overlap_joins_nodes_of_two_documents_and_is_listed_from_both(payload: dict[str, Any],
+                                                                           generation_dir: Path) -> None:
+    _, nodes = load_records(generation_dir)
+    doc_of = {n.id: n.doc for n in nodes}
+    assert payload["overlaps"]
+    for overlap in payload["overlaps"]:
+        a, b = overlap["a"], overlap["b"]
+        assert doc_of[a] != doc_of[b], overlap
+        assert any(e["overlap"] == overlap["id"] and e["node"] == b for e in payload["overlaps_by_node"][a])
+        assert any(e["overlap"] == overlap["id"] and e["node"] == a for e in payload["overlaps_by_node"][b])
+
+
+def test_only_the_overlap_and_topic_assignment_shapes_keep_their_targets() -> None:
+    shapes = analysis_shapes()
+    targeted = {o for p in ("targetClass", "targetSubjectsOf", "targetObjectsOf", "targetNode")
+                for o in shapes.objects(None, SH[p])}
+    assert targeted == {SG.Overlap, SG.TopicAssignment}
+
+
+def test_the_analysis_triples_of_the_build_conform(graph: Graph) -> None:
+    added = _added(graph)
+    assert len(added) > 100
+    validate_analysis(added, graph)
+
+
+def test_an_overlap_within_one_document_is_refused(graph: Graph) -> None:
+    added = _added(graph)
+    overlap = next(iter(added.subjects(RDF.type, SG.Overlap)))
+    first = next(o for o in added.objects(overlap, SG.overlapNode) if isinstance(o, URIRef))
+    doc = graph.value(first, SG.inDocument)
+    same_doc = next(n for n in graph.subjects(SG.inDocument, doc) if n != first
+                    and n not in set(added.objects(overlap, SG.overlapNode)))
+    for other in list(added.objects(overlap, SG.overlapNode)):
+        if other != first:
+            added.remove((overlap, SG.overlapNode, other))
+    added.add((overlap, SG.overlapNode, same_doc))
+    with pytest.raises(ValidationError, match="different documents"):
+        validate_analysis(added, graph)
