@@ -222,7 +222,7 @@ async def serve_and_measure(args: argparse.Namespace) -> dict[str, Any]:
         handler.pop("stream", None)
         handler.update({"class": "logging.FileHandler", "filename": str(args.log)})
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=args.port, log_level="info",
-                                           log_config=log_config))
+                                           log_config=log_config, access_log=not args.no_access_log))
     serving = asyncio.create_task(server.serve())
     while not server.started:
         if serving.done():
@@ -284,6 +284,10 @@ def measure(args: argparse.Namespace, app: Any, embedder: RecordedEmbedder, loop
         "build": str(gen.path), "nodes": len(gen.nodes), "requests_per_series": n,
         "cpu_per_request": {**{k: summary_us(v) for k, v in series.items()},
                             **{k: summary_us(v) for k, v in parts.items()}},
+        "paired_differences": {  # per query pair, interleaved: what the web stack and the app add
+            "http_minus_asgi": summary_us([a - b for a, b in zip(series["http"], series["asgi"], strict=True)]),
+            "asgi_minus_functions": summary_us([a - b for a, b in zip(series["asgi"], parts["functions"],
+                                                                      strict=True)])},
         "model_calls_during_measurement": embedder.misses - misses_before,
         "batching": app.state.service.embedder.stats.as_dict(),
     }
@@ -313,6 +317,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--seed", type=int, default=11, help="seed of the generated queries")
     ap.add_argument("--port", type=int, default=PORT)
     ap.add_argument("--log", type=Path, default=Path("/tmp/profile_search-server.log"), help="the server's log")
+    ap.add_argument("--no-access-log", action="store_true", help="serve without uvicorn's access log")
     ap.add_argument("--profile", action="store_true", help="cProfile the event loop over the http series")
     ap.add_argument("--dump", type=Path, help="write the answers to the development queries here")
     ap.add_argument("--compare", type=Path, help="compare the answers with this earlier --dump")

@@ -425,10 +425,13 @@ def _topic(terms: str) -> str | None:
     """The one topic whose labels the words name best (None when none or several tie)."""
     matcher, by_stem = _topic_cues()
     words = analyse_text(terms, skip_names=False)
-    candidates = {t for st in words.sequence for t in by_stem.get(st, ())}
+    present = set(words.sequence)
+    candidates = {t for st in present for t in by_stem.get(st, ())}
     if not candidates:
         return None
-    found = CueMatcher({t: matcher.cues[t] for t in candidates}).match(words)
+    # Without a compound splitter a cue matches only by its words, so only the cues opening with a word of the
+    # question can match: the others are left out of the matching.
+    found = CueMatcher({t: [c for c in matcher.cues[t] if c[1][0] in present] for t in candidates}).match(words)
     if not found:
         return None
     best = max(score for score, _ in found.values())
