@@ -1,6 +1,6 @@
 """service/resources.py: every IRI the graph mints described for people: its kind, a readable name, where its
 page is, and what the graph says about it and what points to it (the routes that serve these: tests/service/
-routes/test_graph_api.py and test_dereference.py). IRIs are taken from the bundled build, never written out."""
+routes/test_graph_api.py and test_graph_api_dereference.py). IRIs are taken from the bundled build, never written out."""
 
 from __future__ import annotations
 
