@@ -29,7 +29,7 @@ ANALYSIS_FILE = "analysis.json"
 ANALYSIS_FORMAT = 2
 """2: container_scores rows are [a, b, score, content, coverage, topics, aligned] (content-based scores)."""
 
-__all__ = ["ANALYSIS_FILE", "AnalysisResult", "analyse", "lineage", "overlaps", "run_analysis", "topics",
+__all__ = ["ANALYSIS_FILE", "AnalysisResult", "analyse", "lineage", "overlap_detection", "run_analysis", "topic_tagging",
            "validate_analysis"]
 
 

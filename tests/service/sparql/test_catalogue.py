@@ -20,7 +20,7 @@ def test_catalogue_entries_are_complete() -> None:
     examples = load_catalogue()
     assert [e.id for e in examples] == ["netvaerk-principper", "spor-og-pejlemaerker",
                                         "handicappolitik-referencer", "opfoelgning-2014-2015",
-                                        "emner-begge-kommuner", "spor-uden-modstykke-faxe"]
+                                        "emner-begge-kommuner", "spor-modstykke-faxe"]
     for example in examples:
         assert example.title and example.description
         assert inspect_query(example.query) is QueryForm.SELECT
