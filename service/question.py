@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import re
 import tomllib
-import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cache
@@ -27,6 +26,7 @@ import pyoxigraph
 from rdflib.namespace import RDFS, SKOS
 
 from ingest.analyse.topic_tagging import CueMatcher, analyse_text, load_topics
+from ingest.language.words import JOINED_WORD, normalise
 from ingest.manifest import known_municipalities, municipality_base_name
 from ontology import ONTOLOGY_FILE, SG_NS, resource_path
 from ontology.node_types import NODE_TYPES, danish_name, danish_plural
@@ -42,7 +42,6 @@ the answers whose tags miss the topic: dev_questions.json falls from 10/10 to 7/
 dev_queries.json loses fragment recall (1.000 → 0.933) and nDCG@10 (by about 0.05), while own_queries.json
 moves by about ±0.01. A boost would be a ranking change (service/search.py), so the topic is reported only."""
 
-_TOKEN = re.compile(r"[^\W_]+(?:['’\-–][^\W_]+)*['’]?")
 _YEAR = re.compile(r"^\d{4}$")
 _PERIOD = re.compile(r"^(\d{4})[-–](\d{2}|\d{4})$")
 MIN_YEAR, MAX_YEAR = 1900, 2200
@@ -51,8 +50,8 @@ _EDGE = " \t\r\n,.;:!?»«\"'“”‘’()[]"
 
 
 def fold(text: str) -> str:
-    """The form words are compared in: NFC, case-folded."""
-    return unicodedata.normalize("NFC", text).casefold()
+    """The form words are compared in (:func:`ingest.language.words.normalise`: NFC, lower case)."""
+    return normalise(text)
 
 
 @dataclass(frozen=True)
@@ -66,7 +65,7 @@ class Token:
 def tokenize(text: str) -> list[Token]:
     """The words of ``text`` with their spans; hyphenated words, ids ("slagelse-2024-2030"), periods
     ("2014-2019") and genitives ("Aarhus'", "Slagelse's") stay one word."""
-    return [Token(m.group(), fold(m.group()), m.start(), m.end()) for m in _TOKEN.finditer(text)]
+    return [Token(m.group(), fold(m.group()), m.start(), m.end()) for m in JOINED_WORD.finditer(text)]
 
 
 def _words(phrase: str) -> tuple[str, ...]:

@@ -20,10 +20,15 @@ from typing import Any
 
 import Stemmer
 
-__all__ = ["WORD", "normalise", "stem", "word_spans", "words"]
+__all__ = ["JOINED_WORD", "WORD", "normalise", "stem", "word_spans", "words"]
 
 WORD = re.compile(r"(?:[^\W_]|[\u0300-\u036f])+")
 """One word: letters/digits (``\\w`` without ``_``), plus combining diacritics (U+0300-U+036F)."""
+
+JOINED_WORD = re.compile(rf"{WORD.pattern}(?:['’\-–]{WORD.pattern})*['’]?")
+"""Words joined by a hyphen, dash or apostrophe, read as one token where a reader needs the whole: an id
+("slagelse-2024-2030"), a period ("2014-2019"), a genitive ("Aarhus'", "Slagelse's"). Question understanding
+(:mod:`service.question`) reads questions this way; indexing and matching read :data:`WORD`s."""
 
 _local = threading.local()
 

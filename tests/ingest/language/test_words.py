@@ -34,3 +34,12 @@ def test_stems_are_danish_snowball_stems() -> None:
     assert stem("borgerne") == stem("borgere") == stem("borger") == "borg"
     assert stem("pårørendes") == stem("pårørende") == "pårør"
     assert stem("inddragelsen") == stem("inddragelse")
+
+
+def test_joined_words_keep_ids_periods_and_genitives_whole() -> None:
+    from ingest.language.words import JOINED_WORD
+
+    text = "Hvad siger Aarhus' og Slagelse's slagelse-2024-2030 om 2014–2019? Netværks- og Pårørende"
+    assert [m.group() for m in JOINED_WORD.finditer(text)] == [
+        "Hvad", "siger", "Aarhus'", "og", "Slagelse's", "slagelse-2024-2030", "om", "2014–2019", "Netværks",
+        "og", "Pårørende"]
