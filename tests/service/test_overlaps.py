@@ -1,5 +1,6 @@
-"""/overlaps and /overlaps/matrix over the real build: JSON, heat maps, errors as problem+json, and the
-two SPARQL queries of docs/overlaps.md run through the store (the CSV export: test_exports.py)."""
+"""/overlaps and /overlaps/matrix over the real build: JSON, heat maps, errors as problem+json, the topic filter,
+the overlap page's grouping of pairs under their containers and its heat-map cell counts, and the two SPARQL
+queries of docs/overlaps.md run through the store (the CSV export: test_exports.py)."""
 
 from __future__ import annotations
 
@@ -16,9 +17,13 @@ from service.generation import Generation
 from service.overlaps import (
     OverlapError,
     UnknownDocumentError,
+    cell_counts,
     coverage_matrix,
+    group_by_container,
     list_overlaps,
+    pair_containers,
     render_heatmap,
+    topic_counts,
 )
 
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "overlaps.md"
@@ -165,3 +170,77 @@ def test_sparql_slagelse_tracks_without_counterpart_in_faxe(generation: Generati
         assert node is not None and node.type == "Track" and node.doc == S24
 
 
+
+
+# --------------------------------------------------------------------------- topic filter and the page's grouping
+def _most_shared_topic(generation: Generation) -> tuple[str, int]:
+    shared = Counter(t.id for p in list_overlaps(generation, S24, FAXE).pairs for t in p.explanation.shared_topics)
+    return shared.most_common(1)[0]
+
+
+def test_topic_keeps_the_pairs_that_share_it(generation: Generation) -> None:
+    topic, shared = _most_shared_topic(generation)
+    everything = list_overlaps(generation, S24, FAXE)
+    on_topic = list_overlaps(generation, S24, FAXE, topic=topic)
+    assert on_topic.topic == topic and 0 < on_topic.count == shared < everything.count
+    assert all(topic in {t.id for t in p.explanation.shared_topics} for p in on_topic.pairs)
+    statements = list_overlaps(generation, S24, FAXE, level="statement", topic=topic)
+    assert {(p.a.id, p.b.id) for p in statements.pairs} == {
+        (p.a.id, p.b.id) for p in on_topic.pairs if "Statement" in (p.a.type, p.b.type)}
+    counted = dict((t.id, n) for t, n in topic_counts(everything.pairs))
+    assert counted[topic] == shared
+    assert all(list_overlaps(generation, S24, FAXE, topic=t).count == n for t, n in counted.items())
+
+
+def test_api_topic_parameter_in_json_and_csv(client: TestClient, generation: Generation) -> None:
+    topic, shared = _most_shared_topic(generation)
+    body = client.get("/overlaps", params={"a": S24, "b": FAXE, "topic": topic}).json()
+    assert body["topic"] == topic and body["count"] == shared == len(body["pairs"])
+    assert client.get("/overlaps", params={"a": S24, "b": FAXE}).json()["topic"] is None
+    csv_text = client.get("/overlaps", params={"a": S24, "b": FAXE, "topic": topic, "format": "csv"}).text
+    assert len(csv_text.strip().splitlines()) == shared + 1  # the header and a row a pair
+    refused = client.get("/overlaps", params={"topic": "ikke-et-emne"}, headers={"accept-language": "da"})
+    assert refused.status_code == 422
+    assert refused.headers["content-type"].startswith("application/problem+json")
+    assert "ikke-et-emne" in refused.json()["detail"] and "emne" in refused.json()["detail"]
+
+
+def test_pairs_grouped_under_their_containers(generation: Generation) -> None:
+    pairs = list_overlaps(generation, S24, FAXE).pairs
+    groups = group_by_container(generation, pairs, "Track", "Principle")
+    ids = [g.container.id for g in groups]
+    assert len(ids) == len(set(ids)) >= 5, "each container of a once"
+    positions = [generation.position[i] for i in ids]
+    assert positions == sorted(positions), "in document order"
+    assert sum(g.count for g in groups) == len(pairs)
+    for g in groups:
+        assert [m.best for m in g.matches] == sorted((m.best for m in g.matches), reverse=True)
+        for m in g.matches:
+            if m.whole is not None:
+                assert (m.whole.a.id, m.whole.b.id) == (g.container.id, m.container.id)
+            for p in m.pairs:
+                assert pair_containers(p, "Track", "Principle") == (g.container.id, m.container.id)
+                node = generation.node(p.b.id)
+                assert node is not None and (p.b.id == m.container.id or m.container.id in
+                                             {a.id for a in node.ancestors})
+    # Faxe's statements stand under their principle, a passage under its bearing: never a bare sentence.
+    heads = {m.container.type for g in groups for m in g.matches}
+    assert heads <= {"Principle", "Bearing"} and "Principle" in heads
+    bearing_of = {m.container.id: m.container.parent for g in groups for m in g.matches if m.container.type == "Principle"}
+    assert all(bearing_of.values()), "a principle names its bearing"
+
+
+def test_cell_counts_are_the_pairs_under_row_and_column(generation: Generation) -> None:
+    pairs = list_overlaps(generation, S24, FAXE).pairs
+    matrix = coverage_matrix(generation, S24, FAXE)
+    counts = cell_counts(matrix, pairs)
+    assert len(counts) == len(matrix.rows) and all(len(r) == len(matrix.columns) for r in counts)
+    rows = {r.id: i for i, r in enumerate(matrix.rows)}
+    cols = {c.id: j for j, c in enumerate(matrix.columns)}
+    seen = 0
+    for g in group_by_container(generation, pairs, matrix.level_a, matrix.level_b):
+        for m in g.matches:
+            if g.container.id in rows and m.container.id in cols:
+                assert counts[rows[g.container.id]][cols[m.container.id]] == m.count
+                seen += m.count
+    assert sum(map(sum, counts)) == seen > 20
