@@ -150,6 +150,8 @@ class OverlapScale:
                       else f"{aligned_children} matchende underpunkter")
             if shared_topics:
                 reason += f", fælles emne {quoted(list(shared_topics[:1]))}"
+            if level == "weak":  # the shared parts are the evidence; say why it still is weak
+                reason += ", men temaerne ligner som helhed kun hinanden lidt"
         elif shared_terms:
             reason = f"begge bruger {_words_phrase(list(shared_terms))}"
         elif shared_topics:
