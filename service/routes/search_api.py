@@ -163,7 +163,7 @@ class SearchRoute(APIRoute):
 
         async def handler(request: Request) -> Response:
             args = plain_arguments(request.query_params)
-            if args is None:
+            if args is None or request.app.dependency_overrides:  # overridden dependencies: FastAPI solves them
                 return await validating(request)
             state = await get_state(request)
             return await search_route(request, await get_generation(state), await get_settings_dep(state), **args)
