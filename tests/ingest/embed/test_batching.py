@@ -193,7 +193,9 @@ def test_served_results_use_the_direct_embedding(served: tuple[str, RecordingNan
 
     base, _ = served
     q = "Hvordan inddrager vi borgerens netværk?"
-    body = httpx.get(base + "/search", params={"q": q, "mode": "semantic", "k": 5}, timeout=120).json()
+    # literal: the words as typed, as rank() below searches them (the service would otherwise read the question)
+    body = httpx.get(base + "/search", params={"q": q, "mode": "semantic", "k": 5, "literal": "true"},
+                     timeout=120).json()
     ranked = rank(generation, SearchParams(q=q, k=5, mode=Mode.semantic))
     expected = [generation.nodes[pos].id for pos, _, _ in ranked]
     assert [r["id"] for r in body["results"]] == expected
