@@ -152,7 +152,8 @@ def breakdown(generation: Path, qs: Sequence[str], embedder: Any) -> dict[str, A
     stages: dict[str, list[float]] = {k: [] for k in ("embed", "vector", "bm25", "fusion", "graph_context",
                                                       "highlights", "serialise", "after_embedding", "total")}
     inner: dict[str, float] = {}
-    real_semantic, real_keyword = ss.semantic_ranking, ss.keyword_ranking
+    # retrieve() looks these up at call time: the index search of the vector side, the keyword side's scoring
+    real_semantic, real_keyword = ss.vector_ranking, ss.keyword_scores
 
     def timed(name: str, fn: Callable[..., Any]) -> Callable[..., Any]:
         def wrapper(*args: Any) -> Any:
@@ -163,8 +164,8 @@ def breakdown(generation: Path, qs: Sequence[str], embedder: Any) -> dict[str, A
                 inner[name] = time.perf_counter() - t
         return wrapper
 
-    ss.semantic_ranking = timed("vector", real_semantic)
-    ss.keyword_ranking = timed("bm25", real_keyword)
+    ss.vector_ranking = timed("vector", real_semantic)
+    ss.keyword_scores = timed("bm25", real_keyword)
     try:
         for q in qs:
             p = ss.SearchParams(q=q)
@@ -200,7 +201,7 @@ def breakdown(generation: Path, qs: Sequence[str], embedder: Any) -> dict[str, A
             stages["after_embedding"].append(t_rank + t_hl + t_ctx + t_ser)
             stages["total"].append(t_embed + t_rank + t_hl + t_ctx + t_ser)
     finally:
-        ss.semantic_ranking, ss.keyword_ranking = real_semantic, real_keyword
+        ss.vector_ranking, ss.keyword_scores = real_semantic, real_keyword
     out: dict[str, Any] = {k: {"p50_ms": ms(median(v)), "p99_ms": summary_ms(v)["p99_ms"]} for k, v in stages.items()}
     out["nodes"] = len(gen.nodes)
     out["index_kind"] = gen.indexes.vector.kind
