@@ -70,6 +70,7 @@ VOCABULARY_LABELS = {
     "http://www.w3.org/ns/org#OrganizationalUnit": "organisatorisk enhed",
     "http://www.w3.org/ns/oa#TextPositionSelector": "tekstudsnit",
     "http://www.w3.org/ns/prov#Entity": "entitet",
+    "http://www.w3.org/ns/prov#Activity": "proces (PROV)",
 }
 
 # What the resources pointing here are, by the property they point with ("Dokumenter fra kommunen").
@@ -338,7 +339,7 @@ def _term_ref(iri: str) -> Link:
     if iri.startswith(SG_NS):
         return Link(iri, term_label(iri), "#" + iri[len(SG_NS):])
     short = iri.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
-    return Link(iri, short, iri)
+    return Link(iri, VOCABULARY_LABELS.get(iri, short), iri)
 
 
 @lru_cache(maxsize=1)
