@@ -16,7 +16,7 @@ from urllib.parse import quote
 
 import pyoxigraph
 
-from ontology import ID_NS, ONTOLOGY_FILE, SG_NS, TOPIC_NS, resource_path
+from ontology import ID_NS, ONTOLOGY_FILE, SG_NS, TOPIC_NS, XSD, resource_path
 from service.generation import Generation
 from service.pages.wording import document_url, node_url
 
@@ -253,6 +253,20 @@ def _prop_link(iri: str) -> Link:
     return Link(iri, term_label(iri), "/ontology#" + iri[len(SG_NS):] if iri.startswith(SG_NS) else iri)
 
 
+_DECIMAL_TYPES = frozenset(str(XSD[t]) for t in ("decimal", "double", "float"))
+OVERLAP_LEVEL_WORDS = {"strong": "stærk", "related": "beslægtet"}
+"""sg:level of an overlap as a person reads it (the graph keeps the English code values)."""
+
+
+def literal_text(prop: str, literal: pyoxigraph.Literal) -> str:
+    """A literal as a Danish reader expects it: decimal comma in numbers, Danish words for coded values."""
+    if prop == SG_NS + "level":
+        return OVERLAP_LEVEL_WORDS.get(literal.value, literal.value)
+    if literal.datatype.value in _DECIMAL_TYPES:
+        return literal.value.replace(".", ",")
+    return literal.value
+
+
 def describe_resource(gen: Generation, iri: str) -> ResourceView | None:
     """What the graph says about ``iri``; None when the graph has no statement about it or pointing to it (or
     ``iri`` is no valid IRI: a path with a backslash or a space names nothing the graph mints)."""
@@ -272,7 +286,7 @@ def describe_resource(gen: Generation, iri: str) -> ResourceView | None:
         if isinstance(obj, pyoxigraph.NamedNode):
             statement.values.append(Value(link=_link(obj.value, gen)))
         elif isinstance(obj, pyoxigraph.Literal):
-            statement.values.append(Value(text=obj.value))
+            statement.values.append(Value(text=literal_text(prop, obj)))
     incoming: dict[str, Statement] = {}
     for quad in gen.store.quads_for_pattern(None, None, subject, None):
         prop, subj = quad.predicate.value, quad.subject

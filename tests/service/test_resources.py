@@ -97,3 +97,16 @@ def test_the_ontology_view_lists_every_class_and_its_rdf_forms_parse() -> None:
     assert {t.name for t in classes} == declared
     assert ontology_rdf("text/turtle") == resource_path(ONTOLOGY_FILE).read_bytes()
     assert len(Graph().parse(data=ontology_rdf("application/n-triples"), format="nt")) == len(onto)
+
+
+def test_literals_read_as_danish_numbers_and_words() -> None:
+    import pyoxigraph
+
+    from ontology import SG_NS, XSD
+    from service.resources import literal_text
+
+    score = pyoxigraph.Literal("0.9003", datatype=pyoxigraph.NamedNode(str(XSD.decimal)))
+    assert literal_text(SG_NS + "score", score) == "0,9003"
+    assert literal_text(SG_NS + "level", pyoxigraph.Literal("strong")) == "stærk"
+    assert literal_text(SG_NS + "level", pyoxigraph.Literal("related")) == "beslægtet"
+    assert literal_text(SG_NS + "text", pyoxigraph.Literal("Vi skaber 2.0")) == "Vi skaber 2.0"
