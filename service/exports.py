@@ -15,9 +15,9 @@ from __future__ import annotations
 
 import csv
 import io
-import re
 from collections.abc import Iterable, Mapping, Sequence
 
+from ingest.manifest import slugify
 from service.citations import Citation
 from service.compare import CompareResponse
 from service.overlaps import NodeRef, OverlapsResponse
@@ -66,10 +66,7 @@ def excel_csv(header: Sequence[str], rows: Iterable[Sequence[Cell]]) -> bytes:
 
 def filename(*parts: str | None) -> str:
     """A safe ASCII file name from ``parts``: "overlap-faxe-strategi-slagelse-2014.csv"."""
-    joined = "-".join(p for p in parts if p)
-    for danish, ascii_ in (("æ", "ae"), ("ø", "oe"), ("å", "aa"), ("Æ", "Ae"), ("Ø", "Oe"), ("Å", "Aa")):
-        joined = joined.replace(danish, ascii_)
-    slug = re.sub(r"[^A-Za-z0-9]+", "-", joined).strip("-").lower()[:80].rstrip("-")
+    slug = slugify("-".join(p for p in parts if p))[:80].rstrip("-")
     return (slug or "eksport") + ".csv"
 
 
