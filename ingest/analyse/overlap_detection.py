@@ -301,7 +301,6 @@ class _Layout:
 
     @classmethod
     def of(cls, nodes: Sequence[NodeRecord], units: Sequence[Unit]) -> _Layout:
-        order = {d: k for k, d in enumerate(dict.fromkeys(n.doc for n in nodes))}
         unit_node = np.array([u.node for u in units], dtype=np.int64)
         if unit_node.size and np.any(np.diff(unit_node) < 0):
             raise ValueError("alignment units must follow the node order (alignment_units makes them so)")
@@ -309,8 +308,14 @@ class _Layout:
         count = np.zeros(len(nodes), dtype=np.int64)
         present, first, counts = np.unique(unit_node, return_index=True, return_counts=True)
         start[present], count[present] = first, counts
-        return cls(unit_node=unit_node, node_doc=np.array([order[n.doc] for n in nodes], dtype=np.int64),
-                   start=start, count=count)
+        return cls(unit_node=unit_node, node_doc=node_documents(nodes), start=start, count=count)
+
+
+def node_documents(nodes: Sequence[NodeRecord]) -> np.ndarray:
+    """Document of every node as its position in the build's document order (the order documents first
+    appear in the node list)."""
+    order = {d: k for k, d in enumerate(dict.fromkeys(n.doc for n in nodes))}
+    return np.array([order[n.doc] for n in nodes], dtype=np.int64)
 
 
 def align(nodes: Sequence[NodeRecord], units: Sequence[Unit], unit_vectors: np.ndarray,
@@ -519,8 +524,7 @@ def container_scores(nodes: Sequence[NodeRecord], result: AlignmentResult, vecto
         return []
     n = len(nodes)
     held = _Membership(n, members)
-    doc_order = {d: k for k, d in enumerate(dict.fromkeys(node.doc for node in nodes))}
-    node_doc = np.array([doc_order[node.doc] for node in nodes], dtype=np.int64)
+    node_doc = node_documents(nodes)
     # the container pairs: joined by a kept alignment (a in the earlier document, so cx's is earlier)
     al_a = np.array([al.a for al in result.alignments], dtype=np.int64)
     al_b = np.array([al.b for al in result.alignments], dtype=np.int64)
