@@ -770,8 +770,7 @@ class JudgedPair:
 
 def judged_node(nodes: Sequence[NodeRecord], fragment: str, node_type: str, document: str) -> str:
     """The one node of ``node_type`` in ``document`` whose label + text contains ``fragment``."""
-    f = _norm(fragment)
-    found = [n.id for n in nodes if n.type == node_type and n.doc == document and f in _norm(f"{n.label or ''} {n.text}")]
+    found = nodes_containing([n for n in nodes if n.type == node_type and n.doc == document], fragment)
     if len(found) != 1:
         raise LookupError(f"{len(found)} {node_type} nodes of {document} contain {fragment!r} (want exactly one)")
     return found[0]
