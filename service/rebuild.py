@@ -19,7 +19,7 @@ from service.state import RebuildStatus, ServiceState
 
 log = logging.getLogger("strategigraf")
 
-__all__ = ["RebuildStatus", "start_rebuild", "swap_to", "watch_builds"]
+__all__ = ["RebuildStatus", "build_options", "start_rebuild", "swap_to", "watch_builds"]
 
 
 def _now() -> str:
@@ -34,13 +34,18 @@ def swap_to(state: ServiceState, generation_path: object) -> None:
     log.info("now serving build %s", gen.build_id)
 
 
-def _run(state: ServiceState) -> None:
+def build_options(state: ServiceState) -> BuildOptions:
+    """The options of a build the service runs (a rebuild or an added document): its settings, and its own
+    embedder so the model is only ever called from the thread that owns it."""
     s = state.settings
+    return BuildOptions(corpora_dir=s.corpora_dir, build_dir=s.build_dir, embedder=s.embedder,
+                        embedder_instance=state.embedder, index_kind=s.index_kind, index_threshold=s.index_threshold,
+                        keep_generations=s.keep_generations, cache_dir=s.cache_dir)
+
+
+def _run(state: ServiceState) -> None:
     try:
-        result = run_build(BuildOptions(corpora_dir=s.corpora_dir, build_dir=s.build_dir, embedder=s.embedder,
-                                        embedder_instance=state.embedder,
-                                        index_kind=s.index_kind, index_threshold=s.index_threshold,
-                                        keep_generations=s.keep_generations, cache_dir=s.cache_dir))
+        result = run_build(build_options(state))
         swap_to(state, result.path)
         state.rebuild_status = RebuildStatus(state="succeeded", started=state.rebuild_status.started,
                                              finished=_now(), build_id=result.build_id)

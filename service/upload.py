@@ -564,8 +564,7 @@ def _update(folder: Path, change: Callable[[UploadRecord], None]) -> None:
 
 def _add_and_swap(state: ServiceState, folder: Path, overrides: dict[str, Any]) -> None:
     from ingest.add import add_document
-    from ingest.build import BuildOptions
-    from service.rebuild import RebuildStatus, swap_to
+    from service.rebuild import RebuildStatus, build_options, swap_to
 
     s = state.settings
     record = load_record(folder)
@@ -583,10 +582,7 @@ def _add_and_swap(state: ServiceState, folder: Path, overrides: dict[str, Any]) 
     try:
         result = add_document(
             staged_file(folder, record), s.corpora_dir, max_bytes=s.max_upload_bytes, progress=say,
-            build=BuildOptions(corpora_dir=s.corpora_dir, build_dir=s.build_dir, embedder=s.embedder,
-                               embedder_instance=state.embedder, index_kind=s.index_kind, index_threshold=s.index_threshold,
-                               keep_generations=s.keep_generations, cache_dir=s.cache_dir),
-            **overrides)
+            build=build_options(state), **overrides)
         assert result.build is not None
         swap_to(state, result.build.path)
         build_id = result.build.build_id
