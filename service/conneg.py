@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 
 def parse_accept(header: str | None) -> list[tuple[str, float]]:
     """Media ranges with their q-values, best first; an absent header accepts anything."""
@@ -27,29 +29,45 @@ def parse_accept(header: str | None) -> list[tuple[str, float]]:
     return [(m, q) for m, q, _ in out]
 
 
-def _matches(media_range: str, offer: str) -> bool:
-    if media_range in ("*/*", "*"):
-        return True
-    rtype, _, rsub = media_range.partition("/")
-    otype, _, osub = offer.partition("/")
-    return rtype == otype and (rsub == "*" or rsub == osub)
+def _media_specificity(media_range: str, offer: str) -> int:
+    """How specifically ``media_range`` names ``offer`` (type/sub 2, type/* 1, */* 0); -1 when it does not."""
+    if media_range not in ("*/*", "*"):
+        rtype, _, rsub = media_range.partition("/")
+        otype, _, osub = offer.partition("/")
+        if rtype != otype or rsub not in ("*", osub):
+            return -1
+    return 2 - media_range.count("*")
+
+
+def _language_specificity(tag: str, offer: str) -> int:
+    """How specifically a language range names ``offer`` ("da-DK" and "da" both name "da"); -1 when it does not."""
+    if tag == "*":
+        return 0
+    if tag == offer or tag.startswith(offer + "-") or offer.startswith(tag + "-"):
+        return len(tag)
+    return -1
+
+
+def _best_offer(ranges: list[tuple[str, float]], offers: list[str],
+                specificity: Callable[[str, str], int]) -> str | None:
+    """The offer with the highest q (offers order breaks ties), each offer taking the q of the most specific range
+    that names it; None when no offer gets a q above 0."""
+    best: tuple[float, int, str] | None = None
+    for idx, offer in enumerate(offers):
+        q_offer = 0.0
+        most_specific = -1
+        for name, q in ranges:
+            spec = specificity(name, offer)
+            if spec > most_specific:
+                most_specific, q_offer = spec, q
+        if q_offer > 0 and (best is None or q_offer > best[0]):
+            best = (q_offer, idx, offer)
+    return best[2] if best else None
 
 
 def negotiate(header: str | None, offers: list[str]) -> str | None:
     """The offer the client prefers most (offers order breaks ties); None when nothing acceptable is offered."""
-    best: tuple[float, int, str] | None = None
-    ranges = parse_accept(header)
-    for idx, offer in enumerate(offers):
-        q_offer = 0.0
-        specificity = -1
-        for media, q in ranges:
-            if _matches(media, offer):
-                spec = 2 - media.count("*")
-                if spec > specificity:
-                    specificity, q_offer = spec, q
-        if q_offer > 0 and (best is None or q_offer > best[0]):
-            best = (q_offer, idx, offer)
-    return best[2] if best else None
+    return _best_offer(parse_accept(header), offers, _media_specificity)
 
 
 def preferred_language(header: str | None, offers: list[str]) -> str | None:
@@ -57,15 +75,4 @@ def preferred_language(header: str | None, offers: list[str]) -> str | None:
     "da"); None when the header is absent or names none of ``offers``."""
     if not header or not header.strip():
         return None
-    best: tuple[float, int, str] | None = None
-    for idx, offer in enumerate(offers):
-        q_offer = 0.0
-        specificity = -1
-        for tag, q in parse_accept(header):
-            if tag == "*" or tag == offer or tag.startswith(offer + "-") or offer.startswith(tag + "-"):
-                spec = 0 if tag == "*" else len(tag)
-                if spec > specificity:
-                    specificity, q_offer = spec, q
-        if q_offer > 0 and (best is None or q_offer > best[0]):
-            best = (q_offer, idx, offer)
-    return best[2] if best else None
+    return _best_offer(parse_accept(header), offers, _language_specificity)
