@@ -267,12 +267,29 @@ def literal_text(prop: str, literal: pyoxigraph.Literal) -> str:
     return literal.value
 
 
+def _named_node(iri: str) -> pyoxigraph.NamedNode | None:
+    """``iri`` as a node of the store; None when it is no valid IRI (a path with a backslash or a space)."""
+    try:
+        return pyoxigraph.NamedNode(iri)
+    except ValueError:
+        return None
+
+
+def is_described(gen: Generation, iri: str) -> bool:
+    """Whether the graph has a statement about ``iri`` or pointing to it (whether :func:`describe_resource` gives
+    a view), without describing it."""
+    node = _named_node(iri)
+    if node is None:
+        return False
+    return any(True for _ in gen.store.quads_for_pattern(node, None, None, None)) or \
+        any(True for _ in gen.store.quads_for_pattern(None, None, node, None))
+
+
 def describe_resource(gen: Generation, iri: str) -> ResourceView | None:
     """What the graph says about ``iri``; None when the graph has no statement about it or pointing to it (or
     ``iri`` is no valid IRI: a path with a backslash or a space names nothing the graph mints)."""
-    try:
-        subject = pyoxigraph.NamedNode(iri)
-    except ValueError:
+    subject = _named_node(iri)
+    if subject is None:
         return None
     outgoing: dict[str, Statement] = {}
     types: list[Link] = []

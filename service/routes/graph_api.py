@@ -12,12 +12,12 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
-from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
+from fastapi.responses import FileResponse, RedirectResponse, Response
 
 from service.conneg import negotiate
 from service.deps import GenerationDep
 from service.problems import Problem, not_found
-from service.resources import ONTOLOGY_IRI, describe_resource, kind_of, ontology_rdf
+from service.resources import describe_resource, is_described, kind_of, ontology_rdf
 from service.sparql.execution import describe
 
 router = APIRouter(tags=["graph"])
@@ -75,8 +75,7 @@ def dereference(path: str, request: Request, gen: GenerationDep, format: FormatQ
 
     iri = ID_NS + path.strip("/")
     kind = kind_of(iri, gen)
-    view = describe_resource(gen, iri) if kind not in ("document", "node") else None
-    if kind not in ("document", "node") and view is None:
+    if kind not in ("document", "node") and not is_described(gen, iri):
         raise not_found("resource", path)
     media = _media(request, format)
     if media != "text/html":
@@ -85,6 +84,7 @@ def dereference(path: str, request: Request, gen: GenerationDep, format: FormatQ
         return RedirectResponse(f"/dokument/{path.strip('/')}", status_code=303, headers={"Vary": "Accept"})
     if kind == "node":
         return RedirectResponse(f"/node?id={iri}", status_code=303, headers={"Vary": "Accept"})
+    view = describe_resource(gen, iri)
     assert view is not None
     return resource_page(request, view)
 
@@ -97,7 +97,7 @@ def dereference_topic(topic_id: str, request: Request, gen: GenerationDep, forma
     from ontology import TOPIC_NS
 
     iri = TOPIC_NS + topic_id.strip("/")
-    if describe_resource(gen, iri) is None:
+    if not is_described(gen, iri):
         raise not_found("topic", topic_id)
     media = _media(request, format)
     if media != "text/html":
@@ -115,6 +115,3 @@ def dereference_ontology(request: Request, format: FormatQuery = None) -> Respon
     if media != "text/html":
         return _rdf(ontology_rdf(media), media)
     return ontology_page(request)
-
-
-__all__ = ["HTMLResponse", "ONTOLOGY_IRI", "router"]
