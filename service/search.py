@@ -26,6 +26,7 @@ from itertools import accumulate
 import numpy as np
 
 from ingest.index.lexical import MIN_PART, _keep, _part_match, _words, stem, word_spans
+from ingest.index.stage import lexical_text
 from ingest.index.vector import RowSelection, VectorIndex
 from ingest.records import NodeRecord
 from ontology.node_types import DOCUMENT_FILTER, FILTER_TYPES, REFERENCES, ROLLUP_TARGETS
@@ -187,15 +188,9 @@ def bm25_ranking(s: np.ndarray, mask: np.ndarray, depth: int) -> tuple[np.ndarra
     return ids, s[ids].astype(np.float32)
 
 
-def semantic_ranking(gen: Generation, q: str, selection: RowSelection) -> tuple[np.ndarray, np.ndarray]:
-    """Node positions by cosine similarity (best first) and their similarities, within the selection."""
-    qv = gen.embed_query(q).reshape(1, -1).astype(np.float32)
-    return vector_ranking(gen.indexes.vector, qv, selection, _fetch_size(len(gen.nodes), 10))
-
-
 async def prefetch_query_vector(gen: Generation, p: SearchParams) -> None:
     """Embed the query of a search that needs it, awaited on the event loop, into the generation's query cache
-    (where :func:`semantic_ranking` then finds it). The embedder's worker thread resolves the awaited future
+    (where :func:`retrieve` then finds it). The embedder's worker thread resolves the awaited future
     directly: no thread of the pool waits for the model, and the rest of the search can follow on the loop.
     Parameters are checked by :func:`search` as before; an unusable query is left to it."""
     if p.mode is Mode.keyword or not p.q.strip() or len(p.q) > p.max_query_chars:
@@ -311,8 +306,7 @@ def add_phrase_evidence(gen: Generation, q: str, candidates: np.ndarray, coverag
     for i in candidates.tolist():
         if coverage[i] < 0.999:
             continue
-        node = gen.nodes[i]
-        words = _phrase_stems(f"{node.label} {node.text}" if node.label and node.label != node.text else node.text)
+        words = _phrase_stems(lexical_text(gen.nodes[i]))
         if any(words[j:j + n] == phrase for j in range(len(words) - n + 1)):
             scores[i] += PHRASE_WEIGHT / (RRF_K + 1)
 
