@@ -25,7 +25,7 @@ from pathlib import Path
 import pyoxigraph
 from rdflib.namespace import RDFS, SKOS
 
-from ingest.analyse.topic_tagging import CueMatcher, analyse_text, load_topics
+from ingest.analyse.topic_tagging import CueMatcher, analyse_text
 from ingest.language.words import JOINED_WORD, normalise
 from ingest.manifest import known_municipalities, municipality_base_name
 from ontology import ONTOLOGY_FILE, SG_NS, resource_path
@@ -33,6 +33,7 @@ from ontology.node_types import NODE_TYPES, danish_name, danish_plural
 from service.generation import LRU, Generation
 from service.schemas import Interpretation
 from service.search import SearchParams
+from service.topics import cue_matcher
 
 WORDS_FILE = Path(__file__).with_name("question_words.toml")
 TOPIC_ROLE = "report"
@@ -188,8 +189,8 @@ class GenerationWords:
     """What the interpreter looks up in one generation: its documents and municipalities."""
 
     doc_ids: dict[str, str]
-    titles: dict[str, list[tuple[tuple[str, ...], str]]]
-    """first word of a title → [(title words, document id)], longest first"""
+    titles: PhraseTable
+    """document titles of two words or more (role: the document id)"""
     municipalities: dict[str, str]
     """key → name, for the municipalities with documents in the generation"""
     extra_forms: dict[str, str]
@@ -199,13 +200,8 @@ class GenerationWords:
 
     @classmethod
     def of(cls, gen: Generation) -> GenerationWords:
-        titles: dict[str, list[tuple[tuple[str, ...], str]]] = {}
-        for doc in gen.documents.values():
-            words = _words(doc.title)
-            if len(words) >= 2:
-                titles.setdefault(words[0], []).append((words, doc.id))
-        for options in titles.values():
-            options.sort(key=lambda o: -len(o[0]))
+        titles = PhraseTable.build((doc.title, doc.id) for doc in gen.documents.values()
+                                   if len(_words(doc.title)) >= 2)
         munis = {d.municipality: d.municipality_name for d in gen.doc_list}
         known = vocabulary().municipalities
         extra = {form: key for key, name in munis.items() for form in _municipality_forms(key, name)
@@ -231,7 +227,7 @@ def generation_words(gen: Generation) -> GenerationWords:
 def _topic_cues() -> tuple[CueMatcher, dict[str, frozenset[str]]]:
     """The topic scheme's cue matcher, and per stem the topics with a cue that opens with it (so that a
     question is matched only against the cues it can match)."""
-    matcher = CueMatcher.build(load_topics())
+    matcher = cue_matcher()
     by_stem: dict[str, set[str]] = {}
     for topic, cues in matcher.cues.items():
         for _cue, stems in cues:
@@ -277,14 +273,13 @@ def _find_documents(r: _Reading, gw: GenerationWords, vocab: Vocabulary) -> None
             _place_word_before(r, vocab, i)
             i += 1
             continue
-        for words, doc_id in gw.titles.get(toks[i].low, ()):
-            n = len(words)
-            if i + n <= len(toks) and all(toks[i + k].low == words[k] for k in range(n)):
-                r.documents.append(doc_id)
-                r.mark(i, i + n)
-                _place_word_before(r, vocab, i)
-                i += n - 1
-                break
+        hit = gw.titles.match(toks, i)
+        if hit is not None:
+            n, doc_id = hit
+            r.documents.append(doc_id)
+            r.mark(i, i + n)
+            _place_word_before(r, vocab, i)
+            i += n - 1
         i += 1
 
 
@@ -445,7 +440,7 @@ def interpret(gen: Generation, q: str) -> Interpretation:
     gw = generation_words(gen)
     tokens = tokenize(q)
     screen = vocab.first_words
-    if not any(t.low in screen or t.low in gw.doc_ids or t.low in gw.titles or t.low in gw.extra_forms
+    if not any(t.low in screen or t.low in gw.doc_ids or t.low in gw.titles.by_first or t.low in gw.extra_forms
                or t.low[:1].isdigit() for t in tokens):
         # the fast path: no word can start anything the interpreter recognises
         return Interpretation(terms=q, topic=_topic_or_none(gen, q))

@@ -113,7 +113,7 @@ def topic_mask(gen: Generation, ident: str) -> np.ndarray:
 
 
 @lru_cache(maxsize=1)
-def _cue_matcher() -> CueMatcher:
+def cue_matcher() -> CueMatcher:
     """The topic scheme's Danish labels as lexical cues, analysed once per process (the scheme is static)."""
     return CueMatcher.build(load_topics())
 
@@ -128,7 +128,7 @@ def query_topics(gen: Generation, query: str) -> dict[str, float]:
     terms = analyse_text(query, gen.indexes.lexical.splitter, skip_names=False)
     if not terms.sequence:
         return {}
-    matcher = _cue_matcher()
+    matcher = cue_matcher()
     out: dict[str, float] = {}
     for topic, (confidence, cues) in matcher.match(terms).items():
         cue_words = max(len(stems) for cue, stems in matcher.cues[topic] if cue in cues)
