@@ -78,10 +78,16 @@ class NodeDetail(BaseModel):
     source: SourceContext = Field(description="The node's span with the source text around it")
 
 
-def list_documents(gen: Generation) -> list[DocumentSummary]:
+def node_counts(gen: Generation) -> dict[str, int]:
+    """How many nodes each document has, by document id (a document without nodes is absent)."""
     counts: dict[str, int] = {}
     for n in gen.nodes:
         counts[n.doc] = counts.get(n.doc, 0) + 1
+    return counts
+
+
+def list_documents(gen: Generation) -> list[DocumentSummary]:
+    counts = node_counts(gen)
     return [DocumentSummary(id=d.id, iri=d.iri, title=d.title, municipality=d.municipality,
                             municipality_name=d.municipality_name, year=d.year, kind=d.kind,
                             committee=d.committee, node_count=counts.get(d.id, 0))

@@ -18,6 +18,7 @@ from fastapi.responses import HTMLResponse, Response
 from ingest.errors import IngestError
 from ingest.manifest import load_manifest
 from ontology import ID_NS
+from service.browse import node_counts
 from service.deps import GenerationDep, SettingsDep
 from service.generation import Generation
 from service.pages.security import SecureRoute
@@ -89,9 +90,7 @@ def about_data_page(request: Request, gen: GenerationDep, settings: SettingsDep)
     entries = corpus_sources(settings)
     built = gen.manifest.get("corpora", {})
     docs = sorted(gen.documents.values(), key=lambda d: (d.municipality_name, d.year, d.id))
-    counts: dict[str, int] = {}
-    for n in gen.nodes:
-        counts[n.doc] = counts.get(n.doc, 0) + 1
+    counts = node_counts(gen)
     rows = [{"doc": d, "entry": entries.get(d.id), "built": built.get(d.id, {}), "nodes": counts.get(d.id, 0)}
             for d in docs]
     return render(request, "about.html", nav="about", rows=rows, manifest=gen.manifest, id_ns=ID_NS,
