@@ -93,10 +93,10 @@ def install_handlers(app: FastAPI, html: HtmlErrorRenderer | None = None) -> Non
         """``errors``: the problem's documented ``errors`` member (loc, msg); ``raw_errors``: pydantic's errors
         with their types and limits, from which the Danish wording is made."""
         kind = kind or title.lower().replace(" ", "-")
-        vary = {"Vary": "Accept, Accept-Language"}
+        headers = {**(headers or {}), "Vary": "Accept, Accept-Language"}
         if html is not None and wants_html(request):
             response = html(request, status, danish(status, kind, detail, raw_errors))
-            response.headers.update({**(headers or {}), **vary})
+            response.headers.update(headers)
             return response
         extra: dict[str, Any] = {"errors": errors} if errors is not None else {}
         if preferred_language(request.headers.get("accept-language"), ["en", "da"]) == "da":
@@ -104,8 +104,8 @@ def install_handlers(app: FastAPI, html: HtmlErrorRenderer | None = None) -> Non
             if wording.technical:
                 extra["technical"] = wording.technical
             return problem_response(status, wording.title, wording.detail, kind,
-                                    headers={**(headers or {}), **vary, "Content-Language": "da"}, **extra)
-        return problem_response(status, title, detail, kind, headers={**(headers or {}), **vary}, **extra)
+                                    headers={**headers, "Content-Language": "da"}, **extra)
+        return problem_response(status, title, detail, kind, headers=headers, **extra)
 
     @app.exception_handler(Problem)
     async def _problem(request: Request, exc: Problem) -> Response:
