@@ -367,10 +367,8 @@ def _objects(store: pyoxigraph.Store, iri: str, prop: str) -> list[str]:
 
 
 def _term_ref(iri: str) -> Link:
-    if iri.startswith(SG_NS):
-        return Link(iri, term_label(iri), "#" + iri[len(SG_NS):])
-    short = iri.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
-    return Link(iri, VOCABULARY_LABELS.get(iri, short), iri)
+    """A term as the ontology's page links it: its own terms by anchor, a reused vocabulary's by its IRI."""
+    return Link(iri, term_label(iri), "#" + iri[len(SG_NS):] if iri.startswith(SG_NS) else iri)
 
 
 @lru_cache(maxsize=1)
