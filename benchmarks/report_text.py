@@ -100,7 +100,7 @@ pass and the dev-set evaluation is unchanged (hybrid nDCG@10 0.894, 3/3 tracks).
   types and scanning its descendants; documents likewise. Ties are broken in the same order as before.
 * **No full sort of the score array**: only nodes with a positive score are ordered
   (`lexsort` by score, then position: the same order as the former stable `argsort` over all nodes).
-* **Keyword top-k in numpy** (`keyword_ranking`): the same hits as `LexicalIndex.search`, without building a
+* **Keyword top-k in numpy** (`bm25_ranking`): the same hits as `LexicalIndex.search`, without building a
   list of pairs; with more hits than the fetch size only the candidates that can make the top are sorted
   (ties at the cut kept).
 * **Highlights** (`highlighter`): the query is analysed once per request instead of once per text; the

@@ -217,12 +217,6 @@ def keyword_scores(gen: Generation, q: str) -> tuple[np.ndarray, np.ndarray]:
     return bm25, coverage
 
 
-def keyword_ranking(gen: Generation, q: str, selection: RowSelection) -> tuple[np.ndarray, np.ndarray]:
-    """Node positions by keyword score (best first, ties by position) and their scores, within the selection,
-    cut at the fetch depth after filtering."""
-    return bm25_ranking(keyword_scores(gen, q)[0], selection.mask, _fetch_size(len(gen.nodes), 10))
-
-
 Ranking = tuple[np.ndarray, np.ndarray]
 
 
