@@ -405,10 +405,10 @@ def overlaps(
     if as_csv:
         from service.citations import citations
         from service.exports import overlaps_csv
-        from service.strength import OverlapScale
+        from service.strength import overlap_scale
 
         cited = citations(gen, (n.id for p in response.pairs for n in (p.a, p.b)))
-        sys.stdout.buffer.write(overlaps_csv(response, cited, OverlapScale.of(gen.analysis), base_url))
+        sys.stdout.buffer.write(overlaps_csv(response, cited, overlap_scale(gen), base_url))
         return
     table = Table(title=f"{response.count} overlaps" + (f" ({a or 'any'} × {b or 'any'})" if a or b else ""),
                   show_lines=True)

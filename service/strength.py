@@ -18,11 +18,14 @@ from __future__ import annotations
 import statistics
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from ingest.index.lexical import MIN_PART, STOPWORDS
 from ingest.language.words import normalise, stem, words
 from service.schemas import SearchResponse, SearchResult
+
+if TYPE_CHECKING:
+    from service.generation import Generation
 
 Level = Literal["strong", "medium", "weak"]
 LEVEL_WORDS: dict[Level, str] = {"strong": "stærk", "medium": "middel", "weak": "svag"}
@@ -185,3 +188,24 @@ class TopicScale:
         if median is None or float(tag.get("confidence", 0.0)) >= median:
             return Strength("medium", "samme emne, andre ord")
         return Strength("weak", "beslægtet i betydning, andre ord")
+
+
+# --------------------------------------------------------------------------- per generation
+def overlap_scale(gen: Generation) -> OverlapScale:
+    """The generation's :class:`OverlapScale`, computed once from its analysis (not on every page request)."""
+    key = ("overlap-scale",)
+    scale = gen.mask_cache.get(key)
+    if scale is None:
+        scale = OverlapScale.of(gen.analysis)
+        gen.mask_cache.put(key, scale)
+    return scale
+
+
+def topic_scale(gen: Generation) -> TopicScale:
+    """The generation's :class:`TopicScale`, computed once from its analysis."""
+    key = ("topic-scale",)
+    scale = gen.mask_cache.get(key)
+    if scale is None:
+        scale = TopicScale.of(gen.analysis)
+        gen.mask_cache.put(key, scale)
+    return scale

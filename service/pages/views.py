@@ -31,7 +31,7 @@ from service.schemas import Mode, SearchResponse
 from service.search import SearchError, SearchParams, search
 from service.sources import source_text_for
 from service.sparql.catalogue import catalogue
-from service.strength import OverlapScale, TopicScale, search_strengths
+from service.strength import overlap_scale, search_strengths, topic_scale
 
 HERE = Path(__file__).resolve().parent
 TEMPLATES_DIR = HERE / "templates"
@@ -195,7 +195,7 @@ def node_overlaps(gen: Generation, iri: str) -> list[dict[str, Any]]:
     items = sorted(gen.overlaps_of(iri), key=lambda o: -float(o.get("score", 0)))
     wanted = {str(item.get("overlap")) for item in items}
     records = {str(o["id"]): o for o in gen.analysis.get("overlaps", []) if str(o.get("id")) in wanted}
-    scale = OverlapScale.of(gen.analysis)
+    scale = overlap_scale(gen)
     topic_labels = {str(t["id"]): str(t["label"]) for t in gen.analysis.get("topics", [])}
     out = []
     for item in items:
@@ -237,10 +237,10 @@ def node_page(request: Request, gen: GenerationDep, settings: SettingsDep, id: s
     assert detail is not None
     topic_labels = {t["id"]: t["label"] for t in gen.analysis.get("topics", [])}
     local = node.id[len(ID_NS):] if node.id.startswith(ID_NS) else node.id
-    topic_scale = TopicScale.of(gen.analysis)
+    tags_scale = topic_scale(gen)
     return render(request, "node.html", nav="", node=detail, record=node, doc=gen.documents[node.doc],
                   overlaps=node_overlaps(gen, iri), topic_labels=topic_labels, json_path="/nodes/" + local,
-                  citation=cite(gen, iri), topic_strengths={t["topic"]: topic_scale.strength(t) for t in detail.topics})
+                  citation=cite(gen, iri), topic_strengths={t["topic"]: tags_scale.strength(t) for t in detail.topics})
 
 
 # --------------------------------------------------------------------------- SPARQL
@@ -298,7 +298,7 @@ def _overlap_view(gen: Generation, form: dict[str, str], errors: list[str]) -> d
     if errors:
         return None
     listed = ov.list_overlaps(gen, form["a"], form["b"], level=form["level"] or None, min_score=min_score)
-    scale = OverlapScale.of(gen.analysis)
+    scale = overlap_scale(gen)
     labels = ov.topic_labels(gen)
     strengths = {p.explanation.overlap: scale.strength(
         p.score, p.explanation.kind, p.explanation.level, p.explanation.shared_terms,
@@ -424,7 +424,7 @@ def compare_page(request: Request, gen: GenerationDep, kommune: str = "", fra: s
     return render(request, "compare.html", 422 if errors else 200, nav="compare",
                   form={"kommune": kommune, "fra": fra, "til": til}, errors=errors, result=result,
                   municipalities=multi or munis, groups=groups, timeline=timeline, docs=gen.documents,
-                  overlap_scale=OverlapScale.of(gen.analysis))
+                  overlap_scale=overlap_scale(gen))
 
 
 # --------------------------------------------------------------------------- topics
@@ -454,7 +454,7 @@ def topic_page(topic_id: str, request: Request, gen: GenerationDep) -> Response:
     except (UnknownTopicError, AnalysisMissingError):
         return not_found_page(request, f"Der er intet emne »{topic_id}«. Se listen over emner.")
     sections = [{"group": group, "docs": _cover_by_document(gen, group.nodes)} for group in detail.municipalities]
-    scale = TopicScale.of(gen.analysis)
+    scale = topic_scale(gen)
     tag_strengths = {n.id: scale.strength(tag) for group in detail.municipalities for n in group.nodes
                      for tag in gen.topics_of(n.id) if tag.get("topic") == detail.topic.id}
     return render(request, "topic.html", nav="topics", detail=detail, topic=detail.topic, sections=sections,

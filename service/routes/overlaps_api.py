@@ -25,7 +25,7 @@ from service.overlaps import (
     list_overlaps,
 )
 from service.problems import Problem, not_found
-from service.strength import OverlapScale
+from service.strength import overlap_scale
 
 router = APIRouter(tags=["overlaps"])
 
@@ -79,7 +79,7 @@ def overlaps_route(
         raise _problem(exc) from exc
     if media == "text/csv":
         cited = citations(gen, (n.id for p in result.pairs for n in (p.a, p.b)))
-        body = exports.overlaps_csv(result, cited, OverlapScale.of(gen.analysis), str(request.base_url))
+        body = exports.overlaps_csv(result, cited, overlap_scale(gen), str(request.base_url))
         return Response(body, media_type=exports.MEDIA_TYPE, headers={
             "Content-Disposition": exports.content_disposition(exports.filename("overlap", a, b)), "Vary": "Accept"})
     return result

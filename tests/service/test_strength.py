@@ -73,3 +73,12 @@ def test_topic_tags_by_how_they_were_found(generation: Generation) -> None:
     assert scale.strength({"method": "children", "confidence": 0.6, "cues": []}).level == "medium"
     assert scale.strength({"method": "embedding", "confidence": scale.meaning_median, "cues": []}).level == "medium"
     assert scale.strength({"method": "embedding", "confidence": scale.meaning_median - 0.01}).level == "weak"
+
+
+def test_a_generation_computes_its_scales_once(generation: Generation) -> None:
+    from service.strength import overlap_scale, topic_scale
+
+    first = overlap_scale(generation)
+    assert first == OverlapScale.of(generation.analysis) and overlap_scale(generation) is first
+    tags = topic_scale(generation)
+    assert tags == TopicScale.of(generation.analysis) and topic_scale(generation) is tags
