@@ -16,9 +16,9 @@ distribution of the scores it is one of, never by a number fitted to one documen
 from __future__ import annotations
 
 import statistics
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 from ingest.index.lexical import MIN_PART, STOPWORDS
 from ingest.language.words import normalise, stem, words
@@ -26,6 +26,8 @@ from service.schemas import SearchResponse, SearchResult
 
 if TYPE_CHECKING:
     from service.generation import Generation
+
+_Scale = TypeVar("_Scale")
 
 Level = Literal["strong", "medium", "weak"]
 LEVEL_WORDS: dict[Level, str] = {"strong": "stærk", "medium": "middel", "weak": "svag"}
@@ -193,19 +195,19 @@ class TopicScale:
 # --------------------------------------------------------------------------- per generation
 def overlap_scale(gen: Generation) -> OverlapScale:
     """The generation's :class:`OverlapScale`, computed once from its analysis (not on every page request)."""
-    key = ("overlap-scale",)
-    scale = gen.mask_cache.get(key)
-    if scale is None:
-        scale = OverlapScale.of(gen.analysis)
-        gen.mask_cache.put(key, scale)
-    return scale
+    return _once(gen, "overlap-scale", OverlapScale.of)
 
 
 def topic_scale(gen: Generation) -> TopicScale:
     """The generation's :class:`TopicScale`, computed once from its analysis."""
-    key = ("topic-scale",)
-    scale = gen.mask_cache.get(key)
-    if scale is None:
-        scale = TopicScale.of(gen.analysis)
-        gen.mask_cache.put(key, scale)
-    return scale
+    return _once(gen, "topic-scale", TopicScale.of)
+
+
+def _once(gen: Generation, name: str, make: Callable[[Mapping[str, Any]], _Scale]) -> _Scale:
+    """``make(gen.analysis)``, kept with the generation's derived state."""
+    key = (name,)
+    value = gen.mask_cache.get(key)
+    if value is None:
+        value = make(gen.analysis)
+        gen.mask_cache.put(key, value)
+    return value
