@@ -31,7 +31,7 @@ from service.schemas import Mode, SearchResponse
 from service.search import SearchError, SearchParams, search
 from service.sources import source_text_for
 from service.sparql.catalogue import catalogue
-from service.strength import overlap_scale, search_strengths, topic_scale
+from service.strength import LEVEL_WORDS, overlap_scale, search_strengths, topic_scale
 
 HERE = Path(__file__).resolve().parent
 TEMPLATES_DIR = HERE / "templates"
@@ -48,7 +48,7 @@ env.filters.update(wording.FILTERS)
 env.globals.update(type_labels=wording.TYPE_LABELS, mode_labels=wording.MODE_LABELS,
                    link_labels=wording.LINK_LABELS, attr_labels=wording.ATTR_LABELS,
                    kind_labels=wording.KIND_LABELS, method_labels=wording.METHOD_LABELS,
-                   query_string=wording.query_string)
+                   query_string=wording.query_string, level_words=LEVEL_WORDS)
 templates = Jinja2Templates(env=env)
 static_files = StaticFiles(directory=STATIC_DIR)
 
