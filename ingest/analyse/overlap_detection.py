@@ -379,7 +379,7 @@ def _align_pairs(a: np.ndarray, b: np.ndarray, layout: _Layout, unit_vectors: np
         x = layout.start[a[lo:hi]][pid] + offset // cb[pid]
         y = layout.start[b[lo:hi]][pid] + offset % cb[pid]
         scored += x.size
-        cos = np.einsum("ij,ij->i", vectors[x], vectors[y])
+        cos = _row_dots(vectors, x, y)
         emb = np.clip((cos - params.cos_low) / (params.cos_high - params.cos_low), 0.0, 1.0)
         lex = terms.pair_overlap(x, y)
         top = (np.minimum(node_topics[a[lo:hi]], node_topics[b[lo:hi]]).max(axis=1)
@@ -400,6 +400,20 @@ def _align_pairs(a: np.ndarray, b: np.ndarray, layout: _Layout, unit_vectors: np
                      topic=round(float(parts[i, 2]), 4), mutual=bool(mutual[i]), unit_a=int(best[i, 0]),
                      unit_b=int(best[i, 1])) for i in keep]
     return out, scored, np.minimum(score, 1.0)
+
+
+def _row_dots(vectors: np.ndarray, x: np.ndarray, y: np.ndarray, rows: int = 1024) -> np.ndarray:
+    """``vectors[x[i]] · vectors[y[i]]`` for every ``i``, gathering ``rows`` pairs at a time (3 MB per side).
+
+    Gathering all pairs at once made two temporaries of ``len(x)`` full vectors (100 MB for the bundled
+    corpora). numpy asks for transparent huge pages on arrays of 4 MB and more, and the first touch of
+    fresh huge pages cost 0.2-1.1 s of kernel time in the build (measured with getrusage; 92 huge-page
+    faults per build, none after this change) against 0.05 s for the products. Each row's product is the
+    same einsum either way (bit for bit)."""
+    out = np.empty(x.size)
+    for lo in range(0, x.size, rows):
+        out[lo:lo + rows] = np.einsum("ij,ij->i", vectors[x[lo:lo + rows]], vectors[y[lo:lo + rows]])
+    return out
 
 
 def _is_best(node: np.ndarray, other_doc: np.ndarray, partner: np.ndarray, score: np.ndarray) -> np.ndarray:

@@ -9,6 +9,7 @@ import json
 from collections import Counter
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from ingest.analyse import overlap_detection as ov
@@ -227,3 +228,13 @@ def test_build_manifest_records_the_analysis_parameters(generation: Generation) 
     assert analysis["parameters"]["overlaps"]["max_partners"] == 3
     assert analysis["counts"]["overlaps"] == len(generation.analysis["overlaps"])
     assert "analysis.json" in generation.manifest["files"]
+
+
+def test_row_dots_in_chunks_equal_the_products_gathered_at_once() -> None:
+    rng = np.random.default_rng(7)
+    vectors = rng.standard_normal((50, 16))
+    x, y = rng.integers(0, 50, 1000), rng.integers(0, 50, 1000)
+    whole = np.einsum("ij,ij->i", vectors[x], vectors[y])
+    for rows in (1, 7, 1024):
+        assert np.array_equal(ov._row_dots(vectors, x, y, rows=rows), whole)
+    assert ov._row_dots(vectors, x[:0], y[:0]).shape == (0,)
