@@ -61,12 +61,10 @@ def build(corpora: Path, build_dir: Path, cache_dir: Path, *, index_kind: str = 
 
 def _stub_analysis() -> None:
     """Make run_build's analyse stage a no-op (benchmark child only)."""
-    from rdflib import Graph
-
     import ingest.analyse as analyse
 
     def run_analysis(*_args: Any, **_kwargs: Any) -> Any:
-        return analyse.AnalysisResult(graph=Graph(), payload={"format": analyse.ANALYSIS_FORMAT,
+        return analyse.AnalysisResult(triples=analyse.TripleLines(), payload={"format": analyse.ANALYSIS_FORMAT,
                                                               "skipped": "analyse stage left out by the benchmark"},
                                       manifest={"skipped": True})
 

@@ -19,18 +19,19 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import hashlib
+import itertools
 import json
 import os
 import platform
 import shutil
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from rdflib import Graph
@@ -43,6 +44,9 @@ from ingest.manifest import Manifest, load_manifest
 from ingest.records import DocumentRecord, NodeRecord, build_records, records_payload
 from ingest.validate import ValidatedCache, validate_graph
 from ontology import PREFIXES
+
+if TYPE_CHECKING:
+    from ingest.analyse.triples import TripleLines
 
 Progress = Callable[[str], None]
 
@@ -134,16 +138,17 @@ def write_sources(docs: dict[str, ParsedSource], folder: Path) -> None:
         (folder / SOURCES_DIR / f"{doc_id}.txt").write_text(doc.source.text, encoding="utf-8")
 
 
-def class_counts(graph: Graph) -> dict[str, int]:
+def class_counts(graph: Graph, more: Mapping[str, int] | None = None) -> dict[str, int]:
+    """Instances of each sg: class in ``graph`` plus ``more`` (class IRI → count), by local name."""
     from rdflib.namespace import RDF
 
     from ontology import SG_NS
 
     counts: Counter[str] = Counter()
-    for _, _, cls in graph.triples((None, RDF.type, None)):
-        name = str(cls)
-        if name.startswith(SG_NS):
-            counts[name[len(SG_NS):]] += 1
+    for cls, n in itertools.chain(((str(c), 1) for _, _, c in graph.triples((None, RDF.type, None))),
+                                  (more or {}).items()):
+        if cls.startswith(SG_NS):
+            counts[cls[len(SG_NS):]] += n
     return dict(sorted(counts.items()))
 
 
@@ -167,26 +172,52 @@ def _write_json(path: Path, payload: Any) -> None:
     path.write_text(json.dumps(payload, ensure_ascii=False, indent=1, sort_keys=False), encoding="utf-8")
 
 
-def write_graph_files(graph: Graph, folder: Path) -> Iterator[Path]:
-    """Write ``graph`` as N-Triples, Turtle and JSON-LD into ``folder``, yielding each file when written.
+def write_graph_files(graph: Graph, folder: Path, added: TripleLines | None = None,
+                      counts: dict[str, Any] | None = None) -> Iterator[Path]:
+    """Write ``graph`` and the triples ``added`` to it as N-Triples, Turtle and JSON-LD into ``folder``,
+    yielding each file when written; ``counts`` receives the number of triples written (``triples``) and
+    how many subjects each class types among the ``added`` ones the graph lacked (``added_types``).
 
-    rdflib writes N-Triples only (its fastest serialiser); pyoxigraph reads that file back and writes the
-    canonical, sorted N-Triples (the file the service and ``publish`` load) and, from the same sorted
-    triples, Turtle with the project prefixes and JSON-LD: about 20x faster than rdflib's Turtle and
-    JSON-LD serialisers, which took most of the write stage. Canonical N-Triples writes xsd:string
-    literals without their (implicit, RDF 1.1) datatype.
-    """
+    rdflib writes ``graph`` as N-Triples only (its fastest serialiser); pyoxigraph reads that back and writes
+    it canonically, in batches, and the ``added`` lines likewise (they never enter the rdflib graph: at
+    national scale they are millions). The lines are sorted (their order is that of the triples' terms:
+    every term ends before a space) into the canonical, sorted N-Triples file the service and ``publish``
+    load; Turtle with the project prefixes and JSON-LD are written by pyoxigraph streaming that file:
+    about 20x faster than rdflib's Turtle and JSON-LD serialisers. Canonical N-Triples writes xsd:string
+    literals without their (implicit, RDF 1.1) datatype."""
     import pyoxigraph
+
+    from ingest.analyse.triples import type_counts
+
+    nt_format = pyoxigraph.RdfFormat.N_TRIPLES
+
+    def canonical(triples: Iterator[pyoxigraph.Triple]) -> Iterator[str]:
+        while batch := list(itertools.islice(triples, 100_000)):
+            yield from (pyoxigraph.serialize(batch, format=nt_format) or b"").decode("utf-8").split("\n")[:-1]
 
     nt = folder / "graph.nt"
     graph.serialize(destination=nt, format="nt", encoding="utf-8")
-    triples = sorted(pyoxigraph.parse(path=nt, format=pyoxigraph.RdfFormat.N_TRIPLES),
-                     key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
+    lines = list(canonical(pyoxigraph.parse(path=nt, format=nt_format)))
+    new: list[str] = []
+    if added is not None and len(added):
+        have = set(lines)
+        fresh = (line for text in added.chunks() for line in canonical(pyoxigraph.parse(input=text, format=nt_format)))
+        new = [line for line in dict.fromkeys(fresh) if line not in have]
+        del have
+    if counts is not None:
+        counts["triples"] = len(lines) + len(new)
+        counts["added_types"] = type_counts(new)
+    lines += new
+    del new
+    lines.sort()
+    with nt.open("w", encoding="utf-8") as f:
+        for start in range(0, len(lines), 100_000):
+            f.write("".join(f"{line}\n" for line in lines[start : start + 100_000]))
+    del lines
+    yield nt
     prefixes = {prefix: str(ns) for prefix, ns in PREFIXES.items()}
-    for name, fmt in (("graph.nt", pyoxigraph.RdfFormat.N_TRIPLES), ("graph.ttl", pyoxigraph.RdfFormat.TURTLE),
-                      ("graph.jsonld", pyoxigraph.RdfFormat.JSON_LD)):
-        pyoxigraph.serialize(triples, folder / name, fmt,
-                             prefixes=None if fmt == pyoxigraph.RdfFormat.N_TRIPLES else prefixes)
+    for name, fmt in (("graph.ttl", pyoxigraph.RdfFormat.TURTLE), ("graph.jsonld", pyoxigraph.RdfFormat.JSON_LD)):
+        pyoxigraph.serialize(pyoxigraph.parse(path=nt, format=nt_format), folder / name, fmt, prefixes=prefixes)
         yield folder / name
 
 
@@ -294,9 +325,8 @@ def run_build(options: BuildOptions, progress: Progress | None = None) -> BuildR
         say("analysing topics, overlaps and lineage")
         analysis = run_analysis(documents, nodes, embedded.vectors, graph, options.embedder,
                                 cache_dir, indexes.lexical.splitter, embedder=options.embedder_instance)
-        say(f"validating {len(analysis.graph)} analysis triples against the SHACL shapes")
-        validate_analysis(analysis.graph, graph, validated)
-        graph += analysis.graph
+        say(f"validating {len(analysis.triples)} analysis triples against the SHACL shapes")
+        validate_analysis(analysis.triples, graph, validated)
         stage("analyse", t)
 
         t = time.perf_counter()
@@ -305,7 +335,8 @@ def run_build(options: BuildOptions, progress: Progress | None = None) -> BuildR
         tmp.mkdir(parents=True)
         try:
             say("writing the build")
-            for _ in write_graph_files(graph, tmp):
+            written: dict[str, Any] = {}  # the analysis triples join the graph in its files only
+            for _ in write_graph_files(graph, tmp, analysis.triples, written):
                 fault_point("write")
             _write_json(tmp / "records.json", records_payload(documents, nodes))
             write_sources(docs, tmp)
@@ -324,10 +355,10 @@ def run_build(options: BuildOptions, progress: Progress | None = None) -> BuildR
                     for d in docs.values()
                 },
                 "counts": {
-                    "triples": len(graph),
+                    "triples": written["triples"],
                     "documents": len(documents),
                     "nodes": len(nodes),
-                    "per_class": class_counts(graph),
+                    "per_class": class_counts(graph, written["added_types"]),
                     "per_document": per_document_counts(nodes),
                 },
                 "embedder": {"name": embedded.model, "dim": int(embedded.vectors.shape[1]),

@@ -202,13 +202,13 @@ def _shapes_text(shapes: Graph | None) -> str:
     return resource_path(SHAPES_FILE).read_text(encoding="utf-8") if shapes is None else shapes.serialize(format="turtle")
 
 
-def _session(data: Graph, shapes_ttl: str) -> pyrudof.Rudof:
-    """A pyrudof session holding ``data`` and the shapes (strict parsing: a triple pyrudof cannot read is an
-    error, never silently left out of the validation)."""
+def _session(data: Graph | str, shapes_ttl: str) -> pyrudof.Rudof:
+    """A pyrudof session holding ``data`` (a graph, or N-Triples text) and the shapes (strict parsing: a triple
+    pyrudof cannot read is an error, never silently left out of the validation)."""
     rudof = pyrudof.Rudof(pyrudof.RudofConfig())
+    text = data if isinstance(data, str) else data.serialize(format="nt") if len(data) else ""
     try:
-        rudof.read_data(data.serialize(format="nt") if len(data) else _EMPTY_NT,
-                        format=pyrudof.RDFFormat.NTriples, reader_mode=pyrudof.ReaderMode.Strict)
+        rudof.read_data(text or _EMPTY_NT, format=pyrudof.RDFFormat.NTriples, reader_mode=pyrudof.ReaderMode.Strict)
     except pyrudof.RudofError as exc:
         raise ValidationError(f"the SHACL engine (pyrudof) cannot read the graph: {exc}") from exc
     _read_shapes(rudof, shapes_ttl)
@@ -374,10 +374,22 @@ def _violations(rudof: pyrudof.Rudof, data: Graph, shapes: Graph, results: list[
     return out
 
 
+def ntriples_conform(text: str, shapes_ttl: str) -> bool:
+    """pyrudof's verdict on N-Triples ``text`` against the shapes in Turtle ``shapes_ttl``, without building an
+    rdflib graph (data generated as N-Triples at scale: the analysis triples, ``ingest.analyse``). Find out why
+    a part does not conform with :func:`find_violations` on that part."""
+    conforms, _ = _validate(_session(text, shapes_ttl))
+    return conforms
+
+
 def validate_graph(data: Graph, shapes: Graph | None = None, show: int = 10, *,
                    cache: ValidatedCache | None = None) -> None:
     """Raise ``ValidationError`` naming the offending nodes and rules when ``data`` does not conform."""
-    violations = find_violations(data, shapes, cache=cache)
+    refuse(find_violations(data, shapes, cache=cache), show)
+
+
+def refuse(violations: list[Violation], show: int = 10) -> None:
+    """Raise ``ValidationError`` listing the first ``show`` of ``violations``; nothing when there are none."""
     if violations:
         lines = "\n  ".join(str(v) for v in violations[:show])
         more = f"\n  … and {len(violations) - show} more" if len(violations) > show else ""

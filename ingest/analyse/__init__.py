@@ -10,16 +10,18 @@ returned as extra triples for the graph and as the generation's analysis.json.
 
 from __future__ import annotations
 
+import hashlib
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDF
 
 from ingest.analyse import lineage, overlap_detection, topic_tagging
+from ingest.analyse.triples import TripleLines, term_nt
 from ingest.embed.base import Embedder
 from ingest.index.lexical import CompoundSplitter
 from ingest.records import DocumentRecord, NodeRecord
@@ -29,13 +31,13 @@ ANALYSIS_FILE = "analysis.json"
 ANALYSIS_FORMAT = 2
 """2: container_scores rows are [a, b, score, content, coverage, topics, aligned] (content-based scores)."""
 
-__all__ = ["ANALYSIS_FILE", "AnalysisResult", "analyse", "lineage", "overlap_detection", "run_analysis", "topic_tagging",
-           "validate_analysis"]
+__all__ = ["ANALYSIS_FILE", "AnalysisResult", "TripleLines", "analyse", "lineage", "overlap_detection", "run_analysis",
+           "topic_tagging", "validate_analysis"]
 
 
 @dataclass
 class AnalysisResult:
-    graph: Graph
+    triples: TripleLines
     """The triples the analysis adds: the topic scheme, topic assignments, overlaps, carries-over links."""
     payload: dict[str, Any]
     """Content of analysis.json."""
@@ -112,12 +114,11 @@ def analyse(documents: list[DocumentRecord], nodes: list[NodeRecord], vectors: n
                                    "goals": lineage.follow_up_payload(nodes, items)})
     lap("lineage")
 
-    added = Graph()
-    for triple in topic_tagging.topic_scheme_graph():
-        added.add(triple)
+    added = TripleLines.of(topic_tagging.topic_scheme_graph())
     n_tags = topic_tagging.topic_triples(added, tags, scheme, model)
-    n_overlaps = overlap_detection.overlap_triples(added, listed, {t.id: t.iri for t in scheme}, model)
-    n_carries = lineage.carries_over_triples(added, nodes, carries)
+    sink = cast(Graph, added)  # the two functions only call add(); their annotation could be TripleSink
+    n_overlaps = overlap_detection.overlap_triples(sink, listed, {t.id: t.iri for t in scheme}, model)
+    n_carries = lineage.carries_over_triples(sink, nodes, carries)
 
     by_node: dict[str, list[dict[str, Any]]] = {}
     for o in listed:
@@ -150,12 +151,14 @@ def analyse(documents: list[DocumentRecord], nodes: list[NodeRecord], vectors: n
                    "units": len(units)},
         "timings_s": timings,
     }
-    return AnalysisResult(graph=added, payload=payload, manifest=manifest)
+    return AnalysisResult(triples=added, payload=payload, manifest=manifest)
 
 
 # --------------------------------------------------------------------------- validation
 _ANALYSIS_CLASSES = ("Overlap", "TopicAssignment")
 _TARGETS = ("targetClass", "targetSubjectsOf", "targetObjectsOf", "targetNode")
+VALIDATION_CHUNK = 5_000
+"""Overlaps and topic assignments per pyrudof run (its time and memory grow faster than the data)."""
 
 
 def analysis_shapes() -> Graph:
@@ -173,22 +176,60 @@ def analysis_shapes() -> Graph:
     return shapes
 
 
-def validate_analysis(added: Graph, graph: Graph, cache: ValidatedCache | None = None) -> None:
-    """SHACL-validate the analysis triples before they join ``graph``: the added triples plus the type and
-    document of every node they reference, against the Overlap and TopicAssignment shapes (no other
-    shape constrains what the analysis adds). Raises ``ValidationError`` like the shacl stage. With
-    ``cache``, overlaps and assignments that passed before unchanged are not validated again."""
-    from ingest.validate import validate_graph
+def validate_analysis(added: TripleLines, graph: Graph, cache: ValidatedCache | None = None, *,
+                      chunk: int = VALIDATION_CHUNK) -> None:
+    """SHACL-validate the analysis triples before they join ``graph``: every overlap and topic assignment
+    against the Overlap and TopicAssignment shapes (no other shape constrains what the analysis adds), each
+    with what those shapes can see besides its own triples, the type and document of the IRIs it points to
+    (from ``added``, e.g. the topic scheme, and from ``graph``: the nodes). Raises ``ValidationError`` like the
+    shacl stage.
+
+    The lines go to pyrudof as N-Triples, ``chunk`` focus resources at a time (no rdflib graph of them is
+    built); only a part that does not conform is parsed again to name its violations. With ``cache``, a
+    resource whose fingerprint (the shapes, its own lines and what it sees) passed before is not validated
+    again."""
+    from ingest.validate import find_violations, ntriples_conform, refuse, shapes_digest
     from ontology import SG
 
-    data = Graph()
-    for triple in added:
-        data.add(triple)
-    referenced = {o for p in (SG.overlapNode, SG.assignedTo) for o in added.objects(None, p)}
-    for node in referenced:
-        if isinstance(node, URIRef):
-            for triple in graph.triples((node, RDF.type, None)):
-                data.add(triple)
-            for triple in graph.triples((node, SG.inDocument, None)):
-                data.add(triple)
-    validate_graph(data, analysis_shapes(), cache=cache)
+    shapes = analysis_shapes()
+    shapes_ttl = shapes.serialize(format="turtle")
+    digest = shapes_digest(shapes)
+    seen_predicates = (RDF.type, SG.inDocument)
+    heads = tuple(f"{term_nt(p)} " for p in seen_predicates)
+    context: dict[str, list[str]] = {}
+
+    def about(iri: str) -> list[str]:
+        """The type and document lines of ``iri`` (N-Triples form): what a shape sees of a value."""
+        if iri not in context:
+            mine = [line for line in added.lines_of(iri) if line[len(iri) + 1:].startswith(heads)]
+            term = URIRef(iri[1:-1])
+            theirs = [f"{iri} {term_nt(p)} {term_nt(o)}" for p in seen_predicates for o in graph.objects(term, p)]
+            context[iri] = list(dict.fromkeys(mine + theirs))
+        return context[iri]
+
+    def visible(subject: str) -> list[str]:
+        out = dict.fromkeys(added.lines_of(subject))
+        for line in list(out):
+            value = line.split(" ", 2)[2]
+            if value.startswith("<"):
+                out.update(dict.fromkeys(about(value)))
+        return list(out)
+
+    focus = sorted(s for cls in _ANALYSIS_CLASSES for s in added.subjects_of_type(SG[cls]))
+    prints = {s: _fingerprint(digest, s, visible(s)) for s in focus} if cache is not None else {}
+    known = cache.known(prints.values()) if cache is not None else set()
+    todo = [s for s in focus if prints.get(s) not in known]
+    violations = []
+    for i in range(0, len(todo), chunk):
+        part = todo[i : i + chunk]
+        text = "".join(f"{line} .\n" for line in dict.fromkeys(line for s in part for line in visible(s)))
+        if not ntriples_conform(text, shapes_ttl):
+            violations += find_violations(Graph().parse(data=text, format="nt"), shapes)
+    if cache is not None:
+        failed = {f"<{v.focus}>" for v in violations}
+        cache.add(prints[s] for s in todo if s not in failed)
+    refuse(sorted(violations, key=lambda v: (v.focus, v.path or "", v.rule, v.message)))
+
+
+def _fingerprint(digest: str, subject: str, lines: list[str]) -> bytes:
+    return hashlib.sha256(f"{digest}\n{subject}\n".encode() + "\n".join(sorted(lines)).encode()).digest()

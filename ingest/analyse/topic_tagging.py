@@ -34,6 +34,7 @@ import numpy as np
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, SKOS, XSD
 
+from ingest.analyse.triples import TripleSink
 from ingest.index.lexical import STOPWORDS, CompoundSplitter, stem, word_spans
 from ingest.records import NodeRecord
 from ontology import SG, TOPICS_FILE, resource_path
@@ -355,7 +356,7 @@ def assignment_iri(tag: TopicTag) -> URIRef:
     return URIRef(f"{tag.node}/topic/{tag.topic}")
 
 
-def topic_triples(graph: Graph, tags: Iterable[TopicTag], topics: Sequence[Topic], model: str) -> int:
+def topic_triples(graph: TripleSink, tags: Iterable[TopicTag], topics: Sequence[Topic], model: str) -> int:
     """Add dcterms:subject and one sg:TopicAssignment per tag to ``graph``; returns the number of tags."""
     iri_of = {t.id: URIRef(t.iri) for t in topics}
     n = 0

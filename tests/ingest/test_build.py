@@ -143,3 +143,30 @@ def test_every_activity_under_a_goal_serves_it(graph: Graph) -> None:
     assert under_goal
     for activity in under_goal:
         assert graph.value(activity, SG.forGoal) == graph.value(activity, DCTERMS.isPartOf), activity
+
+
+def test_graph_files_with_the_analysis_lines_are_those_of_the_merged_graph(graph: Graph, tmp_path: Path) -> None:
+    """The analysis triples join the graph in its files only (ingest.analyse.triples): the files equal those
+    of one rdflib graph holding both, the manifest's counts included."""
+    from ingest.analyse import TripleLines
+    from ingest.build import class_counts, write_graph_files
+
+    analysis = {SG.Overlap, SG.TopicAssignment}
+    base, added = Graph(), TripleLines()
+    analysed = {s for cls in analysis for s in graph.subjects(RDF.type, cls)}
+    for s, p, o in graph:
+        if s in analysed or p == SG.carriesOver:
+            added.add((s, p, o))
+        else:
+            base.add((s, p, o))
+    added.add(next(iter(base)))  # a triple both hold is written once
+    assert len(added) > 100
+    (tmp_path / "split").mkdir()
+    (tmp_path / "merged").mkdir()
+    counts: dict[str, object] = {}
+    list(write_graph_files(base, tmp_path / "split", added, counts))
+    list(write_graph_files(graph, tmp_path / "merged"))
+    for name in ("graph.nt", "graph.ttl", "graph.jsonld"):
+        assert (tmp_path / "split" / name).read_bytes() == (tmp_path / "merged" / name).read_bytes(), name
+    assert counts["triples"] == len(graph)
+    assert class_counts(base, counts["added_types"]) == class_counts(graph)  # type: ignore[arg-type]

@@ -15,6 +15,7 @@ from rdflib.namespace import RDF
 from ingest.analyse import (
     ANALYSIS_FILE,
     ANALYSIS_FORMAT,
+    TripleLines,
     analysis_shapes,
     topic_parameters,
     topic_tagging,
@@ -22,6 +23,7 @@ from ingest.analyse import (
 )
 from ingest.build import load_records
 from ingest.errors import ValidationError
+from ingest.validate import ValidatedCache
 from ontology import SG, SH
 
 
@@ -46,6 +48,20 @@ def _added(graph: Graph) -> Graph:
             for triple in graph.triples((subject, None, None)):
                 added.add(triple)
     return added
+
+
+def _within_one_document(added: Graph, graph: Graph) -> URIRef:
+    """Rewire one overlap of ``added`` to join two nodes of the same document; returns the overlap."""
+    overlap = sorted(added.subjects(RDF.type, SG.Overlap))[0]
+    first = next(o for o in added.objects(overlap, SG.overlapNode) if isinstance(o, URIRef))
+    doc = graph.value(first, SG.inDocument)
+    same_doc = next(n for n in graph.subjects(SG.inDocument, doc) if n != first
+                    and n not in set(added.objects(overlap, SG.overlapNode)))
+    for other in list(added.objects(overlap, SG.overlapNode)):
+        if other != first:
+            added.remove((overlap, SG.overlapNode, other))
+    added.add((overlap, SG.overlapNode, same_doc))
+    return overlap
 
 
 def test_the_payload_has_its_format_model_and_parameters(payload: dict[str, Any], generation_dir: Path) -> None:
@@ -77,19 +93,54 @@ def test_only_the_overlap_and_topic_assignment_shapes_keep_their_targets() -> No
 def test_the_analysis_triples_of_the_build_conform(graph: Graph) -> None:
     added = _added(graph)
     assert len(added) > 100
-    validate_analysis(added, graph)
+    validate_analysis(TripleLines.of(added), graph)
 
 
 def test_an_overlap_within_one_document_is_refused(graph: Graph) -> None:
     added = _added(graph)
-    overlap = next(iter(added.subjects(RDF.type, SG.Overlap)))
-    first = next(o for o in added.objects(overlap, SG.overlapNode) if isinstance(o, URIRef))
-    doc = graph.value(first, SG.inDocument)
-    same_doc = next(n for n in graph.subjects(SG.inDocument, doc) if n != first
-                    and n not in set(added.objects(overlap, SG.overlapNode)))
-    for other in list(added.objects(overlap, SG.overlapNode)):
-        if other != first:
-            added.remove((overlap, SG.overlapNode, other))
-    added.add((overlap, SG.overlapNode, same_doc))
+    _within_one_document(added, graph)
     with pytest.raises(ValidationError, match="different documents"):
-        validate_analysis(added, graph)
+        validate_analysis(TripleLines.of(added), graph)
+
+
+def test_validated_in_parts_the_one_broken_overlap_is_named(graph: Graph) -> None:
+    added = _added(graph)
+    overlap = _within_one_document(added, graph)
+    focus = len(set(added.subjects(RDF.type, SG.Overlap)) | set(added.subjects(RDF.type, SG.TopicAssignment)))
+    with pytest.raises(ValidationError, match="1 violation") as caught:
+        validate_analysis(TripleLines.of(added), graph, chunk=max(1, focus // 7))
+    assert str(overlap) in str(caught.value)
+
+
+def test_an_assignment_whose_node_is_not_in_the_graph_is_refused(graph: Graph) -> None:
+    added = _added(graph)
+    assignment = next(iter(added.subjects(RDF.type, SG.TopicAssignment)))
+    added.set((assignment, SG.assignedTo, URIRef("https://example.org/no-such-node")))
+    with pytest.raises(ValidationError, match="assignedTo"):
+        validate_analysis(TripleLines.of(added), graph)
+
+
+def test_what_passed_is_not_validated_again_and_a_change_is(graph: Graph, tmp_path: Path,
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    import ingest.validate
+
+    runs: list[str] = []
+    real = ingest.validate.ntriples_conform
+
+    def counting(text: str, shapes_ttl: str) -> bool:
+        runs.append(text)
+        return real(text, shapes_ttl)
+
+    monkeypatch.setattr(ingest.validate, "ntriples_conform", counting)
+    added = _added(graph)
+    with ValidatedCache(tmp_path / "validated.sqlite") as cache:
+        validate_analysis(TripleLines.of(added), graph, cache)
+        assert runs
+        runs.clear()
+        validate_analysis(TripleLines.of(added), graph, cache)
+        assert runs == []
+        overlap = _within_one_document(added, graph)
+        with pytest.raises(ValidationError, match="different documents"):
+            validate_analysis(TripleLines.of(added), graph, cache)
+        assert len(runs) == 1 and f"<{overlap}> " in runs[0]
+        assert runs[0].count(f"<{RDF.type}> <{SG.Overlap}>") == 1  # only the changed overlap
