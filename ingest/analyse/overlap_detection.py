@@ -577,11 +577,11 @@ def container_scores(nodes: Sequence[NodeRecord], result: AlignmentResult, vecto
     centroids /= np.maximum(np.linalg.norm(centroids, axis=1, keepdims=True), 1e-12)
     ia = np.array([row_of[int(c)] for c in ca])
     ib = np.array([row_of[int(c)] for c in cb])
-    content = np.clip(np.einsum("ij,ij->i", centroids[ia], centroids[ib]) / params.content_high, 0.0, 1.0)
+    content = np.clip(_row_dots(centroids, ia, ib) / params.content_high, 0.0, 1.0)
     # topics: the mean own topic confidences of the container and its units
     profiles = held.mean_rows(node_topic_matrix(nodes, tags), containers)
     norms = np.linalg.norm(profiles, axis=1)
-    dot = np.einsum("ij,ij->i", profiles[ia], profiles[ib])
+    dot = _row_dots(profiles, ia, ib)
     denominator = norms[ia] * norms[ib]
     topics = np.where(denominator > 0, dot / np.where(denominator > 0, denominator, 1.0), 0.0)
     score = params.w_content * content + params.w_coverage * coverage + params.w_topics * topics
