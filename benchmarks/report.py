@@ -327,6 +327,27 @@ def _gc(ms_: float) -> str:
     return "< 1 ms" if ms_ < 1 else f"{ms_:,.0f} ms"
 
 
+def _stage(tier: dict[str, Any], stage: str) -> str:
+    """A build stage's time on a tier; the analyse stage also per node (or "left out" when the build skipped it)."""
+    b = tier["build"]["build"]
+    analysis = tier["build"].get("analysis")
+    if stage == "analyse" and not analysis:
+        return "left out"
+    out = f"{b['timings_s'][stage]:,.1f} s"
+    if stage == "analyse":
+        return f"{out} ({analysis['per_node_ms']:.1f} ms per node)"
+    if stage == "embed":
+        return out + (" (cold)" if b["embedder"]["cached"] == 0 else " (from the cache)")
+    return out
+
+
+def _analysis_steps(tier: dict[str, Any]) -> str:
+    """The analyse stage's own steps and the rest of it (the SHACL check of its triples)."""
+    a = tier["build"]["analysis"]
+    rest = a["stage_s"] - sum(a["steps_s"].values())
+    return ", ".join(f"{k} {v:,.1f} s" for k, v in a["steps_s"].items()) + f"; SHACL of its triples {rest:,.1f} s"
+
+
 def _scale(sec: dict[str, Any], text: Any) -> list[str]:
     r = sec["result"]
     tiers = r["tiers"]
@@ -364,9 +385,11 @@ def _scale(sec: dict[str, Any], text: Any) -> list[str]:
         else "in the build's embed stage")
     stages = list(built(next(iter(tiers.values())))["timings_s"])
     for st in stages:
-        row(f"build stage `{st}`", lambda t, st=st: "left out (see above)" if st == "analyse" else
-            f"{built(t)['timings_s'][st]:,.1f} s" + ("" if st != "embed" else " (cold)" if built(t)["embedder"]["cached"] == 0
-                                                     else " (from the cache)"))
+        row(f"build stage `{st}`", lambda t, st=st: _stage(t, st))
+    row("analyse stage: its steps", _analysis_steps)
+    row("analyse stage: overlaps / topic assignments / alignments kept",
+        lambda t: "{overlaps:,} / {topic_assignments:,} / {alignments:,}".format(**t["build"]["analysis"]["counts"]))
+    row("build time per node (`run_build`)", lambda t: f"{t['build']['analysis']['build_per_node_ms']:.1f} ms")
     row("build wall time (child process)", lambda t: f"{built(t)['wall_s']:,.0f} s")
 
     def cold_total(t: dict[str, Any]) -> str:

@@ -181,12 +181,14 @@ embedded ahead of the build by `benchmarks.bench_scale.pre_embed`, in chunks of 
 finish (same model, batch size, texts and cache keys as the build), and the build found them all in the
 cache. Its "cold build total" is that build's wall time plus the embedding time.
 
-The builds run the real `run_build` in a child process, **with the analyse stage (topics, overlaps,
-lineage) replaced by a no-op**: its overlap alignment scores every pair of documents (O(documents²)) and
-on synthetic text, which recombines the same statements, it finds a great many overlaps; on a 2,039-node
-synthetic corpus it produced 484,640 analysis triples (ten times the graph itself), and the SHACL
-validation of those triples was still running after 18 minutes (at low priority on the busy machine) when
-it was stopped; at 10k and 100k nodes it would dominate everything else. That stage is not on the search path; its scaling is a finding for its owner, not measured here.
+The builds run the real `run_build` in a child process, **analyse stage included**: topics tagged in
+batches (matrices over all nodes × topics), overlap candidates from nearest neighbours across documents
+(`ingest/analyse/candidates.py`: each unit's nearest units of other documents, so the stage grows with the
+nodes, not with the pairs of documents), at most 12 listed overlaps per node, lineage, and the SHACL check
+of the analysis triples. Those triples (about 80 a node on synthetic text) never enter the rdflib graph:
+they are N-Triples lines (`ingest/analyse/triples.py`) that pyrudof validates in parts and the build
+merges into the graph files. "Its steps" are the analysis's own timings (the build manifest's
+`analysis.timings_s`); the rest of the stage is the SHACL check of its triples.
 
 Index: `auto` chooses exact `flat` below 20,000 vectors and HNSW (M = 64, efConstruction = 200,
 efSearch = 512) above. Those parameters were chosen on this tier: with the earlier M = 32,

@@ -319,7 +319,7 @@ def run_build(options: BuildOptions, progress: Progress | None = None) -> BuildR
                                             reference=embedded.reference)
         stage("index", t)
 
-        from ingest.analyse import ANALYSIS_FILE, run_analysis, validate_analysis
+        from ingest.analyse import run_analysis, validate_analysis
 
         t = time.perf_counter()
         say("analysing topics, overlaps and lineage")
@@ -340,7 +340,7 @@ def run_build(options: BuildOptions, progress: Progress | None = None) -> BuildR
                 fault_point("write")
             _write_json(tmp / "records.json", records_payload(documents, nodes))
             write_sources(docs, tmp)
-            _write_json(tmp / ANALYSIS_FILE, analysis.payload)
+            analysis.write(tmp)
             np.save(tmp / "vectors.npy", embedded.vectors)
             indexes.save(tmp)
             stage("write", t)

@@ -11,6 +11,7 @@ returned as extra triples for the graph and as the generation's analysis.json.
 from __future__ import annotations
 
 import hashlib
+import json
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -43,6 +44,13 @@ class AnalysisResult:
     """Content of analysis.json."""
     manifest: dict[str, Any] = field(default_factory=dict)
     """Parameters and counts for the build manifest's "analysis" entry."""
+
+    def write(self, folder: Path) -> Path:
+        """Write the payload as ``folder/analysis.json``: compact JSON (no indentation: at national scale the
+        file is hundreds of MB, a third of it white space, and only the compact form is encoded in C)."""
+        path = folder / ANALYSIS_FILE
+        path.write_text(json.dumps(self.payload, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+        return path
 
 
 def topic_parameters() -> dict[str, Any]:
@@ -216,13 +224,14 @@ def validate_analysis(added: TripleLines, graph: Graph, cache: ValidatedCache | 
         return list(out)
 
     focus = sorted(s for cls in _ANALYSIS_CLASSES for s in added.subjects_of_type(SG[cls]))
-    prints = {s: _fingerprint(digest, s, visible(s)) for s in focus} if cache is not None else {}
+    sees = {s: visible(s) for s in focus}
+    prints = {s: _fingerprint(digest, s, lines) for s, lines in sees.items()} if cache is not None else {}
     known = cache.known(prints.values()) if cache is not None else set()
     todo = [s for s in focus if prints.get(s) not in known]
     violations = []
     for i in range(0, len(todo), chunk):
         part = todo[i : i + chunk]
-        text = "".join(f"{line} .\n" for line in dict.fromkeys(line for s in part for line in visible(s)))
+        text = "".join(f"{line} .\n" for line in dict.fromkeys(line for s in part for line in sees[s]))
         if not ntriples_conform(text, shapes_ttl):
             violations += find_violations(Graph().parse(data=text, format="nt"), shapes)
     if cache is not None:
