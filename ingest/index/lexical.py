@@ -97,6 +97,17 @@ def _words(text: str) -> list[str]:
     return [w for w in words(text) if _keep(w)]
 
 
+_QUERY_CACHE_SIZE = 20_000
+"""Entries of each query-time cache of a :class:`LexicalIndex` before it starts afresh."""
+
+
+def _bounded_put(cache: dict[Any, Any], key: Any, value: Any) -> None:
+    """``cache[key] = value``, emptying ``cache`` first when it is full (each entry is cheap to recompute)."""
+    if len(cache) >= _QUERY_CACHE_SIZE:
+        cache.clear()
+    cache[key] = value
+
+
 def analyze(text: str) -> list[str]:
     """Lower-case, strip punctuation, drop Danish stopwords, stem: the terms of ``text`` in order.
 
@@ -289,6 +300,11 @@ class LexicalIndex:
         self._term_blob = "\n" + "\n".join(terms) + "\n"
         self._expansions: dict[str, tuple[str, ...]] = {}
         self._exp_lock = threading.Lock()
+        # query-time caches (the index does not change once built): per word, its index terms; per query
+        # word, its term ids (word_terms); per set of term ids, the documents holding one and their idf
+        self._word_cache: dict[str, tuple[str, ...]] = {}
+        self._single_cache: dict[str, tuple[str, ...]] = {}
+        self._postings_cache: dict[tuple[int, ...], tuple[np.ndarray, float]] = {}
         self._split_parts: dict[str, frozenset[str]] | None = None
 
     # ------------------------------------------------------------------ analysis with compounds
@@ -307,16 +323,25 @@ class LexicalIndex:
         """The distinct index terms a query is looked up by."""
         out: list[str] = []
         for w in _words(query):
-            s = stem(w)
-            terms = [s]
-            if self.mode == "split" and self.splitter is not None and w not in self.splitter:
-                terms.extend(self.splitter.part_stems(w))
-            elif self.mode == "ngram":
-                terms.extend(_ngrams(s, self.ngram_n))
-            if self.expand:
-                terms.extend(self._expand(w, s))
-            out.extend(t for t in terms if t not in out)
+            out.extend(t for t in self._terms_of_word(w) if t not in out)
         return out
+
+    def _terms_of_word(self, w: str) -> tuple[str, ...]:
+        """The index terms of one query word: its stem, compound parts and expansions, distinct (cached)."""
+        cached = self._word_cache.get(w)
+        if cached is not None:
+            return cached
+        s = stem(w)
+        terms = [s]
+        if self.mode == "split" and self.splitter is not None and w not in self.splitter:
+            terms.extend(self.splitter.part_stems(w))
+        elif self.mode == "ngram":
+            terms.extend(_ngrams(s, self.ngram_n))
+        if self.expand:
+            terms.extend(self._expand(w, s))
+        result = tuple(dict.fromkeys(terms))
+        _bounded_put(self._word_cache, w, result)
+        return result
 
     def _expand(self, word: str, word_stem: str) -> tuple[str, ...]:
         """Index terms having ``word`` as a compound part (same rule as :func:`highlight_spans`).
@@ -412,7 +437,11 @@ class LexicalIndex:
         out: list[list[int]] = []
         for w in dict.fromkeys(_words(query)):
             ids = []
-            for t in self.query_terms(w):
+            terms = self._single_cache.get(w)
+            if terms is None:
+                terms = tuple(self.query_terms(w))
+                _bounded_put(self._single_cache, w, terms)
+            for t in terms:
                 if t in vocab and t not in seen:
                     seen.add(t)
                     ids.append(vocab[t])
@@ -430,10 +459,16 @@ class LexicalIndex:
         indices, indptr = self._bm25.scores["indices"], self._bm25.scores["indptr"]
         total = 0.0
         for ids in self.word_terms(query):
-            docs = np.unique(np.concatenate([indices[indptr[t]:indptr[t + 1]] for t in ids]))
+            key = tuple(ids)
+            hit = self._postings_cache.get(key)
+            if hit is None:
+                docs = np.unique(np.concatenate([indices[indptr[t]:indptr[t + 1]] for t in ids]))
+                idf = math.log(1 + (self.n_docs - docs.size + 0.5) / (docs.size + 0.5)) if docs.size else 0.0
+                hit = (docs, idf)
+                _bounded_put(self._postings_cache, key, hit)
+            docs, idf = hit
             if docs.size == 0:
                 continue
-            idf = math.log(1 + (self.n_docs - docs.size + 0.5) / (docs.size + 0.5))
             out[docs] += idf
             total += idf
         return out / total if total else out

@@ -25,7 +25,7 @@ from service.generation import Generation
 from service.problems import Problem
 from service.question import MAX_YEAR, MIN_YEAR, search_params
 from service.schemas import Interpretation, Mode, SearchResponse
-from service.search import MAX_K, SearchError, SearchParams, prefetch_query_vector, search
+from service.search import MAX_K, SearchError, SearchParams, prefetch_query_vector, search, search_body
 
 router = APIRouter(tags=["search"])
 INLINE_NODES = 5000
@@ -83,8 +83,7 @@ def search_json(gen: Generation, params: SearchParams, interpreted: Interpretati
                 key: Hashable) -> bytes:
     """The /search response body for the query ``q`` as received, searched as ``params`` say; cached per
     generation under ``key`` (invalid parameters raise and are not cached)."""
-    response = search(gen, params).model_copy(update={"query": q, "interpreted": interpreted})
-    body = response.model_dump_json(by_alias=True).encode()
+    body = search_body(gen, params, q, interpreted)
     gen.json_cache.put(key, body)
     return body
 

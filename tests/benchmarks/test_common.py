@@ -8,7 +8,17 @@ from pathlib import Path
 import httpx
 import pytest
 
-from benchmarks.common import free_port, launch, quantile, serve, summary_ms, wait_ready
+from benchmarks.common import (
+    LeanClient,
+    ResponseReader,
+    free_port,
+    http_closed_loop,
+    launch,
+    quantile,
+    serve,
+    summary_ms,
+    wait_ready,
+)
 
 
 def test_quantiles_interpolate_and_summaries_are_milliseconds() -> None:
@@ -38,5 +48,31 @@ def test_serve_runs_a_real_server_for_the_block_and_stops_it(build_dir: Path) ->
     with serve(build_dir, ready_timeout_s=120) as server:
         assert httpx.get(server.base + "/health", timeout=10).status_code == 200
         assert server.proc.poll() is None and server.log.is_file()
+        # the lean client and closed loop of the search benchmark, against the real server
+        lean = LeanClient(server.base)
+        status, body = lean.get("/search?q=netv%C3%A6rk&k=2")
+        assert status == 200 and body == httpx.get(server.base + "/search?q=netv%C3%A6rk&k=2", timeout=30).content
+        assert lean.get("/no-such-page")[0] == 404
+        lean.close()
+        assert lean.get("/search?q=netv%C3%A6rk&k=2")[0] == 200  # reconnects
+        lean.close()
+        paths = [f"/search?q=netv%C3%A6rk&k={k}" for k in range(1, 101)] + ["/no-such-page"] * 5000
+        loop = http_closed_loop(server.base, 3, 0.5, paths)
+        assert loop["requests"] >= 3 and loop["latency"]["n"] == loop["requests"]
+        assert loop["errors"] == max(0, loop["requests"] - 100)  # every 404 counted, no 200 counted
     assert server.proc.poll() is not None
     assert not server.log.exists()  # kept only when start-up or the block failed
+
+
+def test_response_reader_splits_pipelined_answers_from_any_chunks() -> None:
+    wire = (b"HTTP/1.1 200 OK\r\ncontent-length: 5\r\ncontent-type: text/plain\r\n\r\nhello"
+            b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n"
+            b"HTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\n{}\n")
+    for size in (1, 2, 7, len(wire)):
+        reader = ResponseReader()
+        answers = []
+        for start in range(0, len(wire), size):
+            answers += reader.feed(wire[start:start + size])
+        assert answers == [(200, b"hello"), (404, b""), (200, b"{}\n")]
+    with pytest.raises(ValueError, match="Content-Length"):
+        ResponseReader().feed(b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n")

@@ -7,8 +7,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from service.generation import Generation
-from service.schemas import Mode
-from service.search import SearchError, SearchParams, search
+from service.schemas import Mode, SearchResponse
+from service.search import SearchError, SearchParams, search, search_body
 
 
 def test_which_principles_cover_netvaerk(generation: Generation) -> None:
@@ -120,3 +120,20 @@ def test_highlights_of_any_text_are_those_of_highlight_spans(query: str, text: s
     from service.search import highlighter
 
     assert highlighter(query)(text) == highlight_spans(query, text)
+
+
+@pytest.mark.parametrize("types", [(), ("Principle",), ("Track", "Document"), ("Statement",)])
+@pytest.mark.parametrize("mode", list(Mode))
+def test_the_route_json_is_the_response_models_json(generation: Generation, monkeypatch: pytest.MonkeyPatch,
+                                                    mode: Mode, types: tuple[str, ...]) -> None:
+    """search_body writes the rows as plain values; its bytes are the SearchResponse's own JSON."""
+    from service.generation import LRU
+    from service.question import search_params
+
+    monkeypatch.setattr(generation, "result_cache", LRU(0))  # both sides computed, neither from the cache
+    for q in ("netværk og pårørende", "Hvilke principper har Faxe om frivillighed?", "xqzvbrtl", "2019"):
+        params, interpreted = search_params(generation, SearchParams(q=q, mode=mode, types=types))
+        body = search_body(generation, params, q, interpreted)
+        response = search(generation, params).model_copy(update={"query": q, "interpreted": interpreted})
+        assert body == response.model_dump_json(by_alias=True).encode()
+        assert SearchResponse.model_validate_json(body) == response

