@@ -154,36 +154,72 @@ def deep_predicates(shapes: Graph) -> frozenset[Node]:
     return frozenset(out)
 
 
-def visible_triples(data: Graph, node: Node, deep: frozenset[Node]) -> Iterator[tuple[Node, Node, Node]]:
+def visible_triples(data: Graph, node: Node, deep: frozenset[Node],
+                    lookup: _Lookups | None = None) -> Iterator[tuple[Node, Node, Node]]:
     """What the shapes can see from ``node``: its triples; the whole description of the values of ``deep``
-    predicates and of blank-node values (recursively); the ``rdf:type`` and ``sg:inDocument`` of other IRIs."""
+    predicates and of blank-node values (recursively); the ``rdf:type`` and ``sg:inDocument`` of other IRIs.
+    ``lookup`` (one per unchanged ``data``) remembers the graph look-ups for the next node."""
     seen: set[Node] = set()
+    ask = lookup or _Lookups(data)
 
     def walk(subject: Node, depth: int) -> Iterator[tuple[Node, Node, Node]]:
         seen.add(subject)
-        for p, o in data.predicate_objects(subject):
+        for p, o in ask.predicate_objects(subject):
             yield subject, p, o
             if (isinstance(o, BNode) or p in deep) and not isinstance(o, Literal) and o not in seen and depth < 8:
                 yield from walk(o, depth + 1)
             elif isinstance(o, URIRef):
-                for q in (RDF.type, SG.inDocument):
-                    for v in data.objects(o, q):
-                        yield o, q, v
+                for q, v in ask.seen_of(o):
+                    yield o, q, v
 
     yield from walk(node, 0)
 
 
-def fingerprint(data: Graph, node: Node, digest: str, deep: frozenset[Node]) -> bytes:
+class _Lookups:
+    """The graph look-ups of :func:`visible_triples` and the N3 forms of :func:`fingerprint`, each made once
+    per graph (the values of rdflib's own calls, in their order): a build fingerprints every focus node, and
+    most of them see the same documents, types and spans."""
+
+    def __init__(self, data: Graph) -> None:
+        self.data = data
+        self._po: dict[Node, list[tuple[Node, Node]]] = {}
+        self._seen: dict[Node, list[tuple[Node, Node]]] = {}
+        self._n3: dict[Node, str] = {}
+
+    def predicate_objects(self, subject: Node) -> list[tuple[Node, Node]]:
+        found = self._po.get(subject)
+        if found is None:
+            found = self._po[subject] = list(self.data.predicate_objects(subject))
+        return found
+
+    def seen_of(self, iri: Node) -> list[tuple[Node, Node]]:
+        """The ``rdf:type`` and ``sg:inDocument`` values of another IRI."""
+        found = self._seen.get(iri)
+        if found is None:
+            found = self._seen[iri] = [(q, v) for q in (RDF.type, SG.inDocument) for v in self.data.objects(iri, q)]
+        return found
+
+    def n3(self, term: Node) -> str:
+        found = self._n3.get(term)
+        if found is None:
+            found = self._n3[term] = term.n3()
+        return found
+
+
+def fingerprint(data: Graph, node: Node, digest: str, deep: frozenset[Node], lookup: _Lookups | None = None) -> bytes:
     """sha256 over the shapes' digest, ``node`` and its :func:`visible_triples` (blank nodes keep their
     labels, so a node with blank-node values is simply validated again in the next build)."""
-    lines = sorted({f"{s.n3()} {p.n3()} {o.n3()}" for s, p, o in visible_triples(data, node, deep)})
+    ask = lookup or _Lookups(data)
+    n3 = ask.n3
+    lines = sorted({f"{n3(s)} {n3(p)} {n3(o)}" for s, p, o in visible_triples(data, node, deep, ask)})
     return hashlib.sha256(f"{digest}\n{node.n3()}\n".encode() + "\n".join(lines).encode()).digest()
 
 
 def unvalidated(data: Graph, shapes: Graph, cache: ValidatedCache) -> dict[Node, bytes]:
     """The focus nodes of ``data`` whose fingerprint has not conformed before, with their fingerprints."""
     digest, deep = shapes_digest(shapes), deep_predicates(shapes)
-    prints = {n: fingerprint(data, n, digest, deep) for n in target_nodes(data, shapes)}
+    lookup = _Lookups(data)
+    prints = {n: fingerprint(data, n, digest, deep, lookup) for n in target_nodes(data, shapes)}
     known = cache.known(prints.values())
     return {n: f for n, f in prints.items() if f not in known}
 
@@ -192,8 +228,9 @@ def visible_subgraph(data: Graph, nodes: Iterable[Node], shapes: Graph) -> Graph
     """The union of the :func:`visible_triples` of ``nodes``: enough to validate them and only them."""
     sub = Graph()
     deep = deep_predicates(shapes)
+    lookup = _Lookups(data)
     for node in nodes:
-        for triple in visible_triples(data, node, deep):
+        for triple in visible_triples(data, node, deep, lookup):
             sub.add(triple)
     return sub
 

@@ -17,8 +17,12 @@ from rdflib.namespace import DCTERMS, RDF, SKOS
 from ingest.errors import ValidationError
 from ingest.validate import (
     ValidatedCache,
+    _Lookups,
+    deep_predicates,
     find_violations,
+    fingerprint,
     load_shapes,
+    shapes_digest,
     target_nodes,
     unvalidated,
     validate_graph,
@@ -233,3 +237,13 @@ def test_shapes_with_an_inverse_path_are_never_served_from_the_cache(graph: Grap
     with ValidatedCache(tmp_path / "v.sqlite") as cache:
         assert find_violations(graph, shapes, cache=cache) == []
         assert {v.focus for v in find_violations(_pointed_at(graph), shapes, cache=cache)} == {str(BEARING)}
+
+
+def test_fingerprints_sharing_one_lookup_equal_fingerprints_made_alone(graph: Graph) -> None:
+    shapes = load_shapes()
+    digest, deep = shapes_digest(shapes), deep_predicates(shapes)
+    lookup = _Lookups(graph)
+    nodes = sorted(target_nodes(graph, shapes), key=str)
+    shared = [fingerprint(graph, n, digest, deep, lookup) for n in nodes]
+    assert shared == [fingerprint(graph, n, digest, deep) for n in nodes]
+    assert len(set(shared)) == len(nodes)
