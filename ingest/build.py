@@ -36,11 +36,11 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from rdflib import Graph
 
-from ingest.document import load_document
 from ingest.embed.base import Embedder
 from ingest.errors import BuildError, IngestError
 from ingest.graph import ParsedSource, build_graph
 from ingest.manifest import Manifest, load_manifest
+from ingest.parse_cache import PARSED_FILE, ParsedCache, load_document_cached
 from ingest.records import DocumentRecord, NodeRecord, build_records, records_payload
 from ingest.validate import ValidatedCache, validate_graph
 from ontology import PREFIXES
@@ -114,14 +114,16 @@ def build_lock(build_dir: Path) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-def parse_corpus(manifest: Manifest, progress: Progress | None = None) -> dict[str, ParsedSource]:
-    """Read every document of the manifest and recognise its structure, in manifest order."""
+def parse_corpus(manifest: Manifest, progress: Progress | None = None,
+                 cache: ParsedCache | None = None) -> dict[str, ParsedSource]:
+    """Read every document of the manifest and recognise its structure, in manifest order; with ``cache``,
+    a file parsed before by the same code is taken from it (:mod:`ingest.parse_cache`)."""
     docs: dict[str, ParsedSource] = {}
     for entry in manifest.documents:
         path = manifest.root / entry.file
         if progress:
             progress(f"reading {entry.file}")
-        loaded = load_document(path)
+        loaded, _ = load_document_cached(path, cache)
         docs[entry.id] = ParsedSource(entry=entry, source=loaded.source, parsed=loaded.parsed,
                                       format=loaded.format, page_starts=loaded.page_starts)
     return docs
@@ -288,7 +290,9 @@ def run_build(options: BuildOptions, progress: Progress | None = None) -> BuildR
         t = time.perf_counter()
         manifest = load_manifest(options.corpora_dir)
         fault_point("parse")
-        docs = parse_corpus(manifest, say)
+        cache_dir = options.cache_dir or options.build_dir / "cache"
+        parsed = stack.enter_context(ParsedCache(cache_dir / PARSED_FILE))
+        docs = parse_corpus(manifest, say, parsed)
         stage("parse", t)
 
         t = time.perf_counter()
@@ -299,7 +303,6 @@ def run_build(options: BuildOptions, progress: Progress | None = None) -> BuildR
 
         t = time.perf_counter()
         say(f"validating {len(graph)} triples against the SHACL shapes")
-        cache_dir = options.cache_dir or options.build_dir / "cache"
         validated = ValidatedCache(cache_dir / VALIDATED_FILE)
         stack.callback(validated.close)
         validate_graph(graph, cache=validated)
