@@ -159,8 +159,9 @@ def target_notes(data: dict[str, Any]) -> list[str]:
                    "(pyrudof), the analyse stage's alignment and validation, writing.")
         it = inc["timings_s"]
         out.append(f"* **Incremental rebuild.** {inc['run_build_s']:.1f} s: " + ", ".join(
-            f"{k} {v:.2f} s" for k, v in it.items()) + f"; {inc['embedder']['computed']} node(s) re-embedded. Parse, "
-                   "graph, SHACL, analyse and writing still run over the whole corpus (each is fast at this size); a "
+            f"{k} {v:.2f} s" for k, v in it.items()) + f"; {inc['embedder']['computed']} node(s) re-embedded. Parse reads "
+                   "only the edited file; graph, SHACL fingerprints, analyse and writing still run over the whole "
+                   "corpus (each is fast at this size); a "
                    "new process adds the interpreter start and imports (rdflib, pyrudof, FAISS, the model).")
     search = _section(data, "search")
     if search:
