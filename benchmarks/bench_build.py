@@ -20,7 +20,7 @@ each validated whole by ``ingest.validate.find_violations`` (pyrudof) in a child
 ``SHACL_REPS``; pySHACL (the engine it replaced, SHACL Core, no inference) on the bundled graph beside it when
 installed.
 
-Run alone: ``python -m benchmarks.bench_build`` (prints JSON).
+Run alone: ``python -m benchmarks.bench_build`` (prints JSON; ``--help`` for the parts that run on their own).
 """
 
 from __future__ import annotations
@@ -267,6 +267,20 @@ def main(argv: list[str]) -> int:
         return 0
     if argv and argv[0] == "embed-alone":
         embed_alone_child(Path(argv[1]))
+        return 0
+    if argv and argv[0] in ("-h", "--help"):
+        print(f"{__doc__}\nUsage: python -m benchmarks.bench_build [cold [REPS] | incremental]\n"
+              "  (no argument)  cold builds, the incremental rebuild and SHACL alone, as make bench runs them\n"
+              "  cold [REPS]    REPS cold builds (default 3), each beside the model calls alone\n"
+              "  incremental    build a copy of the corpora, edit one statement, rebuild (the cold build's cache\n"
+              f"                 warms it when {WORK / 'bundled' / 'cold' / 'cache'} exists)")
+        return 0
+    if argv and argv[0] == "cold":
+        print(json.dumps(cold(reps=int(argv[1]) if len(argv) > 1 else 3), ensure_ascii=False, indent=1))
+        return 0
+    if argv and argv[0] == "incremental":
+        work = WORK / "bundled"
+        print(json.dumps(incremental(work, warm_cache=work / "cold" / "cache"), ensure_ascii=False, indent=1))
         return 0
     print(json.dumps(run(), ensure_ascii=False, indent=1))
     return 0
