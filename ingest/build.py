@@ -8,6 +8,7 @@ Layout of a build folder::
                                       index.faiss lexical/ analysis.json (topics, overlaps, lineage)
                                       manifest.json (counts, checksums, model, analysis parameters)
       cache/embeddings.sqlite         content-hash embedding cache shared by generations
+      cache/parsed.sqlite             documents read and recognised before (ingest.parse_cache)
       .lock                           held while a build runs
 
 A build is written to ``.tmp-<id>`` and renamed into ``generations/`` only when complete, so a failed
