@@ -27,7 +27,7 @@ from typing import Any
 import numpy as np
 from pydantic_core import to_json
 
-from ingest.index.lexical import MIN_PART, _keep, _part_match, _words, stem, word_spans
+from ingest.index.lexical import MIN_PART, _keep, _part_match, query_words, stem, word_spans
 from ingest.index.stage import lexical_text
 from ingest.index.vector import RowSelection, VectorIndex
 from ingest.records import NodeRecord
@@ -460,7 +460,7 @@ def highlighter(query: str) -> Callable[[str], list[tuple[int, int]]]:
     distinct word once per query; the others are settled by the stem test alone. The words and stems of a
     text are cached across queries.
     """
-    terms = frozenset((w, stem(w)) for w in _words(query))
+    terms = frozenset((w, stem(w)) for w in query_words(query))
     stems = frozenset(s for _, s in terms)
     forms = tuple({f for pair in terms for f in pair if len(f) >= MIN_PART})
     decided: dict[str, bool] = {}

@@ -42,6 +42,7 @@ import re
 import threading
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
 
@@ -61,6 +62,7 @@ __all__ = [
     "LexicalIndex",
     "analyze",
     "highlight_spans",
+    "query_words",
     "stem",
     "word_spans",
 ]
@@ -95,6 +97,13 @@ def _keep(word: str) -> bool:
 
 def _words(text: str) -> list[str]:
     return [w for w in words(text) if _keep(w)]
+
+
+@lru_cache(maxsize=4096)
+def query_words(query: str) -> tuple[str, ...]:
+    """The words of a query (:func:`_words`), cached: a search looks its query up several times (BM25,
+    coverage, highlights)."""
+    return tuple(_words(query))
 
 
 _QUERY_CACHE_SIZE = 20_000
@@ -322,7 +331,7 @@ class LexicalIndex:
     def query_terms(self, query: str) -> list[str]:
         """The distinct index terms a query is looked up by."""
         out: list[str] = []
-        for w in _words(query):
+        for w in query_words(query):
             out.extend(t for t in self._terms_of_word(w) if t not in out)
         return out
 
@@ -435,7 +444,7 @@ class LexicalIndex:
         vocab = self._bm25.vocab_dict
         seen: set[str] = set()
         out: list[list[int]] = []
-        for w in dict.fromkeys(_words(query)):
+        for w in dict.fromkeys(query_words(query)):
             ids = []
             terms = self._single_cache.get(w)
             if terms is None:
