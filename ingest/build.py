@@ -38,6 +38,7 @@ import numpy as np
 from rdflib import Graph
 
 from ingest.embed.base import Embedder
+from ingest.embed.factory import create_embedder
 from ingest.errors import BuildError, IngestError
 from ingest.graph import ParsedSource, build_graph
 from ingest.manifest import Manifest, load_manifest
@@ -314,7 +315,9 @@ def run_build(options: BuildOptions, progress: Progress | None = None) -> BuildR
         t = time.perf_counter()
         say(f"embedding {len(nodes)} nodes with {options.embedder}")
         fault_point("embed")
-        embedded = index_stage.embed_nodes(nodes, options.embedder, cache_dir, options.embedder_instance)
+        # one embedder for the build (the model loads on its first call, if any): the analyse stage's calls too
+        embedder = options.embedder_instance or create_embedder(options.embedder)
+        embedded = index_stage.embed_nodes(nodes, options.embedder, cache_dir, embedder)
         stage("embed", t)
 
         t = time.perf_counter()
@@ -328,7 +331,7 @@ def run_build(options: BuildOptions, progress: Progress | None = None) -> BuildR
         t = time.perf_counter()
         say("analysing topics, overlaps and lineage")
         analysis = run_analysis(documents, nodes, embedded.vectors, graph, options.embedder,
-                                cache_dir, indexes.lexical.splitter, embedder=options.embedder_instance)
+                                cache_dir, indexes.lexical.splitter, embedder=embedder)
         say(f"validating {len(analysis.triples)} analysis triples against the SHACL shapes")
         validate_analysis(analysis.triples, graph, validated)
         stage("analyse", t)
