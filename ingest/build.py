@@ -181,6 +181,7 @@ def write_graph_files(graph: Graph, folder: Path, added: TripleLines | None = No
     """Write ``graph`` and the triples ``added`` to it as N-Triples, Turtle and JSON-LD into ``folder``,
     yielding each file when written; ``counts`` receives the number of triples written (``triples``) and
     how many subjects each class types among the ``added`` ones the graph lacked (``added_types``).
+    ``added`` is emptied as its lines are read (at national scale they are gigabytes).
 
     rdflib writes ``graph`` as N-Triples only (its fastest serialiser); pyoxigraph reads that back and writes
     it canonically, in batches, and the ``added`` lines likewise (they never enter the rdflib graph: at
@@ -205,7 +206,7 @@ def write_graph_files(graph: Graph, folder: Path, added: TripleLines | None = No
     new: list[str] = []
     if added is not None and len(added):
         have = set(lines)
-        fresh = (line for text in added.chunks() for line in canonical(pyoxigraph.parse(input=text, format=nt_format)))
+        fresh = (line for text in added.drain() for line in canonical(pyoxigraph.parse(input=text, format=nt_format)))
         new = [line for line in dict.fromkeys(fresh) if line not in have]
         del have
     if counts is not None:

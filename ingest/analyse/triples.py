@@ -109,6 +109,15 @@ class TripleLines:
         while batch := list(itertools.islice(lines, size)):
             yield "".join(f"{line} .\n" for line in batch)
 
+    def drain(self, size: int = 100_000) -> Iterator[str]:
+        """Like :meth:`chunks` (in no particular order), emptying the set as it goes: what is written is freed."""
+        while self._by_subject:
+            batch: list[str] = []
+            while self._by_subject and len(batch) < size:
+                batch.extend(self._by_subject.popitem()[1])
+            self._count -= len(batch)
+            yield "".join(f"{line} .\n" for line in batch)
+
     def subjects_of_type(self, cls: URIRef) -> list[str]:
         """The subjects typed ``cls`` here (N-Triples form)."""
         typed = f"{RDF_TYPE} <{cls}>"

@@ -71,6 +71,14 @@ def test_chunks_hold_every_line_once() -> None:
     assert "".join(chunks) == lines.ntriples()
 
 
+def test_drain_gives_every_line_once_and_empties_the_set() -> None:
+    lines = TripleLines.of(topic_scheme_graph())
+    whole = sorted(lines.ntriples().splitlines())
+    drained = [line for text in lines.drain(size=5) for line in text.splitlines()]
+    assert sorted(drained) == whole
+    assert len(lines) == 0 and lines.ntriples() == ""
+
+
 def test_type_counts_count_rdf_type_lines_per_class() -> None:
     lines = TripleLines.of(_tricky())
     lines.add((B, RDF.type, SG.Overlap))
