@@ -2,9 +2,10 @@
 document reads and recognises only that one.
 
 An entry is keyed by sha256 over the file's bytes, its name (formats are also told by the name) and
-:func:`code_digest`: the bytes of every source and data file of the ``ingest`` package plus the Python and
-reader-library versions. Any change to the code that reads or recognises a document, or to anything else in
-``ingest``, therefore misses the cache, and the document is parsed again.
+:func:`code_digest`: the bytes of every source and data file of the ``ingest`` and ``ontology`` packages (the
+recogniser takes its node types from the ontology) plus the Python and reader-library versions. Any change to
+the code or data that reads or recognises a document, or to anything else in those packages, therefore misses
+the cache, and the document is parsed again.
 
 The value is the pickled :class:`~ingest.document.LoadedDocument` minus its reader blocks. The file is written
 only by builds that share this cache folder (like the embedding cache, it is as trusted as the build folder
@@ -21,6 +22,7 @@ from functools import cache
 from importlib import metadata
 from pathlib import Path
 
+import ontology
 from ingest.document import LoadedDocument, load_document
 from ingest.sqlitecache import SqliteCache
 
@@ -28,23 +30,24 @@ __all__ = ["PARSED_FILE", "ParsedCache", "code_digest", "load_document_cached"]
 
 PARSED_FILE = "parsed.sqlite"
 _SCHEMA = "CREATE TABLE IF NOT EXISTS parsed (key BLOB PRIMARY KEY, value BLOB NOT NULL) WITHOUT ROWID"
-_CODE_SUFFIXES = (".py", ".toml", ".csv", ".json", ".txt")
+_CODE_SUFFIXES = (".py", ".toml", ".csv", ".json", ".txt", ".ttl")
 _READER_PACKAGES = ("pdfplumber", "pdfminer.six", "python-docx", "selectolax", "markdown-it-py", "lxml",
                     "defusedxml", "PyStemmer")
 
 
 @cache
 def code_digest() -> bytes:
-    """sha256 over the ``ingest`` package's source and data files (path and bytes, sorted by path) and the
-    versions of Python and of the libraries the readers use."""
-    root = Path(__file__).resolve().parent
+    """sha256 over the ``ingest`` and ``ontology`` packages' source and data files (path and bytes, sorted by
+    path) and the versions of Python and of the libraries the readers use."""
+    roots = (Path(__file__).resolve().parent, Path(ontology.__file__).resolve().parent)
     h = hashlib.sha256(f"python {platform.python_version()}".encode())
     for name in _READER_PACKAGES:
         with contextlib.suppress(metadata.PackageNotFoundError):
             h.update(f"\0{name} {metadata.version(name)}".encode())
-    for path in sorted(p for p in root.rglob("*") if p.suffix in _CODE_SUFFIXES and "__pycache__" not in p.parts):
-        h.update(b"\0" + str(path.relative_to(root)).encode() + b"\0")
-        h.update(path.read_bytes())
+    for root in roots:
+        for path in sorted(p for p in root.rglob("*") if p.suffix in _CODE_SUFFIXES and "__pycache__" not in p.parts):
+            h.update(b"\0" + f"{root.name}/{path.relative_to(root)}".encode() + b"\0")
+            h.update(path.read_bytes())
     return h.digest()
 
 
