@@ -144,3 +144,13 @@ def test_what_passed_is_not_validated_again_and_a_change_is(graph: Graph, tmp_pa
             validate_analysis(TripleLines.of(added), graph, cache)
         assert len(runs) == 1 and f"<{overlap}> " in runs[0]
         assert runs[0].count(f"<{RDF.type}> <{SG.Overlap}>") == 1  # only the changed overlap
+
+
+def test_analysis_json_is_streamed_as_the_compact_dump_of_the_payload(payload: dict[str, Any]) -> None:
+    import io
+
+    from ingest.analyse import write_json
+
+    out = io.StringIO()
+    write_json(out, payload, batch=7)
+    assert out.getvalue() == json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
