@@ -88,7 +88,9 @@ def load_document_cached(path: Path, cache: ParsedCache | None) -> tuple[LoadedD
     same code before; and whether it came from the cache. Without ``reader blocks`` (``read`` is None)."""
     if cache is None:
         return load_document(path), False
-    key = document_key(path, path.read_bytes())
+    from ingest.read.detect import load_bytes  # as load_document does (ingest.read imports the readers)
+
+    key = document_key(path, load_bytes(path))  # a missing or oversized file: the reader's own clear error
     found = cache.get(key)
     if found is not None:
         return found, True
