@@ -97,7 +97,8 @@ def targets(data: dict[str, Any]) -> list[list[Any]]:
         if big:
             t = lat[big]
             rows.append([f"{int(big):,}-node synthetic corpus: search p50 ≤ 1.5 × bundled p50",
-                         f"{t['p50_ms']:.1f} ms / {lat['bundled']['p50_ms']:.1f} ms = **{t['ratio_to_bundled_p50']:.2f}×**",
+                         f"{t['p50_ms']:.1f} ms / {lat['bundled']['p50_ms']:.1f} ms = **{t['ratio_to_bundled_p50']:.2f}×**"
+                         f"{_scale_vintage(scale, big)}",
                          _met(t["ratio_to_bundled_p50"] <= TARGETS["scale_p50"])])
             rec = r["tiers"][big]["recall"]
             rows.append([f"{int(big):,}-node corpus: approximate index recall@10 vs exact ≥ 0.95",
@@ -202,8 +203,19 @@ def target_notes(data: dict[str, Any]) -> list[str]:
             out.append(f"* **Scale.** At {int(big):,} nodes search p50 is {t['ratio_to_bundled_p50']:.2f}× the bundled "
                        f"p50 in the same run; the approximate index ({rec['kind']}) finds the exact top 10 with recall "
                        f"{rec['recall_at_10']:.3f} (ties counted; {rec['recall_at_10_within_fetch']:.3f} within the "
-                       "service's fetch of 1,000). See the synthetic-corpus section.")
+                       f"service's fetch of 1,000){_scale_vintage(scale, big)}. See the synthetic-corpus section.")
     return out
+
+
+def _scale_vintage(scale: dict[str, Any], tier: str) -> str:
+    """When the scale figures are not from today's kind of build: their date, and that the tier's build left
+    the analyse stage out (the issue-14 target wants it included)."""
+    build = scale["result"]["tiers"].get(tier, {}).get("build", {})
+    analysis = build.get("analysis") or build.get("build", {}).get("analysis") or {}
+    if analysis and not analysis.get("skipped"):
+        return ""
+    return (f" (run of {scale.get('measured_at', 'an earlier day')}: a build of that tier without the analyse "
+            "stage)")
 
 
 def render(data: dict[str, Any]) -> str:
