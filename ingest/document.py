@@ -62,12 +62,14 @@ def stated_date(read: ReadDocument, parsed: ParsedDocument) -> str | None:
     return None
 
 
-def load_document(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> LoadedDocument:
-    """Read ``path`` and recognise its structure; errors name the file and say why."""
+def load_document(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES, data: bytes | None = None) -> LoadedDocument:
+    """Read ``path`` and recognise its structure; errors name the file and say why. ``data``: the file's bytes
+    when the caller has read them already (through ``ingest.read.detect.load_bytes``)."""
     from ingest.read.detect import load_bytes, read_bytes
     from ingest.structure.recognise import recognise
 
-    data = load_bytes(path, max_bytes=max_bytes)
+    if data is None:
+        data = load_bytes(path, max_bytes=max_bytes)
     read = read_bytes(data, file=path, max_bytes=max_bytes)
     parsed = recognise(read, file=str(path))
     if not parsed.nodes:

@@ -90,10 +90,11 @@ def load_document_cached(path: Path, cache: ParsedCache | None) -> tuple[LoadedD
         return load_document(path), False
     from ingest.read.detect import load_bytes  # as load_document does (ingest.read imports the readers)
 
-    key = document_key(path, load_bytes(path))  # a missing or oversized file: the reader's own clear error
+    data = load_bytes(path)  # a missing or oversized file: the reader's own clear error
+    key = document_key(path, data)
     found = cache.get(key)
     if found is not None:
         return found, True
-    loaded = load_document(path)
+    loaded = load_document(path, data=data)  # the file read once
     cache.put(key, loaded)
     return loaded, False
