@@ -82,6 +82,8 @@ class BuildResult:
     path: Path
     manifest: dict[str, Any]
     timings: dict[str, float] = field(default_factory=dict)
+    seconds: float = 0.0
+    """Wall-clock seconds of the whole run_build, waiting for the build lock included."""
 
 
 def sha256_file(path: Path) -> str:
@@ -282,6 +284,7 @@ def fault_point(name: str) -> None:
 def run_build(options: BuildOptions, progress: Progress | None = None) -> BuildResult:
     """Parse → graph → SHACL → embed → index → analyse → write, then swap the new generation in."""
     say = progress or (lambda _msg: None)
+    began = time.perf_counter()
     timings: dict[str, float] = {}
 
     def stage(name: str, started: float) -> None:
@@ -389,7 +392,8 @@ def run_build(options: BuildOptions, progress: Progress | None = None) -> BuildR
             raise
         _prune(options.build_dir, options.keep_generations)
         say(f"build {build_id} is live")
-        return BuildResult(build_id=build_id, path=final, manifest=build_manifest, timings=timings)
+        return BuildResult(build_id=build_id, path=final, manifest=build_manifest, timings=timings,
+                           seconds=round(time.perf_counter() - began, 3))
 
 
 def read_build_manifest(generation: Path, verify: bool = True) -> dict[str, Any]:

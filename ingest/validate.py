@@ -29,6 +29,7 @@ parts, each part's focus nodes on the subgraph they can see: pyrudof's memory gr
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 from collections.abc import Iterable, Iterator
@@ -89,7 +90,31 @@ class Violation:
 
 
 def load_shapes() -> Graph:
+    """ontology/shapes.ttl parsed into a new graph (the caller's to change)."""
     return Graph().parse(resource_path(SHAPES_FILE), format="turtle")
+
+
+@dataclass(frozen=True)
+class Rules:
+    """A shapes graph with what validating against it needs: its Turtle text (what pyrudof reads) and its
+    :func:`shapes_digest`. Made once per content of the shapes (:func:`default_rules`); shared, so never
+    changed (:func:`load_shapes` gives a graph to change)."""
+
+    graph: Graph
+    turtle: str
+    digest: str
+
+
+@functools.lru_cache(maxsize=2)
+def _rules_of(turtle: str) -> Rules:
+    graph = Graph().parse(data=turtle, format="turtle")
+    return Rules(graph=graph, turtle=turtle, digest=shapes_digest(graph))
+
+
+def default_rules() -> Rules:
+    """ontology/shapes.ttl as :class:`Rules`, parsed and digested once per process and content of the file (a
+    rebuild in the service does not parse and canonicalise the shapes again)."""
+    return _rules_of(resource_path(SHAPES_FILE).read_text(encoding="utf-8"))
 
 
 def shapes_digest(shapes: Graph) -> str:
@@ -215,9 +240,10 @@ def fingerprint(data: Graph, node: Node, digest: str, deep: frozenset[Node], loo
     return hashlib.sha256(f"{digest}\n{node.n3()}\n".encode() + "\n".join(lines).encode()).digest()
 
 
-def unvalidated(data: Graph, shapes: Graph, cache: ValidatedCache) -> dict[Node, bytes]:
-    """The focus nodes of ``data`` whose fingerprint has not conformed before, with their fingerprints."""
-    digest, deep = shapes_digest(shapes), deep_predicates(shapes)
+def unvalidated(data: Graph, shapes: Graph, cache: ValidatedCache, digest: str | None = None) -> dict[Node, bytes]:
+    """The focus nodes of ``data`` whose fingerprint has not conformed before, with their fingerprints
+    (``digest``: the shapes' :func:`shapes_digest`, computed when not given)."""
+    digest, deep = digest or shapes_digest(shapes), deep_predicates(shapes)
     lookup = _Lookups(data)
     prints = {n: fingerprint(data, n, digest, deep, lookup) for n in target_nodes(data, shapes)}
     known = cache.known(prints.values())
@@ -236,7 +262,7 @@ def visible_subgraph(data: Graph, nodes: Iterable[Node], shapes: Graph) -> Graph
 
 
 def _shapes_text(shapes: Graph | None) -> str:
-    return resource_path(SHAPES_FILE).read_text(encoding="utf-8") if shapes is None else shapes.serialize(format="turtle")
+    return default_rules().turtle if shapes is None else shapes.serialize(format="turtle")
 
 
 def _session(data: Graph | str, shapes_ttl: str) -> pyrudof.Rudof:
@@ -368,12 +394,15 @@ def find_violations(data: Graph, shapes: Graph | None = None, *, cache: Validate
     fingerprints of those that conform are added. Focus nodes to validate that are not the whole graph's, or
     more than ``chunk`` of them, are validated on :func:`visible_subgraph`, ``chunk`` at a time.
     """
-    rules = shapes if shapes is not None else load_shapes()
+    default = default_rules() if shapes is None else None
+    rules = default.graph if default is not None else shapes
+    assert rules is not None
     local = paths_are_predicates(rules)  # the premise of fingerprints and of validating on subgraphs
     if not local:
         return _run(data, data, rules, shapes)
     focus = target_nodes(data, rules)
-    prints = unvalidated(data, rules, cache) if cache is not None else None
+    prints = (unvalidated(data, rules, cache, default.digest if default is not None else None)
+              if cache is not None else None)
     todo = set(prints) if prints is not None else focus
     if not todo:
         return []

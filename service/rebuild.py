@@ -12,6 +12,10 @@ import threading
 from datetime import UTC, datetime
 from pathlib import Path
 
+# the stages a rebuild runs, loaded with the service rather than on its first rebuild (run_build imports them
+# when it reaches them, so a one-off `strategigraf ingest` of a failing corpus does not pay for them)
+import ingest.analyse
+import ingest.index.stage  # noqa: F401
 from ingest.build import BuildOptions, current_generation, run_build
 from ingest.errors import IngestError
 from service.generation import load_generation
@@ -48,7 +52,8 @@ def _run(state: ServiceState) -> None:
         result = run_build(build_options(state))
         swap_to(state, result.path)
         state.rebuild_status = RebuildStatus(state="succeeded", started=state.rebuild_status.started,
-                                             finished=_now(), build_id=result.build_id)
+                                             finished=_now(), build_id=result.build_id, build_seconds=result.seconds,
+                                             timings_s=result.timings)
     except (IngestError, OSError, ValueError) as exc:
         log.error("rebuild failed, still serving %s: %s", state.generation.build_id, exc)
         state.rebuild_status = RebuildStatus(state="failed", started=state.rebuild_status.started,

@@ -27,6 +27,10 @@ class RebuildStatus(BaseModel):
     finished: str | None = Field(default=None, description="When it finished")
     build_id: str | None = Field(default=None, description="Build id it produced, when it succeeded")
     error: str | None = Field(default=None, description="Why it failed, when it failed")
+    build_seconds: float | None = Field(default=None, description="Wall-clock seconds the build (run_build) took, "
+                                        "when it succeeded; loading and swapping in the new build not included")
+    timings_s: dict[str, float] | None = Field(default=None, description="Seconds per build stage (parse, graph, "
+                                               "shacl, embed, index, analyse, write), when it succeeded")
 
 
 SwapHook = Callable[[Generation], object]

@@ -593,7 +593,8 @@ def _add_and_swap(state: ServiceState, folder: Path, overrides: dict[str, Any]) 
             r.progress.append("Dokumentet er tilføjet")
 
         _update(folder, done)
-        state.rebuild_status = RebuildStatus(state="succeeded", started=started, finished=_now(), build_id=build_id)
+        state.rebuild_status = RebuildStatus(state="succeeded", started=started, finished=_now(), build_id=build_id,
+                                             build_seconds=result.build.seconds, timings_s=result.build.timings)
     except Exception as exc:  # the add undid itself; the live build keeps serving
         if isinstance(exc, IngestError):
             detail = problem_for(exc, record.file_name, s.max_upload_bytes).detail

@@ -10,6 +10,7 @@ returned as extra triples for the graph and as the generation's analysis.json.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import itertools
 import json
@@ -27,7 +28,7 @@ from ingest.analyse.triples import TripleLines, term_nt
 from ingest.embed.base import Embedder
 from ingest.index.lexical import CompoundSplitter
 from ingest.records import DocumentRecord, NodeRecord
-from ingest.validate import ValidatedCache
+from ingest.validate import Rules, ValidatedCache
 
 ANALYSIS_FILE = "analysis.json"
 ANALYSIS_FORMAT = 2
@@ -202,19 +203,30 @@ VALIDATION_CHUNK = 5_000
 """Overlaps and topic assignments per pyrudof run (its time and memory grow faster than the data)."""
 
 
-def analysis_shapes() -> Graph:
-    """ontology/shapes.ttl with only the shapes that target sg:Overlap and sg:TopicAssignment active (the
-    targets of every other shape removed; untargeted shapes apply only where referenced)."""
+def analysis_shapes(shapes_ttl: str | None = None) -> Graph:
+    """ontology/shapes.ttl (or the shapes in Turtle ``shapes_ttl``) with only the shapes that target sg:Overlap
+    and sg:TopicAssignment active (the targets of every other shape removed; untargeted shapes apply only where
+    referenced)."""
     from ingest.validate import load_shapes
     from ontology import SG, SH
 
-    shapes = load_shapes()
+    shapes = load_shapes() if shapes_ttl is None else Graph().parse(data=shapes_ttl, format="turtle")
     keep = {s for cls in _ANALYSIS_CLASSES for s in shapes.subjects(SH.targetClass, SG[cls])}
     for name in _TARGETS:
         for s, o in list(shapes.subject_objects(SH[name])):
             if s not in keep:
                 shapes.remove((s, SH[name], o))
     return shapes
+
+
+@functools.lru_cache(maxsize=2)
+def _analysis_rules(shapes_file_text: str) -> Rules:
+    """:func:`analysis_shapes` with its Turtle and digest, once per content of the shapes file (shared: never
+    changed)."""
+    from ingest.validate import shapes_digest
+
+    shapes = analysis_shapes(shapes_file_text)
+    return Rules(graph=shapes, turtle=shapes.serialize(format="turtle"), digest=shapes_digest(shapes))
 
 
 def validate_analysis(added: TripleLines, graph: Graph, cache: ValidatedCache | None = None, *,
@@ -229,12 +241,11 @@ def validate_analysis(added: TripleLines, graph: Graph, cache: ValidatedCache | 
     built); only a part that does not conform is parsed again to name its violations. With ``cache``, a
     resource whose fingerprint (the shapes, its own lines and what it sees) passed before is not validated
     again."""
-    from ingest.validate import find_violations, ntriples_conform, refuse, shapes_digest
-    from ontology import SG
+    from ingest.validate import find_violations, ntriples_conform, refuse
+    from ontology import SG, SHAPES_FILE, resource_path
 
-    shapes = analysis_shapes()
-    shapes_ttl = shapes.serialize(format="turtle")
-    digest = shapes_digest(shapes)
+    rules = _analysis_rules(resource_path(SHAPES_FILE).read_text(encoding="utf-8"))
+    shapes, shapes_ttl, digest = rules.graph, rules.turtle, rules.digest
     seen_predicates = (RDF.type, SG.inDocument)
     heads = tuple(f"{term_nt(p)} " for p in seen_predicates)
     context: dict[str, list[str]] = {}

@@ -37,6 +37,11 @@ def test_rebuild_swaps_in_a_new_generation_while_serving(admin_app) -> None:  # 
         codes.add(client.get("/search", params={"q": "netværk", "type": "Principle"}).status_code)
     status = _wait(client, auth)
     assert status["state"] == "succeeded", status
+    # the status says how long the build took and where the time went (the stages lie within the whole)
+    stages = status["timings_s"]
+    assert isinstance(stages, dict) and set(stages) == {"parse", "graph", "shacl", "embed", "index", "analyse",
+                                                          "write"}
+    assert isinstance(status["build_seconds"], float) and 0 < sum(stages.values()) <= status["build_seconds"]
     assert codes <= {200}
     new = client.get("/health").json()["build_id"]
     assert new == status["build_id"] and new != old
@@ -56,6 +61,7 @@ def test_failed_rebuild_keeps_the_live_build(admin_app) -> None:  # type: ignore
     assert client.post("/admin/rebuild", headers=auth).status_code == 202
     status = _wait(client, auth)
     assert status["state"] == "failed" and "slagelse-2019-politiske-pejlemaerker.txt" in str(status["error"])
+    assert status["build_seconds"] is None and status["timings_s"] is None
     assert client.get("/health").json()["build_id"] == old
     assert client.get("/search", params={"q": "frivillighed"}).status_code == 200
 
