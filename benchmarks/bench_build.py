@@ -36,6 +36,13 @@ from benchmarks.common import CORPORA, PY, WORK, dir_bytes, last_json_line, run_
 EDIT_FILE = "slagelse-2024-2030-politisk-strategi.txt"
 EDIT_OLD = "- ▶ Vi handler økonomisk ansvarligt."
 EDIT_NEW = "- ▶ Vi handler økonomisk ansvarligt og prioriterer forebyggelse."
+SERVICE_EDITS = (
+    "- ▶ Vi handler økonomisk ansvarligt og prioriterer tidlig indsats.",
+    "- ▶ Vi handler økonomisk ansvarligt og prioriterer borgernes egne ressourcer.",
+    "- ▶ Vi handler økonomisk ansvarligt og prioriterer samarbejdet med civilsamfundet.",
+)
+"""The service's rebuilds: each replaces the edited statement by a text new to the cache (one node re-embedded)."""
+ADMIN_TOKEN = "bench-admin-token"
 SHACL_REPS = 3
 SHACL_SCALE_TRIPLES = 1_000_000
 
@@ -186,7 +193,52 @@ def incremental(work: Path = WORK / "bundled", warm_cache: Path | None = None) -
     return {"edit": {"file": EDIT_FILE, "old": EDIT_OLD, "new": EDIT_NEW},
             "first": before, "rebuild": after,
             "re_embedded_nodes": after["embedder"]["computed"], "cached_nodes": after["embedder"]["cached"],
-            "corpus_nodes": doc_nodes}
+            "corpus_nodes": doc_nodes,
+            "service": service_rebuilds(corpora, base / "build", cache, path, EDIT_NEW)}
+
+
+def _admin(base: str, method: str, path: str) -> dict[str, Any]:
+    import urllib.request
+
+    req = urllib.request.Request(base + path, method=method, headers={"Authorization": f"Bearer {ADMIN_TOKEN}"})
+    with urllib.request.urlopen(req, timeout=60) as resp:
+        answer: dict[str, Any] = json.loads(resp.read())
+        return answer
+
+
+def service_rebuilds(corpora: Path, build_dir: Path, cache: Path, path: Path, current: str) -> dict[str, Any]:
+    """The rebuild as the service runs it: a real server on ``build_dir`` (its model warm, its build stages
+    loaded), one statement of ``path`` edited to each of :data:`SERVICE_EDITS` in turn and POST /admin/rebuild
+    after each; the figures are the rebuild status's (``build_seconds``: run_build; ``timings_s``) and the wall
+    time from the POST until the new build answers GET /health."""
+    import time
+
+    from benchmarks.common import median, serve
+
+    runs = []
+    env = {"STRATEGIGRAF_ADMIN_TOKEN": ADMIN_TOKEN, "STRATEGIGRAF_CACHE_DIR": str(cache)}
+    with serve(build_dir, corpora_dir=corpora, env=env) as server:
+        for new in SERVICE_EDITS:
+            text = path.read_text(encoding="utf-8")
+            path.write_text(text.replace(current, new, 1), encoding="utf-8")
+            current = new
+            began = time.perf_counter()
+            if _admin(server.base, "POST", "/admin/rebuild")["status"] != "started":
+                raise RuntimeError("the service was already rebuilding")
+            while (status := _admin(server.base, "GET", "/admin/rebuild"))["state"] == "running":
+                time.sleep(0.02)
+            if status["state"] != "succeeded":
+                raise RuntimeError(f"the service's rebuild failed: {status.get('error')}")
+            runs.append({"build_seconds": status["build_seconds"], "timings_s": status["timings_s"],
+                         "until_live_s": round(time.perf_counter() - began, 3), "build_id": status["build_id"]})
+        generation = build_dir / "generations" / runs[-1]["build_id"]
+        embedder = json.loads((generation / "manifest.json").read_text(encoding="utf-8"))["embedder"]
+    stages = runs[0]["timings_s"].keys()
+    return {"runs": runs, "build_seconds_median": round(median([r["build_seconds"] for r in runs]), 3),
+            "build_seconds_max": max(r["build_seconds"] for r in runs),
+            "until_live_median_s": round(median([r["until_live_s"] for r in runs]), 3),
+            "timings_median_s": {k: round(median([r["timings_s"][k] for r in runs]), 3) for k in stages},
+            "re_embedded_nodes": embedder["computed"], "edits": list(SERVICE_EDITS)}
 
 
 def shacl_child(graph_nt: Path, copies: int) -> None:

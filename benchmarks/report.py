@@ -56,6 +56,7 @@ def targets(data: dict[str, Any]) -> list[list[Any]]:
     build = _section(data, "build")
     if build:
         cold, inc = build["result"]["cold"], build["result"]["incremental"]["rebuild"]
+        served = build["result"]["incremental"].get("service")
         alone = cold.get("embed_alone")
         if alone:
             rows.append([f"cold build ≤ {TARGETS['cold_build_ratio']} × embedding its texts alone (bundled)",
@@ -64,10 +65,21 @@ def targets(data: dict[str, Any]) -> list[list[Any]]:
                          f"median of {len(cold.get('ratios_all_pairs', [0]))} back-to-back pairs: "
                          f"{', '.join(f'{r:.2f}' for r in cold.get('ratios_all_pairs', []))})",
                          _met(cold["ratio_to_embed_alone"] <= TARGETS["cold_build_ratio"])])
-        rows.append([f"rebuild after changing one document ≤ {TARGETS['incremental_s']:g} s",
-                     f"**{inc['run_build_s']:.1f} s** in `run_build` (as `POST /admin/rebuild` runs it); "
-                     f"{inc['wall_s']:.1f} s as a new `strategigraf ingest` process, interpreter and imports included",
-                     _met(inc["run_build_s"] <= TARGETS["incremental_s"])])
+        if served:
+            runs = served["runs"]
+            rows.append([f"rebuild after changing one document ≤ {TARGETS['incremental_s']:g} s",
+                         f"**{served['build_seconds_median']:.2f} s** in `run_build` as `POST /admin/rebuild` runs it "
+                         f"on a live server (median of {len(runs)} rebuilds, each a new edit, "
+                         f"{served['re_embedded_nodes']} node re-embedded; "
+                         f"{', '.join(format(r['build_seconds'], '.2f') for r in runs)} s; new build live after "
+                         f"{served['until_live_median_s']:.2f} s); a new process (`strategigraf ingest`): "
+                         f"{inc['run_build_s']:.1f} s in `run_build`, {inc['wall_s']:.1f} s with interpreter and imports",
+                         _met(served["build_seconds_median"] <= TARGETS["incremental_s"])])
+        else:
+            rows.append([f"rebuild after changing one document ≤ {TARGETS['incremental_s']:g} s",
+                         f"**{inc['run_build_s']:.1f} s** in `run_build` (a new process); "
+                         f"{inc['wall_s']:.1f} s with interpreter and imports",
+                         _met(inc["run_build_s"] <= TARGETS["incremental_s"])])
     search = _section(data, "search")
     if search:
         r = search["result"]
@@ -158,12 +170,18 @@ def target_notes(data: dict[str, Any]) -> list[str]:
                    f"{t['embed']:.2f} s, {others}; the analyse stage includes its own embedding of overlap units and "
                    "topic labels (part of the calls measured alone). What is not embedding: reading the files, SHACL "
                    "(pyrudof), the analyse stage's alignment and validation, writing.")
-        it = inc["timings_s"]
-        out.append(f"* **Incremental rebuild.** {inc['run_build_s']:.1f} s: " + ", ".join(
-            f"{k} {v:.2f} s" for k, v in it.items()) + f"; {inc['embedder']['computed']} node(s) re-embedded. Parse reads "
-                   "only the edited file; graph, SHACL fingerprints, analyse and writing still run over the whole "
-                   "corpus (each is fast at this size); a "
-                   "new process adds the interpreter start and imports (rdflib, pyrudof, FAISS, the model).")
+        served = build["result"]["incremental"].get("service")
+        if served:
+            out.append(f"* **Incremental rebuild.** {served['build_seconds_median']:.2f} s in the service (median of "
+                       f"{len(served['runs'])}; stage medians " + ", ".join(
+                           f"{k} {v:.2f} s" for k, v in served["timings_median_s"].items()) + "). As a new process "
+                       f"({inc['run_build_s']:.1f} s in `run_build`) it also loads the model, the stages' modules and "
+                       "the shapes. Parse reads only the edited file; graph, SHACL fingerprints, analyse and writing "
+                       "still run over the whole corpus (each is fast at this size).")
+        else:
+            it = inc["timings_s"]
+            out.append(f"* **Incremental rebuild.** {inc['run_build_s']:.1f} s: " + ", ".join(
+                f"{k} {v:.2f} s" for k, v in it.items()) + f"; {inc['embedder']['computed']} node(s) re-embedded.")
     search = _section(data, "search")
     if search:
         r = search["result"]
@@ -241,7 +259,14 @@ def render(data: dict[str, Any]) -> str:
                         *[f"{inc['rebuild']['timings_s'].get(s, 0):.2f} s" for s in stages],
                         f"{inc['rebuild']['run_build_s']:.1f} s", f"{inc['rebuild']['wall_s']:.1f} s",
                         f"{inc['rebuild']['peak_rss_mb']:.0f} MB",
-                        f"**{inc['re_embedded_nodes']}** of {inc['rebuild']['counts']['nodes']}"]])
+                        f"**{inc['re_embedded_nodes']}** of {inc['rebuild']['counts']['nodes']}"],
+                       *([["the same in the service (`POST /admin/rebuild`, median of "
+                           f"{len(inc['service']['runs'])})",
+                           *[f"{inc['service']['timings_median_s'].get(s, 0):.2f} s" for s in stages],
+                           f"{inc['service']['build_seconds_median']:.2f} s",
+                           f"{inc['service']['until_live_median_s']:.1f} s until live", "–",
+                           f"**{inc['service']['re_embedded_nodes']}** of {inc['rebuild']['counts']['nodes']}"]]
+                         if inc.get("service") else [])])
         out += [text.BUILD_NOTES.format(file=inc["edit"]["file"], old=inc["edit"]["old"], new=inc["edit"]["new"],
                                         n=inc["re_embedded_nodes"], cached=inc["cached_nodes"],
                                         per_node=1000 * cold["timings_s"]["embed"] / max(1, cold["embedder"]["computed"])),
