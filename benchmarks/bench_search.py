@@ -107,6 +107,28 @@ def cached(base: str, q: str, n: int) -> dict[str, Any]:
 
 
 # ----------------------------------------------------------------------------------------------- concurrency
+def _batching(base: str) -> dict[str, float]:
+    """The server's query-batching counters (GET /health ``embedder``)."""
+    client = LeanClient(base)
+    try:
+        status, body = client.get("/health")
+    finally:
+        client.close()
+    if status != 200:
+        raise RuntimeError(f"GET /health answered {status}")
+    stats: dict[str, float] = json.loads(body)["embedder"]
+    return stats
+
+
+def _batch_delta(before: dict[str, float], after: dict[str, float]) -> dict[str, float]:
+    """What the server's embedder did between two readings: requests, model calls, mean batch, model seconds
+    and model milliseconds per call."""
+    requests, batches = after["requests"] - before["requests"], after["batches"] - before["batches"]
+    model_s = after["model_s"] - before["model_s"]
+    return {"requests": requests, "batches": batches, "mean_batch": round(requests / batches, 3) if batches else 0.0,
+            "model_s": round(model_s, 3), "ms_per_batch": round(1000 * model_s / batches, 2) if batches else 0.0}
+
+
 def concurrent(base: str, qs: Sequence[str], *, clients: int = 8, duration_s: float = 8.0,
                rounds: int = 3) -> dict[str, Any]:
     """Server throughput with ``clients`` HTTP clients against the BatchingEmbedder's own with as many threads
@@ -123,7 +145,9 @@ def concurrent(base: str, qs: Sequence[str], *, clients: int = 8, duration_s: fl
         fresh = take(budget)  # new to the server; the embedder's process has no cache, so it may reuse them
         r["embedder_alone"] = run_floor(fresh, threads=clients, seconds=duration_s)
         time.sleep(0.5)
+        before = _batching(base)
         r["server"] = http_closed_loop(base, clients, duration_s, [search_path(q) for q in fresh])
+        r["server"]["batches"] = _batch_delta(before, _batching(base))
         time.sleep(0.5)
         per_round.append(r)
 

@@ -139,6 +139,8 @@ class BatchStats:
     """Most requests coalesced into one call."""
     calls: int = 0
     """Other calls run by the worker (passage chunks, token counts, warm-up)."""
+    model_s: float = 0.0
+    """Wall-clock seconds spent in the wrapped embedder's query calls."""
 
     @property
     def mean_batch(self) -> float:
@@ -146,7 +148,8 @@ class BatchStats:
 
     def as_dict(self) -> dict[str, float]:
         return {"requests": self.requests, "batches": self.batches, "texts": self.texts,
-                "max_batch": self.max_batch, "mean_batch": round(self.mean_batch, 3), "calls": self.calls}
+                "max_batch": self.max_batch, "mean_batch": round(self.mean_batch, 3), "calls": self.calls,
+                "model_s": round(self.model_s, 4)}
 
 
 class _Worker:
@@ -253,6 +256,7 @@ class _Worker:
         unique = list(dict.fromkeys(t for q in batch for t in q.texts))
         rows: list[np.ndarray | None] = [None] * len(batch)
         error: BaseException | None = None
+        began = time.perf_counter()
         try:
             vectors = np.asarray(self.inner.embed_queries(unique), dtype=np.float32)
             if vectors.shape[0] != len(unique):
@@ -266,6 +270,7 @@ class _Worker:
         except BaseException as exc:  # handed to every waiting caller; the thread carries on
             error = exc
         s = self.stats
+        s.model_s += time.perf_counter() - began
         s.requests += len(batch)
         s.batches += 1
         s.texts += len(unique)

@@ -6,6 +6,7 @@ from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
+from ingest.embed.batching import BatchStats
 from service.deps import StateDep
 
 router = APIRouter(tags=["health"])
@@ -17,6 +18,14 @@ class Health(BaseModel):
     model: str | None = Field(description="Embedding model of the live build")
     counts: dict[str, object] = Field(description="Documents, nodes and triples of the live build")
     index: dict[str, object] = Field(description="Vector index kind and size")
+    embedder: dict[str, float] | None = Field(default=None, description="The query embedder's batching since "
+                                              "start: requests, model calls (batches), distinct texts, largest and "
+                                              "mean batch, other calls, seconds in query calls of the model")
+
+
+def _batching(embedder: object) -> dict[str, float] | None:
+    stats = getattr(embedder, "stats", None)
+    return stats.as_dict() if isinstance(stats, BatchStats) else None
 
 
 @router.get("/health", response_model=Health, responses={503: {"model": Health}})
@@ -29,5 +38,5 @@ def health(state: StateDep) -> JSONResponse:
     body = Health(status="ready", build_id=gen.build_id, model=gen.model,
                   counts={"documents": counts["documents"], "nodes": counts["nodes"], "triples": len(gen.store),
                           "per_class": counts["per_class"]},
-                  index=gen.manifest["index"])
+                  index=gen.manifest["index"], embedder=_batching(state.embedder))
     return JSONResponse(body.model_dump())

@@ -89,9 +89,11 @@ def test_concurrent_queries_arrive_in_one_model_call() -> None:
             try:
                 first = pool.submit(emb.embed_queries, ["opvarmning og bostøtte"])
                 assert inner.entered.wait(60)  # the worker is inside the model with the first query
+                entered = time.perf_counter()
                 rest = [pool.submit(emb.embed_queries, [q]) for q in QUERIES]
                 wait_until(lambda: emb.pending == len(QUERIES), "the queries to queue up behind the first")
             finally:
+                held = time.perf_counter() - entered
                 gate.set()
             first.result()
             rows = [f.result() for f in rest]
@@ -99,6 +101,8 @@ def test_concurrent_queries_arrive_in_one_model_call() -> None:
         assert query_calls[-1] == len(QUERIES)  # all eight in one call
         assert emb.stats.max_batch == len(QUERIES)
         assert all(r.shape == (1, 384) for r in rows)
+        assert emb.stats.model_s >= held  # the first call was inside the model at least while the gate held it
+        assert emb.stats.as_dict()["model_s"] == round(emb.stats.model_s, 4)
     finally:
         emb.close()
 

@@ -21,3 +21,11 @@ def test_the_counts_are_the_live_builds(client: TestClient, generation: Generati
     assert body["counts"]["nodes"] == len(generation.nodes)
     assert body["counts"]["triples"] == len(generation.store)
     assert body["index"] == generation.manifest["index"]
+
+
+def test_health_reports_the_query_batching(client: TestClient) -> None:
+    before = client.get("/health").json()["embedder"]
+    assert client.get("/search", params={"q": "sundhedsfremme for borgere med handicap i eget hjem"}).status_code == 200
+    after = client.get("/health").json()["embedder"]
+    assert after["requests"] == before["requests"] + 1 and after["batches"] == before["batches"] + 1
+    assert after["model_s"] > before["model_s"] and after["mean_batch"] >= 1
