@@ -10,6 +10,7 @@ import gc
 import json
 import threading
 from collections import OrderedDict
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -18,6 +19,7 @@ from typing import Any
 import numpy as np
 import pyoxigraph
 
+from ingest.analyse import ANALYSIS_FILE, ANALYSIS_INDEX_FILE, read_analysis_part
 from ingest.build import current_generation, load_records, read_build_manifest
 from ingest.embed.base import Embedder
 from ingest.errors import BuildError
@@ -74,8 +76,9 @@ class Generation:
     doc_list: list[DocumentRecord] = field(init=False)
     """The documents in order; document index ``d`` of ``doc_of`` is ``doc_list[d]``."""
     municipality_keys: frozenset[str] = field(init=False)
-    analysis: dict[str, Any] = field(default_factory=dict)
-    """Topics and overlaps computed at build time (analysis.json), when the build has them."""
+    analysis: Mapping[str, Any] = field(default_factory=dict)
+    """Topics and overlaps computed at build time (analysis.json), when the build has them; each entry read
+    on first use (:class:`LazyAnalysis`)."""
     query_cache: LRU = field(default_factory=lambda: LRU(2048))
     result_cache: LRU = field(default_factory=lambda: LRU(2048))
     json_cache: LRU = field(default_factory=lambda: LRU(2048))
@@ -141,6 +144,52 @@ class Generation:
         return cached
 
 
+class LazyAnalysis(Mapping[str, Any]):
+    """A generation's analysis.json as a read-only mapping whose entries are parsed on first use, each alone
+    (from the byte ranges of analysis-index.json): at national scale the file is 2 GB and some 8 GB parsed,
+    while a search needs at most the topics. An entry read is kept, and moved out of the garbage collector's
+    way like the rest of the generation (:func:`load_generation`)."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        index_file = folder / ANALYSIS_INDEX_FILE
+        try:
+            self._parts: dict[str, list[int]] = json.loads(index_file.read_text(encoding="utf-8"))["parts"]
+        except (OSError, ValueError, KeyError) as exc:
+            raise BuildError(f"analysis index unreadable: {exc}", file=index_file) from exc
+        self._loaded: dict[str, Any] = {}
+        self._lock = threading.Lock()
+
+    def __getitem__(self, key: str) -> Any:
+        found = self._loaded.get(key, _MISSING)
+        if found is not _MISSING:
+            return found
+        if key not in self._parts:
+            raise KeyError(key)
+        with self._lock:
+            if key not in self._loaded:
+                try:
+                    value = read_analysis_part(self.folder, self._parts, key)
+                except (OSError, ValueError) as exc:
+                    raise BuildError(f"analysis entry {key!r} unreadable: {exc}",
+                                     file=self.folder / ANALYSIS_FILE) from exc
+                self._loaded[key] = value
+                gc.freeze()  # long-lived from now on: later collections skip it
+            return self._loaded[key]
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._parts
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._parts)
+
+    def __len__(self) -> int:
+        return len(self._parts)
+
+
+_MISSING = object()
+
+
 def load_generation(path: Path, embedder: Embedder, verify: bool = True) -> Generation:
     """Load a generation folder; refuse corrupt files and a build embedded with a different model."""
     manifest = read_build_manifest(path, verify=verify)
@@ -159,9 +208,11 @@ def load_generation(path: Path, embedder: Embedder, verify: bool = True) -> Gene
     if indexes.vector.ntotal != len(nodes) or vectors.shape[0] != len(nodes):
         raise BuildError(f"index holds {indexes.vector.ntotal} vectors for {len(nodes)} nodes",
                          file=path / "index.faiss")
-    analysis: dict[str, Any] = {}
-    if (path / "analysis.json").is_file():
-        analysis = json.loads((path / "analysis.json").read_text(encoding="utf-8"))
+    analysis: Mapping[str, Any] = {}
+    if (path / ANALYSIS_INDEX_FILE).is_file():
+        analysis = LazyAnalysis(path)
+    elif (path / ANALYSIS_FILE).is_file():
+        analysis = json.loads((path / ANALYSIS_FILE).read_text(encoding="utf-8"))
     store = pyoxigraph.Store()
     try:
         store.bulk_load(path=str(path / "graph.nt"), format=pyoxigraph.RdfFormat.N_TRIPLES)

@@ -118,7 +118,7 @@ class MatrixResponse(BaseModel):
 
 
 # --------------------------------------------------------------------------- helpers
-def analysis_of(gen: Generation) -> dict[str, Any]:
+def analysis_of(gen: Generation) -> Mapping[str, Any]:
     if not gen.analysis or "overlaps" not in gen.analysis:
         raise AnalysisMissingError("the live build has no analysis (topics, overlaps): rebuild with "
                                    "`strategigraf ingest`")

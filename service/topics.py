@@ -7,7 +7,7 @@ label (case-insensitive).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from functools import lru_cache
 from typing import Any
 
@@ -64,7 +64,7 @@ class TopicDetail(BaseModel):
     municipalities: list[MunicipalityCoverage] = Field(description="Covering nodes grouped by municipality")
 
 
-def _analysis(gen: Generation) -> dict[str, Any]:
+def _analysis(gen: Generation) -> Mapping[str, Any]:
     if not gen.analysis or "topics" not in gen.analysis:
         raise AnalysisMissingError("the live build has no topic analysis: rebuild with `strategigraf ingest`")
     return gen.analysis

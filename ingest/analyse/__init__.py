@@ -17,7 +17,7 @@ import json
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TextIO, cast
+from typing import Any, BinaryIO, cast
 
 import numpy as np
 from rdflib import Graph, URIRef
@@ -31,10 +31,12 @@ from ingest.records import DocumentRecord, NodeRecord
 from ingest.validate import Rules, ValidatedCache
 
 ANALYSIS_FILE = "analysis.json"
+ANALYSIS_INDEX_FILE = "analysis-index.json"
+"""Where each top-level entry of analysis.json lies in it (byte ranges): for loading one entry alone."""
 ANALYSIS_FORMAT = 2
 """2: container_scores rows are [a, b, score, content, coverage, topics, aligned] (content-based scores)."""
 
-__all__ = ["ANALYSIS_FILE", "AnalysisResult", "TripleLines", "analyse", "lineage", "overlap_detection", "run_analysis",
+__all__ = ["ANALYSIS_FILE", "ANALYSIS_INDEX_FILE", "read_analysis_part", "AnalysisResult", "TripleLines", "analyse", "lineage", "overlap_detection", "run_analysis",
            "topic_tagging", "validate_analysis"]
 
 
@@ -50,29 +52,50 @@ class AnalysisResult:
     def write(self, folder: Path) -> Path:
         """Write the payload as ``folder/analysis.json``: compact JSON (no indentation: at national scale the
         file is hundreds of MB, a third of it white space, and only the compact form is encoded in C),
-        streamed (:func:`write_json`)."""
+        streamed (:func:`write_json`); and ``folder/analysis-index.json``, where each top-level entry's value
+        lies in it (byte range), so a reader can load one entry without the others (the service loads each
+        on first use: at 100k nodes the whole file is 2 GB, some 8 GB once parsed)."""
         path = folder / ANALYSIS_FILE
-        with path.open("w", encoding="utf-8") as f:
-            write_json(f, self.payload)
+        with path.open("wb") as f:
+            parts = write_json(f, self.payload)
+        index = {"file": ANALYSIS_FILE, "parts": parts}
+        (folder / ANALYSIS_INDEX_FILE).write_text(json.dumps(index, ensure_ascii=False), encoding="utf-8")
         return path
 
 
-def write_json(out: TextIO, payload: dict[str, Any], batch: int = 10_000) -> None:
-    """``json.dumps(payload, ensure_ascii=False, separators=(",", ":"))`` written to ``out`` a batch of
-    ``batch`` items of each top-level list or object at a time: the same text without holding it whole
-    (2 GB at 100k nodes, twice over while encoded)."""
+class _Counted:
+    """A binary file written as UTF-8 text, counting the bytes."""
+
+    def __init__(self, raw: BinaryIO) -> None:
+        self.raw = raw
+        self.at = 0
+
+    def write(self, text: str) -> None:
+        data = text.encode("utf-8")
+        self.raw.write(data)
+        self.at += len(data)
+
+
+def write_json(raw: BinaryIO, payload: dict[str, Any], batch: int = 10_000) -> dict[str, list[int]]:
+    """``json.dumps(payload, ensure_ascii=False, separators=(",", ":"))`` written to ``raw`` as UTF-8, a batch
+    of ``batch`` items of each top-level list or object at a time: the same text without holding it whole
+    (2 GB at 100k nodes, twice over while encoded). Returns each top-level key's value's byte range
+    ``[start, end)`` in the file."""
 
     def dumps(value: Any) -> str:
         return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
+    out = _Counted(raw)
+    parts: dict[str, list[int]] = {}
     out.write("{")
     for k, (key, value) in enumerate(payload.items()):
         out.write(("," if k else "") + dumps(key) + ":")
+        begins = out.at
         if isinstance(value, list):
             out.write("[")
-            for start in range(0, len(value), batch):
-                items = [dumps(v) for v in value[start : start + batch]]
-                out.write(("," if start else "") + ",".join(items))
+            for first_item in range(0, len(value), batch):
+                items = [dumps(v) for v in value[first_item : first_item + batch]]
+                out.write(("," if first_item else "") + ",".join(items))
             out.write("]")
         elif isinstance(value, dict):
             out.write("{")
@@ -84,7 +107,18 @@ def write_json(out: TextIO, payload: dict[str, Any], batch: int = 10_000) -> Non
             out.write("}")
         else:
             out.write(dumps(value))
+        parts[str(key)] = [begins, out.at]
     out.write("}")
+    return parts
+
+
+def read_analysis_part(folder: Path, parts: dict[str, list[int]], key: str) -> Any:
+    """One top-level entry of ``folder/analysis.json``, parsed from its byte range (``parts``: the index
+    :meth:`AnalysisResult.write` wrote)."""
+    start, end = parts[key]
+    with (folder / ANALYSIS_FILE).open("rb") as f:
+        f.seek(start)
+        return json.loads(f.read(end - start))
 
 
 def topic_parameters() -> dict[str, Any]:

@@ -194,7 +194,11 @@ class _Worker:
         self.max_wait_s = max_wait_s
         self.queries: deque[_Query] = deque()
         self.calls: deque[_Call] = deque()
-        self.cond = threading.Condition()
+        lock = threading.Lock()
+        self.cond = threading.Condition(lock)
+        """Guards the state; the main thread waits on it."""
+        self.lane_cond = threading.Condition(lock)
+        """The lanes wait on this one (same lock): a lone query wakes the main thread only."""
         self.closed = False
         self.thread: threading.Thread | None = None
         self.lanes: list[threading.Thread] = []
@@ -223,7 +227,9 @@ class _Worker:
                 raise RuntimeError("BatchingEmbedder is closed")
             queue.append(item)
             self._start()
-            self.cond.notify_all()
+            self.cond.notify()
+            if self.main_narrow:  # the main thread is busy single-threaded: a lane may take it
+                self.lane_cond.notify()
 
     def submit_query(self, query: _Query) -> None:
         self._put(self.queries, query)
@@ -245,6 +251,7 @@ class _Worker:
         with self.cond:
             self.closed = True
             self.cond.notify_all()
+            self.lane_cond.notify_all()
             threads = [t for t in (self.thread, *self.lanes) if t is not None]
         for thread in threads:
             if thread is not threading.current_thread():
@@ -282,7 +289,7 @@ class _Worker:
                 taken = self._batch(1 + idle if narrow else 1)
                 self.main_narrow = narrow
                 if narrow and self.queries:
-                    self.cond.notify_all()  # the rest is the lanes'
+                    self.lane_cond.notify_all()  # the rest is the lanes'
                 return taken, narrow
             if self.calls:
                 while self.lanes_busy:  # the whole team, alone
@@ -311,7 +318,7 @@ class _Worker:
         while True:
             with self.cond:
                 while not (self.queries and self.main_narrow) and not self.closed:
-                    self.cond.wait()
+                    self.lane_cond.wait()
                 if self.closed:
                     return
                 idle = len(self.solo) - 1 - self.lanes_busy  # this lane included

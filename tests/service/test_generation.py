@@ -64,3 +64,31 @@ def test_corrupt_build_file_is_refused_at_load(build_dir: Path, embedder, tmp_pa
     with pytest.raises(BuildError) as info:
         load_generation(copy, embedder)
     assert name in str(info.value)
+
+
+def test_the_analysis_is_read_entry_by_entry_on_first_use(generation_dir: Path, embedder) -> None:  # type: ignore[no-untyped-def]
+    import json
+
+    from service.generation import LazyAnalysis
+
+    gen = load_generation(generation_dir, embedder, verify=False)
+    analysis = gen.analysis
+    assert isinstance(analysis, LazyAnalysis) and not analysis._loaded
+    assert "overlaps" in analysis and "no-such-entry" not in analysis and not analysis._loaded  # asked, not read
+    whole = json.loads((generation_dir / "analysis.json").read_text(encoding="utf-8"))
+    assert list(analysis) == list(whole) and len(analysis) == len(whole)
+    tagged = next(iri for iri, tags in whole["topics_by_node"].items() if tags)
+    assert gen.topics_of(tagged) == whole["topics_by_node"][tagged]
+    assert set(analysis._loaded) == {"topics_by_node"}  # what a node's topics need, nothing else
+    assert analysis["overlaps"] == whole["overlaps"] and analysis.get("no-such-entry", 7) == 7
+    with pytest.raises(KeyError):
+        analysis["no-such-entry"]
+
+
+def test_an_unreadable_analysis_index_is_refused_at_load(generation_dir: Path, embedder, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    copy = tmp_path / "generation"
+    shutil.copytree(generation_dir, copy)
+    (copy / "analysis-index.json").write_text("{not json", encoding="utf-8")
+    with pytest.raises(BuildError, match="analysis index unreadable") as info:
+        load_generation(copy, embedder, verify=False)
+    assert info.value.file == str(copy / "analysis-index.json")

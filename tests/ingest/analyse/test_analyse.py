@@ -151,6 +151,22 @@ def test_analysis_json_is_streamed_as_the_compact_dump_of_the_payload(payload: d
 
     from ingest.analyse import write_json
 
-    out = io.StringIO()
-    write_json(out, payload, batch=7)
-    assert out.getvalue() == json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
+    out = io.BytesIO()
+    parts = write_json(out, payload, batch=7)
+    data = out.getvalue()
+    assert data.decode("utf-8") == json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
+    # each entry's byte range holds exactly that entry (the text has non-ASCII letters: bytes, not characters)
+    assert list(parts) == list(payload)
+    assert any(len(str(v).encode()) != len(str(v)) for v in payload.values())
+    for key, (start, end) in parts.items():
+        assert json.loads(data[start:end]) == payload[key]
+
+
+def test_one_entry_is_read_from_the_build_without_the_others(generation_dir: Path) -> None:
+    from ingest.analyse import ANALYSIS_INDEX_FILE, read_analysis_part
+
+    whole = json.loads((generation_dir / ANALYSIS_FILE).read_text(encoding="utf-8"))
+    parts = json.loads((generation_dir / ANALYSIS_INDEX_FILE).read_text(encoding="utf-8"))["parts"]
+    assert set(parts) == set(whole)
+    for key in ("topics", "topics_by_node", "overlaps"):
+        assert read_analysis_part(generation_dir, parts, key) == whole[key]
