@@ -158,15 +158,19 @@ def _spread(data: dict[str, Any], key: str, unit: str = "×") -> str:
             f"{min(runs):.2f}–{max(runs):.2f}{unit}.")
 
 
-def _lane_busy(c: dict[str, Any]) -> tuple[float, float] | None:
-    """Median share of the time the model's lanes spent in query calls: the server's, the embedder alone's."""
+def _lane_busy(c: dict[str, Any]) -> tuple[float, float, float, float] | None:
+    """Median share of the time the model's lanes spent in query calls, the server's and the embedder alone's;
+    then the median model milliseconds per query of each."""
     rounds = c.get("rounds", [])
     if not rounds or "batches" not in rounds[0]["server"] or "model_s" not in rounds[0]["embedder_alone"]["batches"]:
         return None
     lanes = c.get("lanes", 1)
     server = [r["server"]["batches"]["model_s"] / (lanes * r["server"]["seconds"]) for r in rounds]
     alone = [r["embedder_alone"]["batches"]["model_s"] / (lanes * r["embedder_alone"]["seconds"]) for r in rounds]
-    return statistics.median(server), statistics.median(alone)
+    per_query = [[1000 * r[side]["batches"]["model_s"] / max(1, r[side]["batches"]["requests"]) for r in rounds]
+                 for side in ("server", "embedder_alone")]
+    return (statistics.median(server), statistics.median(alone), statistics.median(per_query[0]),
+            statistics.median(per_query[1]))
 
 
 def target_notes(data: dict[str, Any]) -> list[str]:
@@ -219,10 +223,11 @@ def target_notes(data: dict[str, Any]) -> list[str]:
                    "queries waiting out to one single-threaded model instance per core (a lone query gets the "
                    "whole thread team) and the rest of each search runs on the thread that embedded its query. "
                    + (f"The model's lanes were busy {100 * busy[0]:.0f} % of the time in the server against "
-                      f"{100 * busy[1]:.0f} % alone, at the same speed per call: the difference is the HTTP and "
-                      "search work of each request, which takes cores from the model and leaves the queue empty "
-                      "for moments." if busy else "The difference is the per-request HTTP and search work "
-                      "competing with the model for the two cores."))
+                      f"{100 * busy[1]:.0f} % alone, with {busy[2]:.1f} ms against {busy[3]:.1f} ms of model time "
+                      "per query: the difference is the HTTP and search work of each request, which takes cores "
+                      "from the model and leaves the queue empty for moments." if busy else
+                      "The difference is the per-request HTTP and search work competing with the model for the "
+                      "two cores."))
         out.append(f"* **Cache.** A repeated query is answered on the event loop from the generation's cache of "
                    f"serialised responses (no thread hand-off, no re-serialisation; the query embedding and the "
                    f"result objects are cached too, for the pages): {ca['search_cached']['p50_ms']:.2f} ms, against "
