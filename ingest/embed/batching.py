@@ -169,7 +169,7 @@ class BatchStats:
     def mean_batch(self) -> float:
         return self.requests / self.batches if self.batches else 0.0
 
-    def as_dict(self) -> dict[str, float]:
+    def as_dict(self) -> dict[str, int | float]:
         return {"requests": self.requests, "batches": self.batches, "texts": self.texts,
                 "max_batch": self.max_batch, "mean_batch": round(self.mean_batch, 3), "calls": self.calls,
                 "model_s": round(self.model_s, 4), "narrow_batches": self.narrow_batches}

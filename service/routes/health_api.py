@@ -18,12 +18,12 @@ class Health(BaseModel):
     model: str | None = Field(description="Embedding model of the live build")
     counts: dict[str, object] = Field(description="Documents, nodes and triples of the live build")
     index: dict[str, object] = Field(description="Vector index kind and size")
-    embedder: dict[str, float] | None = Field(default=None, description="The query embedder's batching since "
+    embedder: dict[str, int | float] | None = Field(default=None, description="The query embedder's batching since "
                                               "start: requests, model calls (batches), distinct texts, largest and "
                                               "mean batch, other calls, seconds in query calls of the model")
 
 
-def _batching(embedder: object) -> dict[str, float] | None:
+def _batching(embedder: object) -> dict[str, int | float] | None:
     stats = getattr(embedder, "stats", None)
     return stats.as_dict() if isinstance(stats, BatchStats) else None
 
