@@ -12,10 +12,6 @@ import threading
 from datetime import UTC, datetime
 from pathlib import Path
 
-# the stages a rebuild runs, loaded with the service rather than on its first rebuild (run_build imports them
-# when it reaches them, so a one-off `strategigraf ingest` of a failing corpus does not pay for them)
-import ingest.analyse
-import ingest.index.stage  # noqa: F401
 from ingest.build import BuildOptions, current_generation, run_build
 from ingest.errors import IngestError
 from service.generation import load_generation

@@ -194,13 +194,7 @@ async def prefetch_query_vector(gen: Generation, p: SearchParams) -> None:
     (where :func:`retrieve` then finds it). The embedder's worker thread resolves the awaited future
     directly: no thread of the pool waits for the model, and the rest of the search can follow on the loop.
     Parameters are checked by :func:`search` as before; an unusable query is left to it."""
-    if p.mode is Mode.keyword or not p.q.strip() or len(p.q) > p.max_query_chars:
-        return
-    embed_async = getattr(gen.embedder, "embed_queries_async", None)
-    if embed_async is None or gen.query_cache.get(p.q) is not None:
-        return
-    vector = (await embed_async([p.q]))[0]
-    gen.query_cache.put(p.q, vector)
+    await after_query_embedding(gen, p, lambda: None)
 
 
 async def after_query_embedding(gen: Generation, p: SearchParams, finish: Callable[[], T]) -> T | None:

@@ -411,9 +411,10 @@ class BatchingEmbedder(Embedder):
         self.name = inner.name
         self.passage_chunk = chunk
         wanted = lanes if lanes is not None else available_cores()
-        solo = [inner.single_threaded() for _ in range(wanted)] if wanted > 1 else []
-        self._solo: list[Embedder] = [m for m in solo if m is not None] if all(m is not None for m in solo) else []
-        self._worker = _Worker(inner, max_batch, max_wait_s, self._solo)
+        solo: list[Embedder] = []  # one single-threaded instance per lane, when the backend has that mode
+        while wanted > 1 and len(solo) < wanted and (model := inner.single_threaded()) is not None:
+            solo.append(model)
+        self._worker = _Worker(inner, max_batch, max_wait_s, solo)
         self._finalizer = weakref.finalize(self, self._worker.close)
 
     @property
@@ -441,12 +442,12 @@ class BatchingEmbedder(Embedder):
     def lanes(self) -> int:
         """Threads that embed queries: 1, or the main thread and its lanes when the model has a single-threaded
         mode (:meth:`~ingest.embed.base.Embedder.single_threaded`)."""
-        return max(1, len(self._solo))
+        return max(1, len(self._worker.solo))
 
     def warm(self) -> None:
         """Start the worker and have it load the model (and its single-threaded instances) and embed one query,
         so the first request pays neither."""
-        self._worker.call(lambda: [m.embed_queries([WARM_TEXT]) for m in (self.inner, *self._solo)])
+        self._worker.call(lambda: [m.embed_queries([WARM_TEXT]) for m in (self.inner, *self._worker.solo)])
 
     def embed_queries(self, texts: Sequence[str]) -> np.ndarray:
         items = check_texts(texts)
