@@ -302,12 +302,14 @@ def latency_side_by_side(builds: dict[str, Path], qs: list[str], embed: Any,
 
 def gc_pause(gen: Path, embedder: Any) -> dict[str, Any]:
     """Load a generation in this process and time a full garbage collection with it in memory: as the
-    service has it (``load_generation`` collects once and freezes what it loaded) and, for comparison, with
+    service has it (``service.state.settle_heap`` when it goes live: collect once, freeze what is alive) and, for
+    comparison, with
     the frozen objects put back under the collector (a full collection visits every tracked object)."""
     import gc
 
     from benchmarks.common import median, ms
     from service.generation import load_generation
+    from service.state import settle_heap
 
     def tracked() -> int:
         return len(gc.get_objects()) + gc.get_freeze_count()
@@ -324,6 +326,7 @@ def gc_pause(gen: Path, embedder: Any) -> dict[str, Any]:
     before = tracked()
     started = time.perf_counter()
     generation = load_generation(gen, embedder, verify=False)
+    settle_heap()  # as the service does when a generation goes live
     load_s = time.perf_counter() - started
     objects = tracked() - before
     frozen = full_collection()

@@ -221,13 +221,7 @@ def load_generation(path: Path, embedder: Embedder, verify: bool = True) -> Gene
     gen = Generation(path=path, manifest=manifest, documents={d.id: d for d in documents}, nodes=nodes,
                      vectors=vectors, indexes=indexes, embedder=embedder, store=store,
                      analysis=analysis)
-    # At national scale a generation is millions of long-lived objects, and a full garbage collection visits
-    # every tracked object (about 1 s with 100k nodes loaded), stalling whichever request triggers it. Collect
-    # once now and move everything into the permanent generation: later collections skip it. A generation
-    # holds no reference cycles, so a replaced one is still freed by reference counting.
-    gc.collect()
-    gc.freeze()
-    return gen
+    return gen  # the service freezes it out of the collector's reach when it goes live (service.state.settle_heap)
 
 
 def load_current(build_dir: Path, embedder: Embedder, verify: bool = True) -> Generation:
