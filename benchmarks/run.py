@@ -49,8 +49,8 @@ def run_section(name: str, args: argparse.Namespace) -> dict[str, Any]:
     if name == "search":
         from benchmarks import bench_search
 
-        return bench_search.run(_bundled_build(), n_single=args.n, n_cached=args.n, duration_s=args.duration,
-                                rounds=args.rounds)
+        return bench_search.run(_bundled_build(), n_single=args.n * bench_search.SINGLE_ROUNDS, n_cached=args.n,
+                                duration_s=args.duration, rounds=args.rounds)
     if name == "sparql":
         from benchmarks import bench_sparql
         from ingest.build import current_generation
@@ -112,7 +112,8 @@ def main(argv: list[str] | None = None) -> int:
     mode.add_argument("--render", action="store_true", help="only rewrite the markdown from the JSON")
     ap.add_argument("--only", nargs="+", choices=FULL, help="run only these sections")
     ap.add_argument("--out", type=Path, default=DOCS)
-    ap.add_argument("--n", type=int, default=400, help="requests per latency series")
+    ap.add_argument("--n", type=int, default=400, help="requests per latency series (per round of the "
+                    "single-client series)")
     ap.add_argument("--duration", type=float, default=8.0, help="seconds per throughput phase")
     ap.add_argument("--rounds", type=int, default=3, help="rounds of the throughput comparison")
     ap.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
