@@ -206,7 +206,11 @@ class CpuPressure:
 
     Why it matters here: a model call with the whole thread team needs every core at once (its threads wait
     for each other some 200 times per query); on a machine whose cores are taken by other work, each of
-    those waits can cost a scheduler time slice, and a single-threaded call is many times faster."""
+    those waits can cost a scheduler time slice, and a single-threaded call is many times faster.
+
+    The kernel's figure counts every task of the machine, the service's own included: after a burst of
+    concurrent searches (whose threads wait for the cores too) a lone query is embedded single-threaded until
+    the ten-second average has fallen below the threshold again (some seconds), which costs it about 8 ms."""
 
     def __init__(self, threshold: float = 0.2, *, path: Path = Path("/proc/pressure/cpu"),
                  interval_s: float = 0.5) -> None:
