@@ -73,7 +73,7 @@ def create_app(settings: ServiceSettings | None = None, embedder: Embedder | Non
         gen = load_current(settings.build_dir, batching)
         batching.warm()  # load the model before the first request, on the worker
         state.swap(gen)
-        log.info("loaded build %s (%d nodes, %d triples)", gen.build_id, len(gen.nodes), len(gen.store))
+        log.info("loaded build %s (%d nodes, %d triples)", gen.build_id, len(gen.nodes), gen.triple_count)
         stop = threading.Event()
         watcher = threading.Thread(target=watch_builds, args=(state, stop), name="strategigraf-watch", daemon=True)
         watcher.start()

@@ -278,10 +278,14 @@ class SparqlPool:
 
 
 class HasStore(Protocol):
-    """What a pool needs of a generation: its store (service.generation.Generation has it)."""
+    """What a pool needs of a generation: its store and the number of triples in it
+    (service.generation.Generation has both)."""
 
     @property
     def store(self) -> pyoxigraph.Store: ...
+
+    @property
+    def triple_count(self) -> int: ...
 
 
 class GenerationPools:
@@ -309,7 +313,7 @@ class GenerationPools:
             pool = self._pools.get(key)
             if pool is None:
                 weakref.finalize(gen, self._retire, key)  # first: a generation that cannot be tracked gets none
-                pool = SparqlPool(dump_store(gen.store), expected_triples=len(gen.store), size=self.size)
+                pool = SparqlPool(dump_store(gen.store), expected_triples=gen.triple_count, size=self.size)
                 self._pools[key] = pool
         return pool
 

@@ -33,10 +33,15 @@ def tiny_store() -> pyoxigraph.Store:
 
 
 class TinyGeneration:
-    """Stands in for service.generation.Generation where only ``.store`` is used (the SPARQL pools)."""
+    """Stands in for service.generation.Generation where only ``.store`` and its size are used (the SPARQL
+    pools)."""
 
     def __init__(self, store: pyoxigraph.Store) -> None:
         self.store = store
+
+    @property
+    def triple_count(self) -> int:
+        return len(self.store)
 
 
 class HttpResponse(Protocol):
