@@ -68,6 +68,7 @@ class ServiceState:
 
         A hook that raises leaves the live generation in place.
         """
+        _ = new.triple_count  # counted now (it scans the store), not by the first request that reports it
         for hook in self.on_swap:
             hook(new)
         with self._lock:
