@@ -154,7 +154,7 @@ class LazyAnalysis(Mapping[str, Any]):
     """A generation's analysis.json as a read-only mapping whose entries are parsed on first use, each alone
     (from the byte ranges of analysis-index.json): at national scale the file is 2 GB and some 8 GB parsed,
     while a search needs at most the topics. An entry read is kept, and moved out of the garbage collector's
-    way like the rest of the generation (:func:`load_generation`)."""
+    way like the rest of the generation (``service.state.settle_heap``)."""
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder

@@ -36,8 +36,8 @@ ANALYSIS_INDEX_FILE = "analysis-index.json"
 ANALYSIS_FORMAT = 2
 """2: container_scores rows are [a, b, score, content, coverage, topics, aligned] (content-based scores)."""
 
-__all__ = ["ANALYSIS_FILE", "ANALYSIS_INDEX_FILE", "read_analysis_part", "AnalysisResult", "TripleLines", "analyse", "lineage", "overlap_detection", "run_analysis",
-           "topic_tagging", "validate_analysis"]
+__all__ = ["ANALYSIS_FILE", "ANALYSIS_INDEX_FILE", "AnalysisResult", "TripleLines", "analyse", "lineage",
+           "overlap_detection", "read_analysis_part", "run_analysis", "topic_tagging", "validate_analysis"]
 
 
 @dataclass
