@@ -14,6 +14,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from ingest.embed.base import Embedder
 from ingest.embed.batching import BatchingEmbedder, CpuPressure
 from ingest.embed.factory import create_embedder
+from service.asgi import ServiceApp
 from service.generation import load_current
 from service.limits import LimitsMiddleware, upload_body_limits
 from service.pages import help_views, views
@@ -41,7 +42,7 @@ log = logging.getLogger("strategigraf")
 THREADS = 100
 
 
-def create_app(settings: ServiceSettings | None = None, embedder: Embedder | None = None) -> FastAPI:
+def create_app(settings: ServiceSettings | None = None, embedder: Embedder | None = None) -> ServiceApp:
     """A new application for ``settings``; nothing is loaded until start-up.
 
     ``embedder``: the query embedder to serve with (default: the one ``settings.embedder`` names). The
@@ -82,7 +83,7 @@ def create_app(settings: ServiceSettings | None = None, embedder: Embedder | Non
         sparql.close()
         batching.close()
 
-    app = FastAPI(
+    app = ServiceApp(
         title="Strategigraf",
         summary="Danske kommuners strategier for det specialiserede voksenområde som vidensgraf",
         description="Search, browse, compare and query (SPARQL) municipal strategies.",
@@ -94,9 +95,11 @@ def create_app(settings: ServiceSettings | None = None, embedder: Embedder | Non
     app.add_middleware(LimitsMiddleware, max_body_bytes=settings.max_body_bytes,
                        body_limits=upload_body_limits(settings.max_upload_bytes))
     if settings.cors_origins:
+        app.cors = True
         app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins, allow_methods=["GET", "POST"],
                            allow_headers=["*"])
     for module in (health_api, search_api, documents_api, graph_api, sparql_api, admin_api, upload_api, views,
                    help_views, overlaps_api, topics_api):
         app.include_router(module.router)
+    app.shortcuts["/search"] = search_api.search_shortcut
     return app

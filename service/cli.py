@@ -553,10 +553,13 @@ def serve(
         err.log(f"no build in {build_dir}: building {s.corpora_dir} first")
         ingest(corpora=None, build=build_dir, embedder=None, index_kind=None, quiet=False)
     from service.app import create_app
+    from service.asgi import log_config
 
     settings = s.model_copy(update={"build_dir": build_dir, "host": host or s.host, "port": port or s.port})
     err.log(f"serving build {current_generation(build_dir)} on http://{settings.host}:{settings.port}")
-    uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level="info")
+    # The service writes the access log itself, once each response is sent (service.asgi).
+    uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level="info",
+                log_config=log_config(), access_log=False)
 
 
 def main() -> None:

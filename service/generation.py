@@ -56,6 +56,10 @@ class LRU:
             while len(self._data) > self.size:
                 self._data.popitem(last=False)
 
+    def clear(self) -> None:
+        with self._lock:
+            self._data.clear()
+
 
 @dataclass
 class Generation:

@@ -164,11 +164,15 @@ def _fetch_size(n: int, k: int) -> int:
 
 def vector_ranking(index: VectorIndex, qv: np.ndarray, selection: RowSelection,
                    depth: int) -> tuple[np.ndarray, np.ndarray]:
-    """The top ``depth`` selected rows by similarity to ``qv`` and their similarities, best first: the index's
-    own search when nothing is filtered out, else a search of the selected rows only (exact; see
-    :meth:`~ingest.index.VectorIndex.search_filtered`)."""
+    """The top ``depth`` selected rows by similarity to ``qv`` and their similarities, best first: a search of
+    the selected rows only when some are filtered out (exact; see
+    :meth:`~ingest.index.VectorIndex.search_filtered`), else every row scored on a flat index
+    (:meth:`~ingest.index.VectorIndex.rank_all`, ties by position as in the filtered search) and the index's own
+    search on the others."""
     if not selection.everything:
         return index.search_filtered(qv, depth, selection)
+    if index.kind == "flat":
+        return index.rank_all(qv, depth)
     scores, ids = index.search(qv, depth)
     keep = ids[0] >= 0
     return ids[0][keep], scores[0][keep]

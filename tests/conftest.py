@@ -89,14 +89,25 @@ def client(settings):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture(scope="session")
-def live_server(build_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """Base URL of a real `strategigraf serve` process (uvicorn) on 127.0.0.1."""
-    proc, base = servers.start(build_dir, tmp_path_factory.mktemp("server") / "server.log",
-                               {"STRATEGIGRAF_SPARQL_TIMEOUT_S": "3"})
+def _live(build_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
+    log = tmp_path_factory.mktemp("server") / "server.log"
+    proc, base = servers.start(build_dir, log, {"STRATEGIGRAF_SPARQL_TIMEOUT_S": "3"})
     try:
-        yield base
+        yield base, log
     finally:
         servers.stop(proc)
+
+
+@pytest.fixture(scope="session")
+def live_server(_live: tuple[str, Path]) -> str:
+    """Base URL of a real `strategigraf serve` process (uvicorn) on 127.0.0.1."""
+    return _live[0]
+
+
+@pytest.fixture(scope="session")
+def live_server_log(_live: tuple[str, Path]) -> Path:
+    """Where :func:`live_server` writes its output (its log)."""
+    return _live[1]
 
 
 @pytest.fixture(scope="session")

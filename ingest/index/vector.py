@@ -270,6 +270,29 @@ class VectorIndex:
         found = ids[0] >= 0
         return top_by_score(ids[0][found], scores[0][found], k)
 
+    def rank_all(self, query_vector: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+        """Top-``k`` of all rows of a flat index for one query: ``(ids int64, scores float32)``, best first, ties
+        by position, no ``-1`` slots (:meth:`search_filtered` with every row selected). The inner product with
+        every row (FAISS's ``fvec_inner_products_ny`` over the stored vectors, the kernel of ``IndexFlatIP``'s
+        search without its result heap), then a stable sort: for the full ranking the service takes of a small
+        index (all rows up to 5,000), 0.21 ms against 0.42 ms for ``IndexFlatIP.search`` with ``k = ntotal``,
+        464 rows measured right after a model call (medians of 200)."""
+        q = _as_matrix(query_vector, "VectorIndex.rank_all", self.dim)
+        if q.shape[0] != 1:
+            raise ValueError(f"VectorIndex.rank_all: one query expected, got {q.shape[0]}")
+        if k < 1:
+            raise ValueError("k must be >= 1")
+        if self.kind != "flat":
+            raise ValueError(f"VectorIndex.rank_all: scores every row of a flat index, not of a {self.kind} one")
+        n = self.ntotal
+        scores = np.empty(n, dtype=np.float32)
+        if n:
+            _SWIG.fvec_inner_products_ny(_SWIG.swig_ptr(scores), _SWIG.swig_ptr(q[0]), self._rows_ptr(), self.dim, n)
+        if k >= n:
+            order = np.argsort(-scores, kind="stable")
+            return order.astype(np.int64, copy=False), scores[order]
+        return top_by_score(np.arange(n, dtype=np.int64), scores, k)
+
     def _scores_of(self, query: np.ndarray, ids: np.ndarray) -> np.ndarray:
         """Inner products of ``query`` with the rows ``ids``, read in place from the flat vector storage;
         one FAISS kernel call per row, so a row's score does not depend on which other rows are scored."""

@@ -266,3 +266,32 @@ def test_filtered_search_edges() -> None:
         index.search_filtered(q[0], 5, RowSelection(np.ones(40, dtype=bool)))
     with pytest.raises(ValueError, match="one query"):
         index.search_filtered(np.vstack([q[0], q[0]]), 5, selection)
+
+
+@pytest.mark.parametrize("k", [1, 20, 2999, 3000, 5000])
+def test_rank_all_is_the_filtered_search_with_every_row_selected(k: int) -> None:
+    """The unfiltered ranking of a flat index: every row scored, the scores of ``search_filtered`` exactly,
+    ties by position, no ``-1`` slots when ``k`` passes the number of rows."""
+    x, q = _clustered(3000, 32, 6)
+    x[[100, 2500]] = x[7]
+    index = VectorIndex.build(x, kind="flat")
+    everything = RowSelection(np.ones(3000, dtype=bool))
+    for query in (x[7], *q):
+        ids, scores = index.rank_all(query, k)
+        want_ids, want_scores = index.search_filtered(query, k, everything)
+        assert ids.dtype == np.int64 and scores.dtype == np.float32 and len(ids) == min(k, 3000)
+        assert ids.tolist() == want_ids.tolist() and np.array_equal(scores, want_scores)
+        brute, _ = exhaustive_filtered(x, query, np.ones(3000, dtype=bool), min(k, 20))
+        assert ids[:20].tolist() == brute.tolist()  # deeper, float32 near-ties may order otherwise than float64
+    ids, _ = index.rank_all(x[7], 3)
+    assert ids.tolist() == [7, 100, 2500]
+
+
+def test_rank_all_refuses_what_it_cannot_rank() -> None:
+    x, q = _clustered(50, 16, 2)
+    with pytest.raises(ValueError, match="one query"):
+        VectorIndex.build(x, kind="flat").rank_all(q, 5)
+    with pytest.raises(ValueError, match="k must be"):
+        VectorIndex.build(x, kind="flat").rank_all(q[0], 0)
+    with pytest.raises(ValueError, match="not of a hnsw one"):
+        VectorIndex.build(x, kind="hnsw").rank_all(q[0], 5)
