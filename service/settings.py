@@ -28,9 +28,6 @@ class ServiceSettings(BuildSettings):
     embed_lanes: int | None = Field(None, ge=1, description="Threads that embed queries side by side under load, "
                                     "each with a single-threaded instance of the model; default one per core, 1: "
                                     "every query on one thread with the model's whole thread team")
-    huge_pages: bool = Field(True, description="`strategigraf serve` starts itself again with transparent huge "
-                             "pages for its heap and Python's objects on it (GLIBC_TUNABLES=glibc.malloc.hugetlb=1, "
-                             "PYTHONMALLOC=malloc; service/memory.py): searches about 10 % faster")
     max_body_bytes: int = Field(1_000_000, ge=1, description="Largest accepted request body, bytes")
     max_upload_bytes: int = Field(50 * 1024 * 1024, ge=1, description="Largest original file accepted by "
                                   "the upload (POST /admin/documents), bytes")
