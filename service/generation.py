@@ -92,6 +92,9 @@ class Generation:
     (``service.search.selection_for``), keyed by the filter values."""
     row_cache: LRU = field(init=False, default_factory=lambda: LRU(20_000))
     """Per node IRI: the document, ancestor and source parts of its search result rows."""
+    json_rows: LRU = field(init=False, default_factory=lambda: LRU(20_000))
+    """Per node IRI: the JSON of its search result rows around score, evidence and highlights
+    (``service.search.result_json``)."""
 
     def __post_init__(self) -> None:
         self.position = {n.id: i for i, n in enumerate(self.nodes)}

@@ -465,13 +465,20 @@ def _rollup_hits(pos: int, own_score: float, scores: np.ndarray, hits: list[int]
 # Same result as ingest.index.lexical.highlight_spans(query, text), computed with two caches: the words of a
 # text (node texts recur across queries) and whether a text word matches a query's words.
 
+TextWords = tuple[str, tuple[tuple[int, int, str, str], ...], tuple[int, ...], dict[str, tuple[int, ...]]]
+
+
 @lru_cache(maxsize=65_536)
-def _text_words(text: str) -> tuple[str, tuple[tuple[int, int, str, str], ...], tuple[int, ...]]:
+def _text_words(text: str) -> TextWords:
     """The words of ``text`` that highlighting considers, as ``(start, end, word, stem)``, those words joined by
-    spaces (to find the query's forms in a whole text at once) and where each word starts in the joined text."""
+    spaces (to find the query's forms in a whole text at once), where each word starts in the joined text, and
+    the positions of the words of each stem (so that a query's stems are looked up, not every word compared)."""
     words = tuple((start, end, w, stem(w)) for start, end, w in word_spans(text) if _keep(w))
     offsets = tuple(accumulate((len(w[2]) + 1 for w in words[:-1]), initial=0)) if words else ()
-    return " ".join(w[2] for w in words), words, offsets
+    by_stem: dict[str, list[int]] = {}
+    for i, w in enumerate(words):
+        by_stem.setdefault(w[3], []).append(i)
+    return " ".join(w[2] for w in words), words, offsets, {st: tuple(ix) for st, ix in by_stem.items()}
 
 
 def highlighter(query: str) -> Callable[[str], list[tuple[int, int]]]:
@@ -509,11 +516,10 @@ def highlighter(query: str) -> Callable[[str], list[tuple[int, int]]]:
     def spans(text: str) -> list[tuple[int, int]]:
         if not terms:
             return []
-        joined, words, offsets = _text_words(text)
-        inside = holding_a_form(joined, offsets)
-        if inside:
-            return [(w[0], w[1]) for i, w in enumerate(words) if w[3] in stems or (i in inside and part(w[2]))]
-        return [(start, end) for start, end, _word, st in words if st in stems]
+        joined, words, offsets, by_stem = _text_words(text)
+        hits = {i for st in stems for i in by_stem.get(st, ())}
+        hits.update(i for i in holding_a_form(joined, offsets) if part(words[i][2]))
+        return [(words[i][0], words[i][1]) for i in sorted(hits)]
 
     return spans
 
@@ -558,8 +564,63 @@ def search_body(gen: Generation, p: SearchParams, query: str, interpreted: Inter
         response = cached.model_copy(update={"query": query, "interpreted": interpreted})
         return response.model_dump_json(by_alias=True).encode()
     ranked, retrieval = rank_retrieved(gen, p)
-    return to_json({"query": query, "mode": Mode(p.mode).value, "interpreted": interpreted,
-                    "match": match_quality(retrieval, len(ranked)), "results": result_rows(gen, p, ranked)})
+    head = to_json({"query": query, "mode": Mode(p.mode).value, "interpreted": interpreted,
+                    "match": match_quality(retrieval, len(ranked))})
+    return head[:-1] + b',"results":' + result_json(gen, p, ranked) + b"}"
+
+
+RowJson = tuple[bytes, bytes, bytes]
+
+
+def _row_json(gen: Generation, node: NodeRecord) -> RowJson:
+    """The JSON of a node's result rows around what each search puts in (built once per node and generation):
+    ``{"id":…,"type":…,"label":…,"text":…,"score":`` (also the opening of an evidence entry), then
+    ``,"document":…,"ancestors":…,"evidence":`` and ``,"source":…,"highlights":``."""
+    cached: RowJson | None = gen.json_rows.get(node.id)
+    if cached is None:
+        document, ancestors, source = _node_ref(gen, node)
+        own = to_json({"id": node.id, "type": node.type, "label": node.label, "text": node.text})
+        cached = (own[:-1] + b',"score":', b',"document":' + to_json(document) + b',"ancestors":'
+                  + to_json(ancestors) + b',"evidence":', b',"source":' + to_json(source) + b',"highlights":')
+        gen.json_rows.put(node.id, cached)
+    return cached
+
+
+def _spans_json(spans: list[tuple[int, int]]) -> bytes:
+    """``to_json(spans)`` for (start, end) pairs of ints, without a call into the serializer per list."""
+    return b"[" + b",".join(b"[%d,%d]" % span for span in spans) + b"]"
+
+
+def result_json(gen: Generation, p: SearchParams, ranked: Ranked) -> bytes:
+    """``to_json(result_rows(gen, p, ranked))``, byte for byte, from per-node pieces (:func:`_row_json`): a node's
+    text, label, document, ancestors and source are serialised once per generation, not in every response that
+    shows it. All scores of the response are formatted by one serializer call."""
+    scores = [round(score, 6) for _, score, _ in ranked] + [round(float(s), 6) for _, _, ev in ranked for _, s in ev]
+    formatted = to_json(scores)[1:-1].split(b",") if scores else []
+    row_scores, evidence_scores = formatted[:len(ranked)], iter(formatted[len(ranked):])
+    spans = highlighter(p.q)
+    nodes = gen.nodes
+    rows: list[bytes] = []
+    for (pos, score, ev), row_score in zip(ranked, row_scores, strict=True):
+        evidence = []
+        for i, _ in ev:
+            n = nodes[i]
+            evidence.append(_row_json(gen, n)[0] + next(evidence_scores) + b',"highlights":'
+                            + _spans_json(spans(n.text)) + b"}")
+        if pos < 0:  # a document's row (roll-up to documents): rare, written whole
+            doc = gen.doc_list[-1 - pos]
+            row = to_json({"id": doc.iri, "type": "StrategyDocument", "label": doc.title, "text": doc.title,
+                           "score": round(score, 6),
+                           "document": {"id": doc.id, "title": doc.title, "municipality": doc.municipality,
+                                        "year": doc.year},
+                           "ancestors": [], "evidence": [], "source": {"file": doc.file, "start": 0, "end": 0},
+                           "highlights": spans(doc.title)})
+            rows.append(row.replace(b',"evidence":[]', b',"evidence":[' + b",".join(evidence) + b"]", 1))
+            continue
+        head, middle, tail = _row_json(gen, nodes[pos])
+        rows.append(head + row_score + middle + b"[" + b",".join(evidence) + b"]" + tail
+                    + _spans_json(spans(nodes[pos].text)) + b"}")
+    return b"[" + b",".join(rows) + b"]"
 
 
 def results_for(gen: Generation, p: SearchParams, ranked: Ranked) -> list[SearchResult]:

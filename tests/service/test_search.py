@@ -122,7 +122,7 @@ def test_highlights_of_any_text_are_those_of_highlight_spans(query: str, text: s
     assert highlighter(query)(text) == highlight_spans(query, text)
 
 
-@pytest.mark.parametrize("types", [(), ("Principle",), ("Track", "Document"), ("Statement",)])
+@pytest.mark.parametrize("types", [(), ("Principle",), ("Track", "Document"), ("Document",), ("Statement",)])
 @pytest.mark.parametrize("mode", list(Mode))
 def test_the_route_json_is_the_response_models_json(generation: Generation, monkeypatch: pytest.MonkeyPatch,
                                                     mode: Mode, types: tuple[str, ...]) -> None:
@@ -137,3 +137,5 @@ def test_the_route_json_is_the_response_models_json(generation: Generation, monk
         response = search(generation, params).model_copy(update={"query": q, "interpreted": interpreted})
         assert body == response.model_dump_json(by_alias=True).encode()
         assert SearchResponse.model_validate_json(body) == response
+        if types == ("Document",) and response.results:  # the documents' own rows, with their evidence
+            assert response.results[0].type == "StrategyDocument" and response.results[0].evidence
