@@ -51,32 +51,29 @@ def test_the_shortcut_answers_byte_for_byte_what_the_route_answers(client: TestC
     assert list(short.headers.items()) == list(full.headers.items())
 
 
-@pytest.mark.anyio
 @pytest.mark.parametrize("query", PLAIN)
-async def test_plain_searches_are_answered_by_the_shortcut(client: TestClient, query: str) -> None:
+def test_plain_searches_are_answered_by_the_shortcut(client: TestClient, query: str) -> None:
     app: ServiceApp = client.app  # type: ignore[assignment]
-    body = await app.shortcuts["/search"](app, _scope(query))
+    body = client.portal.call(app.shortcuts["/search"], app, _scope(query))  # on the app's own event loop
     assert body is not None and body.startswith(b'{"query":')
 
 
-@pytest.mark.anyio
 @pytest.mark.parametrize("query", ["q=x&format=csv", "k=5", "q=x&k=0", "q=x&unknown=1", "q=x&q=y"])
-async def test_downloads_and_requests_to_validate_are_left_to_fastapi(client: TestClient, query: str) -> None:
+def test_downloads_and_requests_to_validate_are_left_to_fastapi(client: TestClient, query: str) -> None:
     app: ServiceApp = client.app  # type: ignore[assignment]
-    assert await app.shortcuts["/search"](app, _scope(query)) is None
+    assert client.portal.call(app.shortcuts["/search"], app, _scope(query)) is None
 
 
-@pytest.mark.anyio
 @pytest.mark.parametrize(("query", "headers", "method"), [
     ("q=x&municipality=atlantis", [], "GET"),  # refused by the search: FastAPI renders the 422
     ("q=" + "x" * 20_000, [], "GET"),  # LimitsMiddleware's 414
     ("q=netv%C3%A6rk", [(b"content-length", b"3")], "GET"),  # a body: LimitsMiddleware's to judge
     ("q=netv%C3%A6rk", [], "HEAD"),
 ])
-async def test_the_entry_leaves_what_a_middleware_or_handler_answers_to_them(
+def test_the_entry_leaves_what_a_middleware_or_handler_answers_to_them(
         client: TestClient, query: str, headers: list[tuple[bytes, bytes]], method: str) -> None:
     app: ServiceApp = client.app  # type: ignore[assignment]
-    assert await app._shortcut(_scope(query, headers=headers, method=method)) is None
+    assert client.portal.call(app._shortcut, _scope(query, headers=headers, method=method)) is None
 
 
 def test_refusals_and_limits_are_answered_as_before(client: TestClient) -> None:
