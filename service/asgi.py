@@ -36,7 +36,7 @@ access_log = logging.getLogger(ACCESS_LOGGER)
 
 Shortcut = Callable[["ServiceApp", Scope], Awaitable[bytes | None]]
 """Answer a GET request (the scope) with a JSON body, or None to leave it to the application."""
-JSON_HEADERS = b"application/json"
+JSON_TYPE = b"application/json"
 
 
 class ServiceApp(FastAPI):
@@ -69,7 +69,7 @@ class ServiceApp(FastAPI):
                 status = 200
                 await send({"type": "http.response.start", "status": 200,
                             "headers": [(b"content-length", str(len(body)).encode()),
-                                        (b"content-type", JSON_HEADERS)]})
+                                        (b"content-type", JSON_TYPE)]})
                 await send({"type": "http.response.body", "body": body})
         finally:
             if access_log.isEnabledFor(logging.INFO):
