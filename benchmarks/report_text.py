@@ -191,7 +191,11 @@ pass and the dev-set evaluation is unchanged (hybrid nDCG@10 0.894, 3/3 tracks).
   default spin the model's helper thread kept its core for milliseconds after each query, while the search
   after the embedding, the event loop's reply and the client reading it had the other core only. Four
   servers and the floor interleaved, 700 queries (AMD EPYC): p50 10.14 against 10.79 ms, p99 18.2 against
-  20.8 ms, median paired difference to the floor 2.35 against 2.57 ms; eight clients alike.
+  20.8 ms, median paired difference to the floor 2.35 against 2.57 ms; eight clients alike. Again with
+  `python -m benchmarks.ab_search --build DIR --n 600 bounded 'libgomp_default:GOMP_SPINCOUNT=300000'` (the
+  paired A/B of server variants, floor interleaved): p50 7.17 against 7.66 ms, p90 9.44 against 11.12 ms,
+  the default 0.21 ms slower per query paired. Measured by an earlier stop on an Intel Xeon for the model
+  alone (no search after the call), the default had the better tail: re-measure on a new kind of machine.
 * All of the above together, paired query by query against the previous code (two servers, the floor
   interleaved, 600 queries): 0.37 ms less per uncached search at p50.
 * Measured and not taken: `uvloop` (no difference beyond noise, 1.522 vs 1.545× and 1.553 vs 1.549×);
