@@ -54,6 +54,17 @@ def _section(data: dict[str, Any], name: str) -> dict[str, Any] | None:
     return sec
 
 
+def _machines(data: dict[str, Any]) -> str:
+    """A sentence naming the machines the sections ran on, when they were more than one (else empty)."""
+    cpus: dict[str, list[str]] = {}
+    for name, sec in data.get("sections", {}).items():
+        cpus.setdefault(sec.get("machine", {}).get("cpu") or "?", []).append(name)
+    if len(cpus) < 2:
+        return ""
+    return (" The sections ran at different times on different machines (each section's command line names "
+            "its own): " + "; ".join(f"{cpu}: {', '.join(names)}" for cpu, names in cpus.items()) + ".")
+
+
 def _stamp(sec: dict[str, Any]) -> str:
     m = sec.get("machine", {})
     return (f"Command: `{sec['command']}` — finished {sec['measured_at']} after {sec['seconds']:.0f} s, "
@@ -277,7 +288,7 @@ def render(data: dict[str, Any]) -> str:
     rows = targets(data)
     if rows:
         out += ["## Targets", ""] + _table(["target", "measured (same run, side by side)", ""], rows)
-        out += [text.TARGET_NOTES, ""] + target_notes(data) + [""]
+        out += [text.TARGET_NOTES.format(machines=_machines(data)), ""] + target_notes(data) + [""]
 
     sec = _section(data, "build")
     if sec:

