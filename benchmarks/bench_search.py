@@ -136,7 +136,7 @@ def cached(base: str, q: str, n: int) -> dict[str, Any]:
 
 
 # ----------------------------------------------------------------------------------------------- concurrency
-def _batching(base: str) -> dict[str, float]:
+def batching_counters(base: str) -> dict[str, float]:
     """The server's query-batching counters (GET /health ``embedder``)."""
     client = LeanClient(base)
     try:
@@ -174,9 +174,9 @@ def concurrent(base: str, qs: Sequence[str], *, clients: int = 8, duration_s: fl
         fresh = take(budget)  # new to the server; the embedder's process has no cache, so it may reuse them
         r["embedder_alone"] = run_floor(fresh, threads=clients, seconds=duration_s)
         time.sleep(0.5)
-        before = _batching(base)
+        before = batching_counters(base)
         r["server"] = http_closed_loop(base, clients, duration_s, [search_path(q) for q in fresh])
-        r["server"]["batches"] = _batch_delta(before, _batching(base))
+        r["server"]["batches"] = _batch_delta(before, batching_counters(base))
         time.sleep(0.5)
         per_round.append(r)
 
