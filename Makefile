@@ -21,9 +21,11 @@ $(VENV)/.run-installed: pyproject.toml | $(VENV)/bin/python
 $(VENV)/.dev-installed: pyproject.toml | $(VENV)/bin/python
 	$(PIP) install --quiet torch==2.13.0
 	$(PIP) install --quiet -e '.[dev,transformers]'
-	command -v pdftotext >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils; }
-	command -v chromium >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get update -qq && apt-get install -y -qq chromium; }
-	command -v virtuoso-t >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq virtuoso-opensource; }
+	missing=; for pair in pdftotext:poppler-utils chromium:chromium virtuoso-t:virtuoso-opensource; do \
+		command -v $${pair%%:*} >/dev/null || missing="$$missing $${pair#*:}"; done; \
+	if [ -n "$$missing" ]; then \
+		[ "$$(id -u)" = 0 ] || { echo "missing Debian packages:$$missing (install them as root)" >&2; exit 1; }; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; fi
 	touch $@ $(VENV)/.run-installed
 
 run: $(VENV)/.run-installed

