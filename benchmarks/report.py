@@ -467,15 +467,15 @@ def _scale(sec: dict[str, Any], text: Any) -> list[str]:
         b = (t.get("cold_build") or t["build"])["build"]
         return b["embedder"]["computed"], b["timings_s"]["embed"]
 
-    row("documents (municipalities)", lambda t: f"{t['build']['corpus']['documents']} (98)")
-    row("nodes", lambda t: f"{built(t)['counts']['nodes']:,}")
-    row("triples", lambda t: f"{built(t)['counts']['triples']:,}")
     def cold_rate(t: dict[str, Any]) -> str:
         n, seconds = cold(t)
         if n == 0:  # an earlier, interrupted run of this corpus had already stored every text in the cache
             return "none: every text was in the embedding cache"
         return f"{seconds:,.0f} s / {1000 * seconds / n:.0f} ms per text"
 
+    row("documents (municipalities)", lambda t: f"{t['build']['corpus']['documents']} (98)")
+    row("nodes", lambda t: f"{built(t)['counts']['nodes']:,}")
+    row("triples", lambda t: f"{built(t)['counts']['triples']:,}")
     row("distinct texts embedded (cold)", lambda t: f"{cold(t)[0]:,}")
     row("cold embedding: time / rate", cold_rate)
     row("how the texts were embedded", lambda t: "ahead of the build, in resumable chunks" if t["build"].get("pre_embed")
@@ -493,7 +493,7 @@ def _scale(sec: dict[str, Any], text: Any) -> list[str]:
         if t["build"].get("pre_embed"):
             return f"{built(t)['wall_s'] + cold(t)[1]:,.0f} s (this build + the embedding ahead)"
         first = (t.get("cold_build") or t["build"])["build"]
-        inside = "embedding inside" if first["embedder"]["computed"] else "every text from the cache"
+        inside = "embedding inside" if cold(t)[0] else "every text from the cache"
         return f"{first['wall_s']:,.0f} s (the first build of this corpus, {inside})"
 
     row("cold build total", cold_total)
